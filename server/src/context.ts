@@ -1,0 +1,13 @@
+import type { Database } from '../../db/database';
+import type { Clock } from './clock';
+import type { LoginService } from './modules/accounts/accounts.service';
+import type { SessionService } from './modules/accounts/sessions.service';
+
+/** What route handlers need: the database, the time, and the services that keep state. */
+export interface AppContext {
+  db: Database;
+  clock: Clock;
+  publicUrl: URL;
+  sessions: SessionService;
+  logins: LoginService;
+}

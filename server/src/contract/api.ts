@@ -1,0 +1,38 @@
+// The HTTP API's payloads, as both the server and the web app see them. Types only: derived from
+// the route schemas, so they cannot drift from what the server validates and answers.
+import type { Static } from 'typebox';
+import type * as Accounts from '../modules/accounts/accounts.schemas';
+import type * as Audit from '../modules/audit/audit.schemas';
+import type * as Invites from '../modules/invites/invites.schemas';
+import type * as Organisations from '../modules/organisations/organisations.schemas';
+import type * as Shared from '../schemas';
+
+export type Role = Static<typeof Shared.Role>;
+export type Country = Static<typeof Shared.Country>;
+export type ApiError = Static<typeof Shared.ErrorResponse>;
+
+export type LoginRequest = Static<typeof Accounts.LoginBody>;
+export type Me = Static<typeof Accounts.Me>;
+export type MembershipView = Static<typeof Accounts.MembershipView>;
+export type SetupStatus = Static<typeof Accounts.SetupStatus>;
+export type SetupRequest = Static<typeof Accounts.SetupBody>;
+export type AccountInput = Static<typeof Accounts.AccountInput>;
+
+export type OrganisationView = Static<typeof Organisations.OrganisationView>;
+export type OrganisationList = Static<typeof Organisations.OrganisationList>;
+export type CreateOrganisationRequest = Static<typeof Organisations.CreateOrganisationBody>;
+export type MemberView = Static<typeof Organisations.MemberView>;
+export type MemberList = Static<typeof Organisations.MemberList>;
+export type ChangeRoleRequest = Static<typeof Organisations.ChangeRoleBody>;
+
+export type InviteStatus = Static<typeof Invites.InviteStatus>;
+export type InviteView = Static<typeof Invites.InviteView>;
+export type InviteList = Static<typeof Invites.InviteList>;
+export type CreateInviteRequest = Static<typeof Invites.CreateInviteBody>;
+export type CreatedInvite = Static<typeof Invites.CreatedInvite>;
+export type InvitePreview = Static<typeof Invites.InvitePreview>;
+export type AcceptInviteRequest = Static<typeof Invites.AcceptInviteBody>;
+
+export type AuditAction = Static<typeof Audit.AuditAction>;
+export type AuditEventView = Static<typeof Audit.AuditEventView>;
+export type AuditList = Static<typeof Audit.AuditList>;

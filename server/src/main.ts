@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { applicationDatabaseUrl, createDatabase, startCluster } from '../../db/database';
+import { migrateToLatest } from '../../db/migrate';
+import { buildApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { createSetupLink, setupNeeded } from './modules/accounts/accounts.service';
+import { seedDemo } from './modules/demo/demo.service';
+import { systemClock } from './clock';
+import { ensureWebBuild, webBuildDir } from './web-build';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  ensureWebBuild(root, say);
+
+  const cluster = await startCluster({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, say);
+  const db = createDatabase(applicationDatabaseUrl({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, cluster));
+  let stopping = false;
+  const stopDatabase = async () => {
+    await db.destroy();
+    await cluster.stop();
+  };
+
+  try {
+    const applied = await migrateToLatest(db);
+    if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
+  } catch (error) {
+    await stopDatabase();
+    throw error;
+  }
+
+  const app = await buildApp({
+    db,
+    publicUrl: config.publicUrl,
+    sessionSecret: config.sessionSecret,
+    webRoot: webBuildDir(root),
+    logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+  });
+
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: stopping…`);
+    try {
+      await app.close(); // stops accepting, waits for requests in flight
+      await stopDatabase();
+      say('Stopped.');
+      process.exit(0);
+    } catch (error) {
+      process.stderr.write(`Could not stop cleanly: ${String(error)}\n`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  if (config.demo) {
+    const signIns = await seedDemo(db, systemClock);
+    say('\nDemo data is ready. Sign in as any of these (password for all: ' + (signIns[0]?.password ?? '') + '):');
+    for (const signIn of signIns) say(`  ${signIn.role.padEnd(9)} ${signIn.email.padEnd(28)} ${signIn.organisation}`);
+  } else if (await setupNeeded(db)) {
+    const link = await createSetupLink(db, systemClock, config.publicUrl);
+    say(`\nFirst run: open this one-time link to name your organisation and create the first admin (valid 24 hours):\n  ${link}`);
+  }
+  say(`\nRinga is running at ${config.publicUrl.origin}  (listening on ${config.host}:${port})`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+  } else {
+    process.stderr.write(`Ringa could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,48 @@
+import { Type } from 'typebox';
+import { Country, Role, Uuid } from '../../schemas';
+
+export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
+/** Length and strength are checked by the password policy, which can say precisely what is wrong. */
+export const NewPassword = Type.String({ maxLength: 200 });
+export const PersonName = Type.String({ minLength: 1, maxLength: 200 });
+
+export const LoginBody = Type.Object(
+  { email: Type.String({ minLength: 1, maxLength: 254 }), password: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+export const MembershipView = Type.Object({
+  organisationId: Uuid,
+  organisationName: Type.String(),
+  organisationKind: Type.String(),
+  /** Names from the top of the tree down to this organisation, e.g. "Region Nord / Aalborg". */
+  organisationPath: Type.String(),
+  role: Role,
+});
+
+export const Me = Type.Object({
+  user: Type.Object({ id: Uuid, email: Type.String(), name: Type.String() }),
+  memberships: Type.Array(MembershipView),
+});
+
+export const SetupStatus = Type.Object({ needed: Type.Boolean() });
+
+export const OrganisationInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: Type.String({ minLength: 1, maxLength: 60 }),
+    country: Country,
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+
+export const AccountInput = Type.Object(
+  { name: PersonName, email: Email, password: NewPassword },
+  { additionalProperties: false },
+);
+
+export const SetupBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), organisation: OrganisationInput, user: AccountInput },
+  { additionalProperties: false },
+);

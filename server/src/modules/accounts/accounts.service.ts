@@ -1,0 +1,162 @@
+import type { Database } from '../../../../db/database';
+import type { Clock } from '../../clock';
+import type { AccountInput, Me, SetupRequest } from '../../contract/api';
+import { AppError, conflict, forbidden, notFound } from '../../errors';
+import { hashToken, newToken } from '../../tokens';
+import { recordAudit } from '../audit/audit.service';
+import * as organisations from '../organisations/organisations.service';
+import * as repository from './accounts.repository';
+import { FailureLimiter } from './login-limiter';
+import { assertPasswordAcceptable, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
+import type { SessionService } from './sessions.service';
+
+export const SETUP_LINK_VALID_MS = 24 * 60 * 60 * 1000;
+const FIFTEEN_MINUTES = 15 * 60 * 1000;
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function getMe(db: Database, userId: string): Promise<Me> {
+  const user = await repository.findUserById(db, userId);
+  if (!user) throw notFound('The user');
+  return {
+    user: { id: user.id, email: user.email, name: user.name },
+    memberships: await organisations.membershipsOf(db, userId),
+  };
+}
+
+/** Creates an account after checking the password policy; 409 when the email already has one. */
+export async function createUser(db: Database, clock: Clock, input: AccountInput, actorUserId: string | null = null) {
+  const email = normaliseEmail(input.email);
+  const name = input.name.trim();
+  if (!name) throw new AppError(400, 'validation', 'Please give a name.');
+  assertPasswordAcceptable(input.password, email);
+  if (await repository.findUserByEmail(db, email)) {
+    throw conflict('email_taken', 'This email address already has an account. Sign in with it instead.');
+  }
+  const user = await repository.insertUser(db, { email, name, passwordHash: await hashPassword(input.password), createdAt: clock.now() });
+  await recordAudit(db, { at: clock.now(), action: 'user.created', actorUserId, targetUserId: user.id });
+  return user;
+}
+
+export interface SignedIn {
+  me: Me;
+  token: string;
+  expiresAt: Date;
+}
+
+/**
+ * Sign-in with one answer for an unknown email and a wrong password, limited per account (5 failures
+ * in 15 minutes) and per IP address (30 failures in 15 minutes).
+ */
+export class LoginService {
+  private readonly perAccount: FailureLimiter;
+  private readonly perAddress: FailureLimiter;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly sessions: SessionService,
+  ) {
+    this.perAccount = new FailureLimiter({ maxFailures: 5, windowMs: FIFTEEN_MINUTES }, clock);
+    this.perAddress = new FailureLimiter({ maxFailures: 30, windowMs: FIFTEEN_MINUTES }, clock);
+  }
+
+  async login(emailInput: string, password: string, address: string): Promise<SignedIn> {
+    const email = normaliseEmail(emailInput);
+    const wait = Math.max(this.perAccount.blockedFor(email), this.perAddress.blockedFor(address));
+    const user = await repository.findUserByEmail(this.db, email);
+    if (wait > 0) {
+      await recordAudit(this.db, { at: this.clock.now(), action: 'auth.rate-limited', targetUserId: user?.id ?? null });
+      const minutes = Math.ceil(wait / 60000);
+      throw new AppError(
+        429,
+        'rate_limited',
+        `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        { 'retry-after': String(Math.ceil(wait / 1000)) },
+      );
+    }
+    const valid =
+      user !== undefined && user.disabledAt === null
+        ? await verifyPassword(user.passwordHash, password)
+        : await verifyAgainstNothing(password);
+    if (!valid || !user) {
+      this.perAccount.fail(email);
+      this.perAddress.fail(address);
+      await recordAudit(this.db, { at: this.clock.now(), action: 'auth.login-failed', targetUserId: user?.id ?? null });
+      throw new AppError(401, 'invalid_credentials', 'The email or password is wrong.');
+    }
+    this.perAccount.forgive(email);
+    const session = await this.sessions.start(user.id);
+    await recordAudit(this.db, { at: this.clock.now(), action: 'auth.login', actorUserId: user.id, targetUserId: user.id });
+    return { me: await getMe(this.db, user.id), ...session };
+  }
+}
+
+export async function setupNeeded(db: Database): Promise<boolean> {
+  return !(await repository.anyUserExists(db));
+}
+
+/** A new one-time setup link (valid 24 h); earlier unused links stop working. */
+export async function createSetupLink(db: Database, clock: Clock, publicUrl: URL): Promise<string> {
+  const { token, hash } = newToken();
+  const now = clock.now();
+  await repository.replaceSetupTokens(db, { tokenHash: hash, createdAt: now, expiresAt: new Date(now.getTime() + SETUP_LINK_VALID_MS) });
+  return new URL(`/setup#${token}`, publicUrl).toString();
+}
+
+/** First run: names the top organisation and creates its first admin, all or nothing. */
+export async function completeSetup(
+  db: Database,
+  clock: Clock,
+  sessions: SessionService,
+  request: SetupRequest,
+): Promise<SignedIn> {
+  const userId = await db.transaction().execute(async (trx) => {
+    const token = await repository.findSetupTokenForUpdate(trx, hashToken(request.token));
+    if (!token || token.usedAt !== null || token.expiresAt.getTime() <= clock.now().getTime()) {
+      if (await repository.anyUserExists(trx)) throw conflict('setup_done', 'Ringa is already set up. Sign in instead.');
+      throw new AppError(403, 'setup_token_invalid', 'This setup link is not valid or has expired. Restart the server for a new one.');
+    }
+    if (await repository.anyUserExists(trx)) throw conflict('setup_done', 'Ringa is already set up. Sign in instead.');
+    const user = await createUser(trx, clock, request.user);
+    const organisation = await organisations.insertOrganisation(trx, clock, null, request.organisation, user.id);
+    await organisations.addMembership(trx, clock, user.id, organisation.id, 'admin', user.id);
+    await repository.markSetupTokenUsed(trx, token.id, clock.now());
+    await recordAudit(trx, { at: clock.now(), action: 'setup.completed', organisationId: organisation.id, actorUserId: user.id });
+    return user.id;
+  });
+  const session = await sessions.start(userId);
+  return { me: await getMe(db, userId), ...session };
+}
+
+/** An admin of an organisation disables an account whose memberships all lie within it; its sessions end at once. */
+export async function disableUser(
+  db: Database,
+  clock: Clock,
+  sessions: SessionService,
+  actorUserId: string | null,
+  organisationId: string | null,
+  targetUserId: string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (actorUserId !== null && organisationId !== null) {
+      await organisations.authorize(trx, actorUserId, organisationId, 'admin');
+      if (actorUserId === targetUserId) throw conflict('own_account', 'You cannot disable your own account.');
+      if ((await organisations.membershipsOf(trx, targetUserId)).length === 0) throw notFound('The user');
+      if (!(await organisations.userIsWithin(trx, targetUserId, organisationId))) {
+        throw forbidden('This account also belongs to organisations outside yours. Ask an admin above you.');
+      }
+    }
+    const user = await repository.findUserById(trx, targetUserId);
+    if (!user) throw notFound('The user');
+    await repository.setUserDisabled(trx, targetUserId, clock.now());
+    await sessions.endAllOf(targetUserId, trx);
+    await recordAudit(trx, { at: clock.now(), action: 'user.disabled', organisationId, actorUserId, targetUserId });
+  });
+}
+
+export async function findUserIdByEmail(db: Database, email: string): Promise<string | undefined> {
+  return (await repository.findUserByEmail(db, normaliseEmail(email)))?.id;
+}

@@ -1,0 +1,65 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Database } from '../../../../db/database';
+import type { Clock } from '../../clock';
+import * as repository from './sessions.repository';
+
+export const SESSION_COOKIE = 'ringa_session';
+export const IDLE_TIMEOUT_MS = 8 * 60 * 60 * 1000;
+export const ABSOLUTE_TIMEOUT_MS = 30 * 24 * 60 * 60 * 1000;
+/** last_seen_at is written at most this often, so that every request is not a write. */
+const TOUCH_INTERVAL_MS = 60 * 1000;
+
+export interface SessionUser {
+  sessionId: string;
+  userId: string;
+  email: string;
+  name: string;
+}
+
+export class SessionService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly secret: string,
+  ) {}
+
+  /** Starts a session and returns the token for the cookie; only its keyed hash is stored. */
+  async start(userId: string, db: Database = this.db): Promise<{ token: string; expiresAt: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const now = this.clock.now();
+    const expiresAt = new Date(now.getTime() + ABSOLUTE_TIMEOUT_MS);
+    await repository.insertSession(db, { id: this.idOf(token), userId, createdAt: now, lastSeenAt: now, expiresAt });
+    return { token, expiresAt };
+  }
+
+  /** The signed-in user for a cookie token, or null when the session is unknown, expired, idle too long or disabled. */
+  async resolve(token: string): Promise<SessionUser | null> {
+    const id = this.idOf(token);
+    const row = await repository.findSessionWithUser(this.db, id);
+    if (!row) return null;
+    const now = this.clock.now().getTime();
+    if (row.disabledAt !== null || now >= row.expiresAt.getTime() || now - row.lastSeenAt.getTime() >= IDLE_TIMEOUT_MS) {
+      await repository.deleteSession(this.db, id);
+      return null;
+    }
+    if (now - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await repository.touchSession(this.db, id, new Date(now));
+    return { sessionId: id, userId: row.userId, email: row.email, name: row.name };
+  }
+
+  async end(sessionId: string): Promise<void> {
+    await repository.deleteSession(this.db, sessionId);
+  }
+
+  async endToken(token: string): Promise<void> {
+    await repository.deleteSession(this.db, this.idOf(token));
+  }
+
+  /** Ends every session of a user at once (account disabled). */
+  async endAllOf(userId: string, db: Database = this.db): Promise<void> {
+    await repository.deleteSessionsOfUser(db, userId);
+  }
+
+  private idOf(token: string): string {
+    return createHmac('sha256', this.secret).update(token).digest('hex');
+  }
+}

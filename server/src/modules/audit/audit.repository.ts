@@ -1,0 +1,48 @@
+import type { Insertable } from 'kysely';
+import type { Database } from '../../../../db/database';
+import type { AuditEvent } from '../../../../db/schema';
+
+export async function insertAuditEvent(db: Database, event: Insertable<AuditEvent>): Promise<void> {
+  await db.insertInto('auditEvent').values(event).execute();
+}
+
+/**
+ * Events of an organisation's subtree, plus the events without an organisation (sign-ins) whose
+ * target is a member somewhere in that subtree. Newest first.
+ */
+export function auditEventsOfSubtree(db: Database, organisationId: string, limit: number, before: number | undefined) {
+  const subtree = db.selectFrom('organisationClosure').select('descendantId').where('ancestorId', '=', organisationId);
+  return db
+    .selectFrom('auditEvent')
+    .leftJoin('organisation', 'organisation.id', 'auditEvent.organisationId')
+    .leftJoin('appUser as actor', 'actor.id', 'auditEvent.actorUserId')
+    .leftJoin('appUser as target', 'target.id', 'auditEvent.targetUserId')
+    .select([
+      'auditEvent.id',
+      'auditEvent.at',
+      'auditEvent.action',
+      'auditEvent.organisationId',
+      'organisation.name as organisationName',
+      'actor.name as actorName',
+      'target.name as targetName',
+      'auditEvent.details',
+    ])
+    .where((eb) =>
+      eb.or([
+        eb('auditEvent.organisationId', 'in', subtree),
+        eb.and([
+          eb('auditEvent.organisationId', 'is', null),
+          eb(
+            'auditEvent.targetUserId',
+            'in',
+            db.selectFrom('membership').select('membership.userId').where('membership.organisationId', 'in', subtree),
+          ),
+        ]),
+      ]),
+    )
+    .$if(before !== undefined, (qb) => qb.where('auditEvent.id', '<', before ?? 0))
+    .orderBy('auditEvent.id', 'desc')
+    .limit(limit)
+    .execute();
+}
+

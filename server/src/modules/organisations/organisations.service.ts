@@ -1,0 +1,315 @@
+import type { Database } from '../../../../db/database';
+import type { Clock } from '../../clock';
+import type { Country, MemberView, OrganisationView, Role } from '../../contract/api';
+import { badRequest, conflict, forbidden, notFound } from '../../errors';
+import { recordAudit } from '../audit/audit.service';
+import * as repository from './organisations.repository';
+
+const RANK: Record<Role, number> = { caller: 1, organizer: 2, admin: 3 };
+
+export const DEFAULT_TIME_ZONE: Record<Country, string> = {
+  SE: 'Europe/Stockholm',
+  DK: 'Europe/Copenhagen',
+  NO: 'Europe/Oslo',
+  FI: 'Europe/Helsinki',
+};
+
+export function isRole(value: string): value is Role {
+  return value === 'admin' || value === 'organizer' || value === 'caller';
+}
+
+export function atLeast(role: Role, minimum: Role): boolean {
+  return RANK[role] >= RANK[minimum];
+}
+
+function strongest(roles: readonly string[]): Role | undefined {
+  let best: Role | undefined;
+  for (const role of roles) {
+    if (isRole(role) && (best === undefined || RANK[role] > RANK[best])) best = role;
+  }
+  return best;
+}
+
+function asCountry(value: string): Country {
+  if (value === 'SE' || value === 'DK' || value === 'NO' || value === 'FI') return value;
+  throw new Error(`Unknown country in the database: ${value}`);
+}
+
+/** A time zone the runtime knows (IANA name), or a 400 that says so. */
+export function resolveTimeZone(country: Country, timeZone: string | undefined): string {
+  if (timeZone === undefined) return DEFAULT_TIME_ZONE[country];
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone }).resolvedOptions().timeZone;
+  } catch {
+    throw badRequest('invalid_time_zone', `"${timeZone}" is not a time zone. Use a name like Europe/Stockholm.`);
+  }
+}
+
+/** The user's role on an organisation (directly or through an ancestor); 404 without any, 403 when below `minimum`. */
+export async function authorize(db: Database, userId: string, organisationId: string, minimum: Role): Promise<Role> {
+  const role = strongest(await repository.rolesOnPath(db, userId, organisationId));
+  if (role === undefined) throw notFound('The organisation');
+  if (!atLeast(role, minimum)) throw forbidden();
+  return role;
+}
+
+export async function visibleOrganisations(db: Database, userId: string): Promise<OrganisationView[]> {
+  const rows = await repository.visibleOrganisations(db, userId);
+  const byId = new Map<string, { row: repository.OrganisationRow; roles: string[] }>();
+  for (const { role, ...row } of rows) {
+    const entry = byId.get(row.id) ?? { row, roles: [] };
+    entry.roles.push(role);
+    byId.set(row.id, entry);
+  }
+  const paths = await repository.pathsOf(db, [...byId.keys()]);
+  // Rows carry every role that reaches the node (callers only at their own node), so the strongest is the user's role.
+  const views = [...byId.values()].map(({ row, roles }) => toView(row, paths.get(row.id) ?? row.name, strongest(roles) ?? 'caller'));
+  return views.sort((a, b) => a.path.localeCompare(b.path, 'sv'));
+}
+
+export async function getOrganisation(db: Database, userId: string, organisationId: string): Promise<OrganisationView> {
+  const myRole = await authorize(db, userId, organisationId, 'caller');
+  const row = await repository.findOrganisation(db, organisationId);
+  if (!row) throw notFound('The organisation');
+  const paths = await repository.pathsOf(db, [row.id]);
+  return toView(row, paths.get(row.id) ?? row.name, myRole);
+}
+
+export interface NewOrganisation {
+  name: string;
+  kind: string;
+  country?: Country | undefined;
+  timeZone?: string | undefined;
+}
+
+/** Creates an organisation under a parent (or a top one when parentId is null), without authorization: callers check it. */
+export async function insertOrganisation(
+  db: Database,
+  clock: Clock,
+  parentId: string | null,
+  input: NewOrganisation,
+  actorUserId: string | null,
+): Promise<repository.OrganisationRow> {
+  const name = input.name.trim();
+  const kind = input.kind.trim();
+  if (!name) throw badRequest('validation', 'The organisation needs a name.');
+  if (!kind) throw badRequest('validation', 'The organisation needs a kind, e.g. district or association.');
+  const parent = parentId === null ? undefined : await repository.findOrganisation(db, parentId);
+  if (parentId !== null && !parent) throw notFound('The parent organisation');
+  const country = input.country ?? (parent ? asCountry(parent.country) : undefined);
+  if (!country) throw badRequest('validation', 'A top organisation needs a country (SE, DK, NO or FI).');
+  const timeZone =
+    input.timeZone !== undefined
+      ? resolveTimeZone(country, input.timeZone)
+      : parent && parent.country === country
+        ? parent.timeZone
+        : DEFAULT_TIME_ZONE[country];
+  if (await repository.findChildByName(db, parentId, name)) {
+    throw conflict('organisation_exists', `There is already an organisation called "${name}" here.`);
+  }
+  const row = await repository.insertOrganisation(db, { parentId, name, kind, country, timeZone });
+  await recordAudit(db, {
+    at: clock.now(),
+    action: 'organisation.created',
+    organisationId: row.id,
+    actorUserId,
+    details: { name, kind },
+  });
+  return row;
+}
+
+export async function createChildOrganisation(
+  db: Database,
+  clock: Clock,
+  userId: string,
+  parentId: string,
+  input: NewOrganisation,
+): Promise<OrganisationView> {
+  await authorize(db, userId, parentId, 'admin');
+  const row = await db.transaction().execute((trx) => insertOrganisation(trx, clock, parentId, input, userId));
+  return getOrganisation(db, userId, row.id);
+}
+
+/**
+ * Finds or creates each organisation on a "Top/Middle/Leaf" path (each segment the child of the one
+ * before). Used by the CLI and the demo; `template` gives kind and country for the ones it creates.
+ */
+export async function ensureOrganisationPath(
+  db: Database,
+  clock: Clock,
+  path: string,
+  template: { country: Country; kinds?: string[] },
+): Promise<repository.OrganisationRow> {
+  const names = path.split('/').map((segment) => segment.trim());
+  if (names.length === 0 || names.some((name) => name === '')) {
+    throw badRequest('validation', `"${path}" is not an organisation path. Write it like "District/Municipality/Association".`);
+  }
+  const defaultKinds = ['district', 'municipality', 'association'];
+  let parent: repository.OrganisationRow | undefined;
+  for (const [depth, name] of names.entries()) {
+    const existing = await repository.findChildByName(db, parent?.id ?? null, name);
+    parent =
+      existing ??
+      (await insertOrganisation(
+        db,
+        clock,
+        parent?.id ?? null,
+        { name, kind: template.kinds?.[depth] ?? defaultKinds[depth] ?? 'group', country: parent ? undefined : template.country },
+        null,
+      ));
+  }
+  if (!parent) throw new Error('unreachable: a path has at least one segment');
+  return parent;
+}
+
+export async function describeOrganisation(db: Database, organisationId: string): Promise<{ name: string; path: string }> {
+  const row = await repository.findOrganisation(db, organisationId);
+  if (!row) throw notFound('The organisation');
+  return { name: row.name, path: (await repository.pathsOf(db, [row.id])).get(row.id) ?? row.name };
+}
+
+export async function listOrganisationsWithPaths(db: Database) {
+  const rows = await repository.allOrganisations(db);
+  const paths = await repository.pathsOf(db, rows.map((row) => row.id));
+  return rows
+    .map((row) => ({ id: row.id, name: row.name, kind: row.kind, parentId: row.parentId, path: paths.get(row.id) ?? row.name }))
+    .sort((a, b) => a.path.localeCompare(b.path, 'sv'));
+}
+
+export async function listMembers(db: Database, userId: string, organisationId: string): Promise<MemberView[]> {
+  await authorize(db, userId, organisationId, 'organizer');
+  const rows = await repository.membersOf(db, organisationId);
+  return rows.map(toMemberView);
+}
+
+/** Organizers and admins manage members up to their own role, never above it, and never their own. */
+export async function changeMemberRole(
+  db: Database,
+  clock: Clock,
+  actorUserId: string,
+  organisationId: string,
+  targetUserId: string,
+  role: Role,
+): Promise<MemberView> {
+  return db.transaction().execute(async (trx) => {
+    const actorRole = await authorize(trx, actorUserId, organisationId, 'organizer');
+    const current = await assertCanManage(trx, actorUserId, actorRole, organisationId, targetUserId);
+    if (!atLeast(actorRole, role)) throw forbidden(`You cannot give a role above your own (${actorRole}).`);
+    if (current.role === 'admin' && role !== 'admin') await assertNotLastAdmin(trx, organisationId);
+    await repository.updateMembershipRole(trx, targetUserId, organisationId, role);
+    await recordAudit(trx, {
+      at: clock.now(),
+      action: 'membership.role-changed',
+      organisationId,
+      actorUserId,
+      targetUserId,
+      details: { from: current.role, to: role },
+    });
+    const member = (await repository.membersOf(trx, organisationId)).find((row) => row.userId === targetUserId);
+    if (!member) throw notFound('The member');
+    return toMemberView(member);
+  });
+}
+
+export async function removeMember(
+  db: Database,
+  clock: Clock,
+  actorUserId: string,
+  organisationId: string,
+  targetUserId: string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const actorRole = await authorize(trx, actorUserId, organisationId, 'organizer');
+    const current = await assertCanManage(trx, actorUserId, actorRole, organisationId, targetUserId);
+    if (current.role === 'admin') await assertNotLastAdmin(trx, organisationId);
+    await repository.deleteMembership(trx, targetUserId, organisationId);
+    await recordAudit(trx, {
+      at: clock.now(),
+      action: 'membership.removed',
+      organisationId,
+      actorUserId,
+      targetUserId,
+      details: { role: current.role },
+    });
+  });
+}
+
+async function assertCanManage(db: Database, actorUserId: string, actorRole: Role, organisationId: string, targetUserId: string) {
+  if (actorUserId === targetUserId) {
+    throw conflict('own_membership', 'You cannot change or remove your own membership. Ask another organizer or admin.');
+  }
+  const current = await repository.findMembership(db, targetUserId, organisationId);
+  if (!current || !isRole(current.role)) throw notFound('The member');
+  if (!atLeast(actorRole, current.role)) throw forbidden(`You cannot change a member whose role (${current.role}) is above yours.`);
+  return { ...current, role: current.role };
+}
+
+async function assertNotLastAdmin(db: Database, organisationId: string): Promise<void> {
+  const organisation = await repository.findOrganisation(db, organisationId);
+  if (organisation?.parentId === null && (await repository.countActiveAdmins(db, organisationId)) <= 1) {
+    throw conflict('last_admin', 'This is the last admin of the top organisation. Make someone else admin first.');
+  }
+}
+
+export async function addMembership(
+  db: Database,
+  clock: Clock,
+  userId: string,
+  organisationId: string,
+  role: Role,
+  actorUserId: string | null,
+): Promise<void> {
+  await repository.upsertMembership(db, userId, organisationId, role, clock.now());
+  await recordAudit(db, {
+    at: clock.now(),
+    action: 'membership.added',
+    organisationId,
+    actorUserId,
+    targetUserId: userId,
+    details: { role },
+  });
+}
+
+export async function membershipsOf(db: Database, userId: string) {
+  const rows = await repository.membershipsOfUser(db, userId);
+  const paths = await repository.pathsOf(db, rows.map((row) => row.organisationId));
+  return rows.flatMap((row) =>
+    isRole(row.role)
+      ? [{ organisationId: row.organisationId, organisationName: row.name, organisationKind: row.kind, organisationPath: paths.get(row.organisationId) ?? row.name, role: row.role }]
+      : [],
+  );
+}
+
+export async function findMembershipRole(db: Database, userId: string, organisationId: string): Promise<Role | undefined> {
+  const row = await repository.findMembership(db, userId, organisationId);
+  return row && isRole(row.role) ? row.role : undefined;
+}
+
+/** True when every membership of the user lies within the organisation's subtree. */
+export async function userIsWithin(db: Database, userId: string, organisationId: string): Promise<boolean> {
+  return (await repository.countMembershipsOutside(db, userId, organisationId)) === 0;
+}
+
+function toView(row: repository.OrganisationRow, path: string, myRole: Role): OrganisationView {
+  return {
+    id: row.id,
+    parentId: row.parentId,
+    name: row.name,
+    kind: row.kind,
+    country: asCountry(row.country),
+    timeZone: row.timeZone,
+    path,
+    myRole,
+  };
+}
+
+function toMemberView(row: Awaited<ReturnType<typeof repository.membersOf>>[number]): MemberView {
+  return {
+    userId: row.userId,
+    name: row.name,
+    email: row.email,
+    role: isRole(row.role) ? row.role : 'caller',
+    disabled: row.disabledAt !== null,
+    since: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,48 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../errors';
+
+/** One error shape for every answer: `{ error: { code, message } }`. A 5xx never shows internals. */
+export default fp(
+  async function errors(app: FastifyInstance) {
+    app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+      if (error instanceof AppError) {
+        return reply
+          .status(error.statusCode)
+          .headers(error.headers)
+          .send({ error: { code: error.code, message: error.message } });
+      }
+      if (error.validation) {
+        const where = error.validationContext ?? 'request';
+        return reply.status(400).send({ error: { code: 'validation', message: `Invalid ${where}: ${error.message}` } });
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        return reply.status(status).send({ error: { code: clientErrorCode(error, status), message: error.message } });
+      }
+      request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+      return reply
+        .status(500)
+        .send({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } });
+    });
+
+    app.setNotFoundHandler((request, reply) =>
+      reply.status(404).send({ error: { code: 'not_found', message: `No such address: ${request.method} ${request.url.split('?')[0]}` } }),
+    );
+  },
+  { name: 'errors' },
+);
+
+function clientErrorCode(error: FastifyError, status: number): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'body_too_large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported_media_type';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'invalid_json';
+    default:
+      return status === 413 ? 'body_too_large' : 'bad_request';
+  }
+}

@@ -1,0 +1,20 @@
+import { Type } from 'typebox';
+
+// Schema pieces every module's routes share. Validation happens at the edges with these.
+
+export const Uuid = Type.String({ format: 'uuid' });
+export const Timestamp = Type.String({ format: 'date-time' });
+
+export const Role = Type.Union([Type.Literal('admin'), Type.Literal('organizer'), Type.Literal('caller')]);
+export const Country = Type.Union([Type.Literal('SE'), Type.Literal('DK'), Type.Literal('NO'), Type.Literal('FI')]);
+
+export const ErrorResponse = Type.Object({
+  error: Type.Object({ code: Type.String(), message: Type.String() }),
+});
+
+/** The error answers a route may give, for its OpenAPI description. */
+export function errors(...statuses: number[]): Record<number, typeof ErrorResponse> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorResponse]));
+}
+
+export const OrgParams = Type.Object({ orgId: Uuid });

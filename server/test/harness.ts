@@ -1,0 +1,195 @@
+// Test helpers: a database of the test file's own (cloned from the migrated template), the real
+// buildApp on it, and seeders that keep tests short. Used by integration and browser tests.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { createDatabase, withDatabase, type Database } from '../../db/database';
+import { buildApp, type App } from '../src/app';
+import { ManualClock } from '../src/clock';
+import type { Country, Me, Role } from '../src/contract/api';
+import { createSetupLink, createUser } from '../src/modules/accounts/accounts.service';
+import { addMembership, insertOrganisation } from '../src/modules/organisations/organisations.service';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const PASSWORD = 'correct horse battery';
+
+/** A fresh database cloned from the migrated template. */
+export async function createTestDatabase(): Promise<{ db: Database; url: string; drop: () => Promise<void> }> {
+  const clusterUrl = inject('clusterUrl');
+  const name = `ringa_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: clusterUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name} template ${inject('templateDatabase')}`);
+  } finally {
+    await admin.end();
+  }
+  const url = withDatabase(clusterUrl, name);
+  const db = createDatabase(url, { max: 5 });
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.destroy();
+      const client = new pg.Client({ connectionString: clusterUrl });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+}
+
+/** A test file's world: its database, a manual clock, the real app, and seeders. */
+export class TestContext {
+  private counter = 0;
+  readonly publicUrl = new URL('http://ringa.test');
+  readonly origin = this.publicUrl.origin;
+
+  private constructor(
+    readonly db: Database,
+    readonly app: App,
+    readonly clock: ManualClock,
+    private readonly dropDatabase: () => Promise<void>,
+  ) {}
+
+  static async create(): Promise<TestContext> {
+    const { db, drop } = await createTestDatabase();
+    const clock = new ManualClock(new Date('2026-10-04T17:00:00Z'));
+    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: 'x'.repeat(40) });
+    await app.ready();
+    return new TestContext(db, app, clock, drop);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.dropDatabase();
+  }
+
+  private unique(prefix: string): string {
+    this.counter += 1;
+    return `${prefix}-${this.counter}`;
+  }
+
+  async newOrg(options: { parent?: { id: string }; name?: string; kind?: string; country?: Country } = {}) {
+    return insertOrganisation(
+      this.db,
+      this.clock,
+      options.parent?.id ?? null,
+      { name: options.name ?? this.unique('Org'), kind: options.kind ?? 'association', country: options.country ?? (options.parent ? undefined : 'SE') },
+      null,
+    );
+  }
+
+  async newUser(memberships: { org: { id: string }; role: Role }[] = [], options: { email?: string; name?: string } = {}): Promise<TestUser> {
+    const email = options.email ?? `${this.unique('user')}@example.org`;
+    const user = await createUser(this.db, this.clock, { email, name: options.name ?? this.unique('Person'), password: PASSWORD });
+    for (const { org, role } of memberships) await addMembership(this.db, this.clock, user.id, org.id, role, null);
+    return { id: user.id, email, name: user.name };
+  }
+
+  /** Signs in through the API and returns the session cookie header. */
+  async login(user: { email: string }, password = PASSWORD): Promise<string> {
+    const response = await this.request('POST', '/api/auth/login', { body: { email: user.email, password } });
+    if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+    return sessionCookie(response);
+  }
+
+  /** An API request from the web app's origin, optionally with a session cookie. */
+  request(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    options: { cookie?: string; body?: unknown; origin?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<LightMyRequestResponse> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.cookie) headers.cookie = options.cookie;
+    if (options.origin !== null && method !== 'GET') headers.origin = options.origin ?? this.origin;
+    return this.app.inject({ method, url, headers, ...(options.body !== undefined ? { payload: options.body as object } : {}) });
+  }
+
+  async me(cookie: string): Promise<Me> {
+    const response = await this.request('GET', '/api/me', { cookie });
+    return response.json<Me>();
+  }
+
+  /** Row counts of every table, to show that a refused request wrote nothing. */
+  async tableCounts(): Promise<Record<string, number>> {
+    const tables = ['organisation', 'organisation_closure', 'app_user', 'membership', 'session', 'invite', 'setup_token', 'audit_event'];
+    const counts: Record<string, number> = {};
+    for (const table of tables) {
+      const { rows } = await sqlCount(this.db, table);
+      counts[table] = rows;
+    }
+    return counts;
+  }
+}
+
+async function sqlCount(db: Database, table: string): Promise<{ rows: number }> {
+  const result = await db
+    .selectFrom(table as 'organisation')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
+  return { rows: result.count };
+}
+
+export function sessionCookie(response: LightMyRequestResponse): string {
+  const cookie = response.cookies.find((c) => c.name === 'ringa_session');
+  if (!cookie) throw new Error('no session cookie in the response');
+  return `ringa_session=${cookie.value}`;
+}
+
+export function errorCode(response: LightMyRequestResponse): string | undefined {
+  try {
+    return response.json<{ error?: { code?: string } }>().error?.code;
+  } catch {
+    return undefined;
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface TestServer {
+  url: string;
+  app: App;
+  db: Database;
+  /** A fresh one-time first-run link (as the server prints at start). */
+  setupUrl(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The whole app, web included, listening on 127.0.0.1 with a database of its own: for browser tests. */
+export async function startTestServer(): Promise<TestServer> {
+  const { db, drop } = await createTestDatabase();
+  const port = await freePort();
+  const publicUrl = new URL(`http://127.0.0.1:${port}`);
+  const app = await buildApp({ db, publicUrl, sessionSecret: 'y'.repeat(40), webRoot: path.join(root, 'web', 'build') });
+  await app.listen({ port, host: '127.0.0.1' });
+  return {
+    url: publicUrl.origin,
+    app,
+    db,
+    setupUrl: () => createSetupLink(db, app.ctx.clock, publicUrl),
+    close: async () => {
+      await app.close();
+      await drop();
+    },
+  };
+}
