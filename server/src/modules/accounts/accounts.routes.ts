@@ -61,7 +61,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const user = requireUser(request);
-        await accounts.disableUser(ctx.db, ctx.clock, ctx.sessions, user.userId, request.params.orgId, request.params.userId);
+        await accounts.disableUser(ctx.db, ctx.clock, user.userId, request.params.orgId, request.params.userId);
         return reply.status(204).send(null);
       },
     );

@@ -9,6 +9,7 @@ import * as repository from './accounts.repository';
 import { FailureLimiter } from './login-limiter';
 import { assertPasswordAcceptable, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
 import type { SessionService } from './sessions.service';
+import { deleteSessionsOfUser } from './sessions.repository';
 
 export const SETUP_LINK_VALID_MS = 24 * 60 * 60 * 1000;
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
@@ -135,7 +136,6 @@ export async function completeSetup(
 export async function disableUser(
   db: Database,
   clock: Clock,
-  sessions: SessionService,
   actorUserId: string | null,
   organisationId: string | null,
   targetUserId: string,
@@ -152,7 +152,7 @@ export async function disableUser(
     const user = await repository.findUserById(trx, targetUserId);
     if (!user) throw notFound('The user');
     await repository.setUserDisabled(trx, targetUserId, clock.now());
-    await sessions.endAllOf(targetUserId, trx);
+    await deleteSessionsOfUser(trx, targetUserId);
     await recordAudit(trx, { at: clock.now(), action: 'user.disabled', organisationId, actorUserId, targetUserId });
   });
 }

@@ -10,7 +10,7 @@ const ARGON2_OPTIONS = { memoryCost: 19456, timeCost: 2, parallelism: 1 } as con
 let commonPasswords: Set<string> | undefined;
 function isCommon(password: string): boolean {
   commonPasswords ??= new Set(
-    (dictionary['passwords-common'] as string[]).filter((p) => p.length >= MIN_PASSWORD_LENGTH).map((p) => p.toLowerCase()),
+    dictionary['passwords-common'].filter((p) => p.length >= MIN_PASSWORD_LENGTH).map((p) => p.toLowerCase()),
   );
   return commonPasswords.has(password.toLowerCase());
 }

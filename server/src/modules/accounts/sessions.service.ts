@@ -54,11 +54,6 @@ export class SessionService {
     await repository.deleteSession(this.db, this.idOf(token));
   }
 
-  /** Ends every session of a user at once (account disabled). */
-  async endAllOf(userId: string, db: Database = this.db): Promise<void> {
-    await repository.deleteSessionsOfUser(db, userId);
-  }
-
   private idOf(token: string): string {
     return createHmac('sha256', this.secret).update(token).digest('hex');
   }

@@ -62,14 +62,14 @@ export function visibleOrganisations(db: Database, userId: string) {
 }
 
 /** "Top / Middle / Leaf" for each organisation. */
-export async function pathsOf(db: Database, ids: readonly string[]): Promise<Map<string, string>> {
+export async function pathsOf(db: Database, ids: readonly string[], separator = ' / '): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db
     .selectFrom('organisationClosure')
     .innerJoin('organisation', 'organisation.id', 'organisationClosure.ancestorId')
     .select([
       'organisationClosure.descendantId as id',
-      sql<string>`string_agg(organisation.name, ' / ' order by organisation_closure.depth desc)`.as('path'),
+      sql<string>`string_agg(organisation.name, ${separator} order by organisation_closure.depth desc)`.as('path'),
     ])
     .where('organisationClosure.descendantId', 'in', ids)
     .groupBy('organisationClosure.descendantId')

@@ -168,9 +168,10 @@ export async function describeOrganisation(db: Database, organisationId: string)
   return { name: row.name, path: (await repository.pathsOf(db, [row.id])).get(row.id) ?? row.name };
 }
 
+/** Every organisation with its path written as the CLI takes it: "District/Municipality/Association". */
 export async function listOrganisationsWithPaths(db: Database) {
   const rows = await repository.allOrganisations(db);
-  const paths = await repository.pathsOf(db, rows.map((row) => row.id));
+  const paths = await repository.pathsOf(db, rows.map((row) => row.id), '/');
   return rows
     .map((row) => ({ id: row.id, name: row.name, kind: row.kind, parentId: row.parentId, path: paths.get(row.id) ?? row.name }))
     .sort((a, b) => a.path.localeCompare(b.path, 'sv'));

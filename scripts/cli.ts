@@ -1,0 +1,164 @@
+// Ringa's command line for administrators and automation: `npm run cli -- <command> [options]`.
+// Works whether or not the server runs: it uses DATABASE_URL, or the embedded PostgreSQL under
+// DATA_DIR (attaching to the server's when it is running).
+import { parseArgs } from 'node:util';
+import { applicationDatabaseUrl, createDatabase, startCluster, type Database } from '../db/database';
+import { migrateToLatest } from '../db/migrate';
+import { systemClock } from '../server/src/clock';
+import { ConfigError, loadConfig } from '../server/src/config';
+import type { Country } from '../server/src/contract/api';
+import { AppError } from '../server/src/errors';
+import { createSetupLink, createUser, disableUser, findUserIdByEmail, setupNeeded } from '../server/src/modules/accounts/accounts.service';
+import { addMembership, ensureOrganisationPath, findMembershipRole, isRole, listOrganisationsWithPaths } from '../server/src/modules/organisations/organisations.service';
+
+class UsageError extends Error {}
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: Record<string, { type: 'string' | 'boolean' }>;
+  run(db: Database, values: Record<string, string | boolean | undefined>, publicUrl: URL): Promise<{ json: unknown; text: string }>;
+}
+
+const COUNTRIES: readonly Country[] = ['SE', 'DK', 'NO', 'FI'];
+
+const commands: Record<string, Command> = {
+  'user:create': {
+    summary: 'Create a user (or add a membership to an existing one), creating the organisations on the path.',
+    usage:
+      'user:create --email E --password P --name N --org "District/Municipality/Association" --role admin|organizer|caller [--country SE] [--json]',
+    options: {
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      org: { type: 'string' },
+      role: { type: 'string' },
+      country: { type: 'string' },
+    },
+    async run(db, values) {
+      const email = required(values, 'email');
+      const orgPath = required(values, 'org');
+      const role = required(values, 'role');
+      if (!isRole(role)) throw new UsageError(`--role must be admin, organizer or caller (got "${role}")`);
+      const country = (typeof values.country === 'string' ? values.country.toUpperCase() : 'SE') as Country;
+      if (!COUNTRIES.includes(country)) throw new UsageError(`--country must be one of ${COUNTRIES.join(', ')} (got "${String(values.country)}")`);
+      return db.transaction().execute(async (trx) => {
+        const organisation = await ensureOrganisationPath(trx, systemClock, orgPath, { country });
+        const existing = await findUserIdByEmail(trx, email);
+        const userId =
+          existing ??
+          (await createUser(trx, systemClock, { email, name: required(values, 'name'), password: required(values, 'password') })).id;
+        const current = await findMembershipRole(trx, userId, organisation.id);
+        if (current !== role) await addMembership(trx, systemClock, userId, organisation.id, role, null);
+        const result = { id: userId, email: email.trim().toLowerCase(), organisationId: organisation.id, role, created: existing === undefined };
+        return {
+          json: result,
+          text: `${existing ? 'Updated' : 'Created'} ${result.email}: ${role} in ${orgPath}`,
+        };
+      });
+    },
+  },
+  'user:disable': {
+    summary: 'Disable an account; its sessions end at once.',
+    usage: 'user:disable --email E [--json]',
+    options: { email: { type: 'string' } },
+    async run(db, values) {
+      const email = required(values, 'email');
+      const userId = await findUserIdByEmail(db, email);
+      if (!userId) throw new AppError(404, 'not_found', `No account has the email ${email}.`);
+      await disableUser(db, systemClock, null, null, userId);
+      return { json: { id: userId, disabled: true }, text: `Disabled ${email}; its sessions have ended.` };
+    },
+  },
+  'org:list': {
+    summary: 'List every organisation with its path.',
+    usage: 'org:list [--json]',
+    options: {},
+    async run(db) {
+      const organisations = await listOrganisationsWithPaths(db);
+      return {
+        json: organisations,
+        text: organisations.length === 0 ? 'No organisations yet.' : organisations.map((org) => `${org.path}  (${org.kind}, ${org.id})`).join('\n'),
+      };
+    },
+  },
+  'setup:link': {
+    summary: 'Print a new one-time first-run link (only while no user exists).',
+    usage: 'setup:link [--json]',
+    options: {},
+    async run(db, _values, publicUrl) {
+      if (!(await setupNeeded(db))) throw new AppError(409, 'setup_done', 'Ringa is already set up; use user:create or invites instead.');
+      const url = await createSetupLink(db, systemClock, publicUrl);
+      return { json: { url }, text: `Open this link within 24 hours to set up Ringa:\n  ${url}` };
+    },
+  },
+};
+
+function required(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function help(): string {
+  const lines = ['Usage: npm run cli -- <command> [options]', '', 'Commands:'];
+  for (const [name, command] of Object.entries(commands)) lines.push(`  ${name.padEnd(14)} ${command.summary}`, `  ${''.padEnd(14)} ${command.usage}`);
+  lines.push('', 'Add --json for machine-readable output. DATA_DIR or DATABASE_URL choose the database, as for npm start.');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${help()}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`Unknown command "${name}".\n\n${help()}\n`);
+    return 2;
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: rest, options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nUsage: npm run cli -- ${command.usage}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${command.summary}\nUsage: npm run cli -- ${command.usage}\n`);
+    return 0;
+  }
+
+  const config = loadConfig(process.env, []);
+  const location = { databaseUrl: config.databaseUrl, dataDir: config.dataDir };
+  const cluster = await startCluster(location);
+  const db = createDatabase(applicationDatabaseUrl(location, cluster), { max: 2 });
+  try {
+    await migrateToLatest(db);
+    const result = await command.run(db, values, config.publicUrl);
+    process.stdout.write(`${values.json ? JSON.stringify(result.json, null, 2) : result.text}\n`);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\nUsage: npm run cli -- ${command.usage}\n`);
+      return 2;
+    }
+    if (error instanceof AppError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await db.destroy();
+    await cluster.stop();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : `Failed: ${error instanceof Error ? error.message : String(error)}`}\n`);
+    process.exit(1);
+  },
+);
