@@ -14,6 +14,8 @@ export function ensureWebBuild(root: string, say: (line: string) => void): void 
   const sources = [
     path.join(webDir, 'src'),
     path.join(webDir, 'static'),
+    path.join(webDir, 'scripts'),
+    path.join(root, 'package.json'),
     path.join(webDir, 'svelte.config.js'),
     path.join(webDir, 'vite.config.ts'),
     path.join(root, 'server', 'src', 'contract'),

@@ -1,13 +1,12 @@
 // Test helpers: a database of the test file's own (cloned from the migrated template), the real
 // buildApp on it, and seeders that keep tests short. Used by integration and browser tests.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { createDatabase, withDatabase, type Database } from '../../db/database';
+import { createDatabase, freePort, withDatabase, type Database } from '../../db/database';
 import { buildApp, type App } from '../src/app';
 import { ManualClock } from '../src/clock';
 import type { Country, Me, Role } from '../src/contract/api';
@@ -108,12 +107,19 @@ export class TestContext {
   request(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
     url: string,
-    options: { cookie?: string; body?: unknown; origin?: string | null; headers?: Record<string, string> } = {},
+    options: { cookie?: string; body?: unknown; origin?: string | null; headers?: Record<string, string>; remoteAddress?: string } = {},
   ): Promise<LightMyRequestResponse> {
     const headers: Record<string, string> = { ...options.headers };
     if (options.cookie) headers.cookie = options.cookie;
     if (options.origin !== null && method !== 'GET') headers.origin = options.origin ?? this.origin;
-    return this.app.inject({ method, url, headers, ...(options.body !== undefined ? { payload: options.body as object } : {}) });
+    return this.app.inject({
+      method,
+      url,
+      headers,
+      // The client's IP address (default 127.0.0.1), for the per-address sign-in limit.
+      ...(options.remoteAddress !== undefined ? { remoteAddress: options.remoteAddress } : {}),
+      ...(options.body !== undefined ? { payload: options.body as object } : {}),
+    });
   }
 
   async me(cookie: string): Promise<Me> {
@@ -153,17 +159,6 @@ export function errorCode(response: LightMyRequestResponse): string | undefined 
   } catch {
     return undefined;
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 export interface TestServer {

@@ -1,0 +1,27 @@
+// The members of one organisation, for its page.
+import type { MemberView, Role } from '$contract/api';
+import { api } from '$lib/api/client';
+
+export class Members {
+  list = $state<MemberView[]>([]);
+  loaded = $state(false);
+
+  constructor(readonly orgId: string) {}
+
+  async load(): Promise<void> {
+    const { members } = await api.members(this.orgId);
+    this.list = members;
+    this.loaded = true;
+  }
+
+  async changeRole(userId: string, role: Role): Promise<MemberView> {
+    const updated = await api.changeRole(this.orgId, userId, { role });
+    this.list = this.list.map((member) => (member.userId === userId ? updated : member));
+    return updated;
+  }
+
+  async remove(userId: string): Promise<void> {
+    await api.removeMember(this.orgId, userId);
+    this.list = this.list.filter((member) => member.userId !== userId);
+  }
+}

@@ -1,0 +1,175 @@
+// Onboarding as people meet it, in a real Chromium against the real server and the built app:
+// the first admin sets Ringa up, creates an invitation link, and a volunteer opens it in another
+// browser, creates an account and lands in the organisation — in English, then in Swedish.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { root, startTestServer, type TestServer } from '../../server/test/harness';
+import { launchBrowser } from './browser';
+
+const SHOTS = path.join(root, 'test-output', 'screenshots');
+const ORGANISATION = 'Socialdemokraterna i Norrbotten';
+const ADMIN = { name: 'Anna Lindqvist', email: 'anna@norrbotten.example', password: 'kvällsringning i Luleå' };
+
+let server: TestServer;
+let browser: Browser;
+let admin: BrowserContext;
+let adminPage: Page;
+/** Every Content-Security-Policy complaint any page made: the built app must need no exceptions. */
+const cspViolations: string[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  admin = await newContext('en-GB');
+  adminPage = await admin.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function newContext(locale: string): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 900 } });
+  context.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+  });
+  return context;
+}
+
+/** Screenshots at desktop and phone width; on the phone, nothing may scroll sideways. */
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForTimeout(100); // let the layout settle after the resize
+    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(scrollWidth, `${name} scrolls sideways at ${width} px`).toBeLessThanOrEqual(width);
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+/** As an admin on the organisation's page: a new invitation link for a role, as shown once. */
+async function createInvite(roleLabel: string, maxUses: string): Promise<string> {
+  await adminPage.goto(`${server.url}/`);
+  await adminPage.getByRole('link', { name: ORGANISATION }).click();
+  await adminPage.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
+  await adminPage.getByRole('link', { name: 'Invitations' }).click();
+  await adminPage.getByLabel('Role', { exact: true }).selectOption({ label: roleLabel });
+  await adminPage.getByLabel('Number of people who can use it').fill(maxUses);
+  await adminPage.getByRole('button', { name: 'Create link' }).click();
+  await expect.poll(() => adminPage.getByText('it will not be shown again').isVisible()).toBe(true);
+  const url = await adminPage.getByLabel('Invitation link').inputValue();
+  expect(url).toMatch(new RegExp(`^${server.url}/invite#.+`));
+  return url;
+}
+
+test('first run: the setup link creates the organisation and its admin, who lands on the start page', async () => {
+  const page = adminPage;
+  await page.goto(await server.setupUrl());
+  await page.getByRole('heading', { level: 1, name: 'Set up Ringa' }).waitFor();
+  await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+
+  await page.getByLabel('Name', { exact: true }).fill(ORGANISATION);
+  expect(await page.getByLabel('Kind of organisation').inputValue()).toBe('district');
+  await page.getByLabel('Country').selectOption('SE');
+  await page.getByLabel('Your name').fill(ADMIN.name);
+  await page.getByLabel('Email address').fill(ADMIN.email);
+  await page.getByLabel('Password', { exact: true }).fill('too short');
+  await page.getByRole('button', { name: 'Set up Ringa' }).click();
+  await expect.poll(() => page.getByText('The password must be at least 10 characters long.').isVisible()).toBe(true);
+
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Set up Ringa' }).click();
+
+  await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
+  expect(new URL(page.url()).pathname).toBe('/');
+  expect(new URL(page.url()).hash).toBe(''); // the spent token is not left in the address bar
+  await expect.poll(() => page.getByRole('navigation', { name: 'Organisation tree' }).getByRole('link', { name: ORGANISATION }).isVisible()).toBe(true);
+  await expect.poll(() => page.getByRole('banner').getByText(ADMIN.name, { exact: true }).isVisible()).toBe(true);
+  await screenshots(page, 'en-1-home-admin');
+
+  // The link is spent: opening it again says so and points to sign-in.
+  const again = await admin.newPage();
+  await again.goto(`${server.url}/setup#anything`);
+  await again.getByRole('heading', { name: 'Ringa is already set up' }).waitFor();
+  await again.close();
+});
+
+test('an invitation opened in another browser: create an account, join, and see the organisation', async () => {
+  const inviteUrl = await createInvite('Caller', '5');
+  await screenshots(adminPage, 'en-2-invite-created');
+
+  const volunteer = await newContext('en-GB');
+  const page = await volunteer.newPage();
+  await page.goto(inviteUrl);
+  await page.getByText(`You're invited to join ${ORGANISATION} as caller.`).waitFor();
+  await screenshots(page, 'en-3-invite-preview');
+
+  await page.getByLabel('Your name').fill('Erik Volontär');
+  await page.getByLabel('Email address').fill('erik@example.org');
+  await page.getByLabel('Choose a password', { exact: true }).fill('ringkväll varje torsdag');
+  await page.getByRole('button', { name: 'Create account and join' }).click();
+
+  await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
+  expect(new URL(page.url()).pathname).toMatch(/^\/orgs\/[0-9a-f-]{36}$/);
+  await page.getByText(`You are a caller in ${ORGANISATION}.`).waitFor();
+  await expect.poll(() => page.getByRole('definition').filter({ hasText: 'Caller' }).isVisible()).toBe(true);
+  // A caller sees no members, invitations or audit log.
+  expect(await page.getByRole('link', { name: 'Members' }).count()).toBe(0);
+  await screenshots(page, 'en-4-volunteer-joined');
+
+  // The admin sees the new member, with the role the link gave.
+  await adminPage.getByRole('link', { name: 'Members' }).click();
+  const row = adminPage.getByRole('row').filter({ hasText: 'Erik Volontär' });
+  await row.waitFor();
+  expect(await row.getByLabel('Role for Erik Volontär').inputValue()).toBe('caller');
+  await screenshots(adminPage, 'en-5-members');
+  await volunteer.close();
+});
+
+test('the same in Swedish: a browser in sv-SE reads the invitation and the organisation in Swedish', async () => {
+  const inviteUrl = await createInvite('Organizer', '1');
+
+  const volunteer = await newContext('sv-SE');
+  const page = await volunteer.newPage();
+  await page.goto(inviteUrl);
+  await page.getByText(`Du är inbjuden till ${ORGANISATION} som organisatör.`).waitFor();
+  expect(await page.locator('html').getAttribute('lang')).toBe('sv');
+  await page.getByRole('heading', { name: 'Har du redan ett konto i Ringa?' }).waitFor();
+  await screenshots(page, 'sv-1-invite-preview');
+
+  await page.getByLabel('Ditt namn').fill('Maja Organisatör');
+  await page.getByLabel('E-postadress').fill('maja@example.se');
+  await page.getByLabel('Välj ett lösenord', { exact: true }).fill('kort');
+  await page.getByRole('button', { name: 'Skapa konto och gå med' }).click();
+  await page.getByText('Lösenordet måste vara minst 10 tecken långt.').waitFor();
+
+  await page.getByLabel('Välj ett lösenord', { exact: true }).fill('valrörelse i Norrbotten');
+  await page.getByRole('button', { name: 'Skapa konto och gå med' }).click();
+
+  await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
+  await expect.poll(() => page.getByRole('definition').filter({ hasText: 'Organisatör' }).isVisible()).toBe(true);
+  await page.getByRole('heading', { level: 2, name: 'Medlemmar' }).waitFor();
+  // An organizer may change a caller's role, but not their own.
+  const erik = page.getByRole('row').filter({ hasText: 'Erik Volontär' });
+  await erik.waitFor();
+  expect(await erik.getByLabel('Roll för Erik Volontär').inputValue()).toBe('caller');
+  const maja = page.getByRole('row').filter({ hasText: 'Maja Organisatör' });
+  expect(await maja.innerText()).toContain('(du)');
+  expect(await maja.getByRole('combobox').count()).toBe(0);
+  await expect.poll(() => page.getByRole('button', { name: 'Logga ut' }).isVisible()).toBe(true);
+  await screenshots(page, 'sv-2-organizer-joined');
+
+  // The language is switchable and remembered.
+  await page.getByLabel('Språk').selectOption('da');
+  await page.getByRole('heading', { level: 2, name: 'Medlemmer' }).waitFor();
+  await page.reload();
+  await page.getByRole('heading', { level: 2, name: 'Medlemmer' }).waitFor();
+  expect(await page.locator('html').getAttribute('lang')).toBe('da');
+  await volunteer.close();
+
+  expect(cspViolations).toEqual([]);
+});
