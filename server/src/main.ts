@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   ensureWebBuild(root, say);
 
-  const cluster = await startCluster({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, say);
+  // The server stops PostgreSQL itself on SIGTERM, after the requests in flight and the pool.
+  const cluster = await startCluster({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, say, { handlesSignals: true });
   const db = createDatabase(applicationDatabaseUrl({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, cluster));
   let stopping = false;
   const stopDatabase = async () => {

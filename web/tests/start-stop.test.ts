@@ -61,7 +61,7 @@ test('first start: embedded PostgreSQL, a first-run link, the app served, and a 
   expect(page.headers.get('content-type')).toContain('text/html');
   expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 
-  expect(await stop(server)).toBe(0);
+  expect(await stop(server), server.output()).toBe(0);
   expect(server.output()).toContain('Stopped.');
   expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 });
@@ -84,7 +84,7 @@ test('second start with --demo keeps the cluster, seeds the demo district, and t
   });
   expect(login.status).toBe(200);
 
-  expect(await stop(server)).toBe(0);
+  expect(await stop(server), server.output()).toBe(0);
   expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
 });
 
