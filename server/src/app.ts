@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../../db/database';
 import { systemClock, type Clock } from './clock';
@@ -36,8 +36,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // TypeBox checks bodies exactly as typed (Ajv's coercion turned ["admin"] into "admin" and true into 1);
+  // only params and query strings, which arrive as text, are converted.
+  registerAjvFormats();
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   const clock = deps.clock ?? systemClock;
   const sessions = new SessionService(deps.db, clock, deps.sessionSecret);

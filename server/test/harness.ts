@@ -130,21 +130,12 @@ export class TestContext {
   /** Row counts of every table, to show that a refused request wrote nothing. */
   async tableCounts(): Promise<Record<string, number>> {
     const tables = ['organisation', 'organisation_closure', 'app_user', 'membership', 'session', 'invite', 'setup_token', 'audit_event'];
-    const counts: Record<string, number> = {};
-    for (const table of tables) {
-      const { rows } = await sqlCount(this.db, table);
-      counts[table] = rows;
-    }
-    return counts;
+    // One round trip: refused requests are checked with this before and after, hundreds of times per file.
+    const counts = await this.db
+      .selectNoFrom((eb) => tables.map((table, i) => eb.selectFrom(table as 'organisation').select(eb.fn.countAll<number>().as('n')).as(`c${i}`)))
+      .executeTakeFirstOrThrow();
+    return Object.fromEntries(tables.map((table, i) => [table, Number((counts as Record<string, unknown>)[`c${i}`])]));
   }
-}
-
-async function sqlCount(db: Database, table: string): Promise<{ rows: number }> {
-  const result = await db
-    .selectFrom(table as 'organisation')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .executeTakeFirstOrThrow();
-  return { rows: result.count };
 }
 
 export function sessionCookie(response: LightMyRequestResponse): string {

@@ -144,10 +144,11 @@ export async function disableUser(
     if (actorUserId !== null && organisationId !== null) {
       await organisations.authorize(trx, actorUserId, organisationId, 'admin');
       if (actorUserId === targetUserId) throw conflict('own_account', 'You cannot disable your own account.');
-      if ((await organisations.membershipsOf(trx, targetUserId)).length === 0) throw notFound('The user');
-      if (!(await organisations.userIsWithin(trx, targetUserId, organisationId))) {
-        throw forbidden('This account also belongs to organisations outside yours. Ask an admin above you.');
-      }
+      const memberships = (await organisations.membershipsOf(trx, targetUserId)).length;
+      const outside = await organisations.countMembershipsOutside(trx, targetUserId, organisationId);
+      // An account with no membership here answers like an unknown one: admins learn nothing of other organisations' people.
+      if (memberships === outside) throw notFound('The user');
+      if (outside > 0) throw forbidden('This account also belongs to organisations outside yours. Ask an admin above you.');
     }
     const user = await repository.findUserById(trx, targetUserId);
     if (!user) throw notFound('The user');

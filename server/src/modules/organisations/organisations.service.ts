@@ -286,9 +286,9 @@ export async function findMembershipRole(db: Database, userId: string, organisat
   return row && isRole(row.role) ? row.role : undefined;
 }
 
-/** True when every membership of the user lies within the organisation's subtree. */
-export async function userIsWithin(db: Database, userId: string, organisationId: string): Promise<boolean> {
-  return (await repository.countMembershipsOutside(db, userId, organisationId)) === 0;
+/** How many of the user's memberships lie outside the organisation's subtree. */
+export function countMembershipsOutside(db: Database, userId: string, organisationId: string): Promise<number> {
+  return repository.countMembershipsOutside(db, userId, organisationId);
 }
 
 function toView(row: repository.OrganisationRow, path: string, myRole: Role): OrganisationView {

@@ -1,0 +1,412 @@
+// Who may do what, where: every organisation route for every kind of user, on their own
+// association, its sibling and the municipality above. Rights flow down the tree, never up or
+// sideways; a refused request answers 404 (no role there) or 403 (role too low) and writes nothing.
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { AuditEventView, CreatedInvite, InviteView, MemberView, OrganisationView, Role } from '../src/contract/api';
+import { TestContext, errorCode, type TestUser } from './harness';
+
+type Actor = 'adminA' | 'organizerA' | 'callerA' | 'organizerMuni' | 'adminDistrict' | 'outsider' | 'anonymous';
+type OrgKey = 'A' | 'B' | 'municipality';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+interface Org {
+  id: string;
+  name: string;
+}
+
+const ACTORS: Actor[] = ['adminA', 'organizerA', 'callerA', 'organizerMuni', 'adminDistrict', 'outsider', 'anonymous'];
+const ORGS: OrgKey[] = ['A', 'B', 'municipality'];
+
+// Expected answers, one column per actor in ACTORS order; 'ok' is the route's success status.
+type Expected = number | 'ok';
+type Table = Record<OrgKey, Expected[]>;
+//                              adminA organizerA callerA organizerMuni adminDistrict outsider anonymous
+const READ: Table = {
+  A: /*             */ ['ok', 'ok', 'ok', 'ok', 'ok', 404, 401],
+  B: /*             */ [404, 404, 404, 'ok', 'ok', 404, 401],
+  municipality: /*  */ [404, 404, 404, 'ok', 'ok', 404, 401],
+};
+const MANAGE: Table = {
+  A: /*             */ ['ok', 'ok', 403, 'ok', 'ok', 404, 401],
+  B: /*             */ [404, 404, 404, 'ok', 'ok', 404, 401],
+  municipality: /*  */ [404, 404, 404, 'ok', 'ok', 404, 401],
+};
+const ADMIN: Table = {
+  A: /*             */ ['ok', 403, 403, 403, 'ok', 404, 401],
+  B: /*             */ [404, 404, 404, 403, 'ok', 404, 401],
+  municipality: /*  */ [404, 404, 404, 403, 'ok', 404, 401],
+};
+const CODE: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
+/** The role each signed-in actor holds on every organisation they may see. */
+const ROLE_OF: Partial<Record<Actor, Role>> = {
+  adminA: 'admin',
+  organizerA: 'organizer',
+  callerA: 'caller',
+  organizerMuni: 'organizer',
+  adminDistrict: 'admin',
+};
+
+let t: TestContext;
+let district: Org;
+let municipality: Org;
+let orgs: Record<OrgKey, Org>;
+/** The admin who owns each organisation's setup (invites to revoke, and so on). */
+let adminOf: Record<OrgKey, string>;
+const users = {} as Record<Exclude<Actor, 'anonymous'>, TestUser> & { adminB: TestUser; callerMuni: TestUser };
+const cookies = {} as Record<Actor, string | undefined>;
+
+beforeAll(async () => {
+  t = await TestContext.create();
+  district = await t.newOrg({ name: 'Norrbotten', kind: 'district' });
+  municipality = await t.newOrg({ parent: district, name: 'Luleå', kind: 'municipality' });
+  const a = await t.newOrg({ parent: municipality, name: 'Luleå Centrum' });
+  const b = await t.newOrg({ parent: municipality, name: 'Luleå Öst' });
+  orgs = { A: a, B: b, municipality };
+
+  users.adminA = await t.newUser([{ org: a, role: 'admin' }], { name: 'Astrid Admin' });
+  users.organizerA = await t.newUser([{ org: a, role: 'organizer' }], { name: 'Olle Organizer' });
+  users.callerA = await t.newUser([{ org: a, role: 'caller' }], { name: 'Cecilia Caller' });
+  users.organizerMuni = await t.newUser([{ org: municipality, role: 'organizer' }], { name: 'Maja Municipality' });
+  users.adminDistrict = await t.newUser([{ org: district, role: 'admin' }], { name: 'Dan District' });
+  users.outsider = await t.newUser([], { name: 'Otto Outsider' });
+  users.adminB = await t.newUser([{ org: b, role: 'admin' }], { name: 'Bertil Admin B' });
+  users.callerMuni = await t.newUser([{ org: municipality, role: 'caller' }], { name: 'Klas Caller' });
+
+  for (const actor of ACTORS) cookies[actor] = actor === 'anonymous' ? undefined : await t.login(users[actor]);
+  adminOf = { A: await t.login(users.adminA), B: await t.login(users.adminB), municipality: await t.login(users.adminDistrict) };
+});
+afterAll(() => t.close());
+
+function expectedStatus(table: Table, org: OrgKey, actor: Actor, ok: number): number {
+  const expected = table[org][ACTORS.indexOf(actor)];
+  if (expected === undefined) throw new Error(`no expectation for ${actor} on ${org}`);
+  return expected === 'ok' ? ok : expected;
+}
+
+function rows(table: Table, ok: number) {
+  return ORGS.flatMap((org) => ACTORS.map((actor) => ({ org, actor, status: expectedStatus(table, org, actor, ok) })));
+}
+
+/** Sends the request and, when it is refused, shows that no table and no watched value changed. */
+async function attempt(
+  actor: Actor,
+  request: { method: Method; url: string; body?: unknown },
+  expected: number,
+  watched: () => Promise<unknown> = async () => null,
+): Promise<{ response: LightMyRequestResponse; before: unknown; after: unknown }> {
+  const countsBefore = await t.tableCounts();
+  const before = await watched();
+  const response = await t.request(request.method, request.url, { cookie: cookies[actor], body: request.body });
+  const after = await watched();
+  expect(response.statusCode, response.body).toBe(expected);
+  if (expected >= 400) {
+    expect(errorCode(response)).toBe(CODE[expected]);
+    expect(Object.keys(response.json<object>())).toEqual(['error']);
+    expect(await t.tableCounts()).toEqual(countsBefore);
+    expect(after).toEqual(before);
+  }
+  return { response, before, after };
+}
+
+async function roleOn(userId: string, org: Org): Promise<string | null> {
+  const row = await t.db
+    .selectFrom('membership')
+    .select('role')
+    .where('userId', '=', userId)
+    .where('organisationId', '=', org.id)
+    .executeTakeFirst();
+  return row?.role ?? null;
+}
+
+async function inviteIn(org: OrgKey): Promise<string> {
+  const response = await t.request('POST', `/api/orgs/${orgs[org].id}/invites`, { cookie: adminOf[org], body: { role: 'caller' } });
+  expect(response.statusCode).toBe(201);
+  return response.json<CreatedInvite>().invite.id;
+}
+
+async function revokedAt(inviteId: string): Promise<Date | null> {
+  const row = await t.db.selectFrom('invite').select('revokedAt').where('id', '=', inviteId).executeTakeFirstOrThrow();
+  return row.revokedAt;
+}
+
+describe('GET /api/orgs lists what each user may see', () => {
+  const fixture = ['Norrbotten', 'Norrbotten / Luleå', 'Norrbotten / Luleå / Luleå Centrum', 'Norrbotten / Luleå / Luleå Öst'];
+  test.each([
+    { actor: 'adminA', paths: ['Norrbotten / Luleå / Luleå Centrum'] },
+    { actor: 'organizerA', paths: ['Norrbotten / Luleå / Luleå Centrum'] },
+    { actor: 'callerA', paths: ['Norrbotten / Luleå / Luleå Centrum'] },
+    { actor: 'organizerMuni', paths: ['Norrbotten / Luleå', 'Norrbotten / Luleå / Luleå Centrum', 'Norrbotten / Luleå / Luleå Öst'] },
+    { actor: 'adminDistrict', paths: fixture },
+    { actor: 'outsider', paths: [] },
+    // Callers see their own organisation only, not the ones below it.
+    { actor: 'callerMuni', paths: ['Norrbotten / Luleå'] },
+  ] as { actor: Exclude<Actor, 'anonymous'> | 'callerMuni'; paths: string[] }[])('$actor sees $paths', async ({ actor, paths }) => {
+    const response = await t.request('GET', '/api/orgs', { cookie: await t.login(users[actor]) });
+    expect(response.statusCode).toBe(200);
+    const seen = response.json<{ organisations: OrganisationView[] }>().organisations;
+    // Sub-organisations created by other tests may appear below; the fixture's four are what matter.
+    expect(seen.map((o) => o.path).filter((path) => fixture.includes(path))).toEqual(paths);
+    for (const organisation of seen) expect(organisation.myRole).toBe(actor === 'callerMuni' ? 'caller' : ROLE_OF[actor]);
+  });
+
+  test('anonymous gets 401', async () => {
+    const response = await t.request('GET', '/api/orgs');
+    expect(response.statusCode).toBe(401);
+    expect(errorCode(response)).toBe('unauthenticated');
+  });
+});
+
+describe('GET /api/orgs/:orgId', () => {
+  test.each(rows(READ, 200))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}` }, status);
+    if (status === 200) {
+      const view = response.json<OrganisationView>();
+      expect(view).toMatchObject({ id: orgs[org].id, name: orgs[org].name, myRole: ROLE_OF[actor] });
+    }
+  });
+});
+
+describe('POST /api/orgs/:orgId/children (admins only)', () => {
+  let n = 0;
+  test.each(rows(ADMIN, 201))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const name = `Grupp ${++n}`;
+    const children = () =>
+      t.db.selectFrom('organisation').select('name').where('parentId', '=', orgs[org].id).orderBy('name').execute();
+    const { response, after } = await attempt(
+      actor,
+      { method: 'POST', url: `/api/orgs/${orgs[org].id}/children`, body: { name, kind: 'group' } },
+      status,
+      children,
+    );
+    if (status === 201) {
+      expect(response.json<OrganisationView>()).toMatchObject({ parentId: orgs[org].id, name, myRole: 'admin' });
+      expect(after).toContainEqual({ name });
+    }
+  });
+});
+
+describe('GET /api/orgs/:orgId/members (organizers and admins)', () => {
+  test.each(rows(MANAGE, 200))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/members` }, status);
+    if (status === 200) {
+      const members = await t.db.selectFrom('membership').select('userId').where('organisationId', '=', orgs[org].id).execute();
+      const listed = response.json<{ members: MemberView[] }>().members;
+      expect(listed.map((m) => m.userId).sort()).toEqual(members.map((m) => m.userId).sort());
+      expect(listed.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('PATCH /api/orgs/:orgId/members/:userId (organizers and admins)', () => {
+  test.each(rows(MANAGE, 200))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const target = await t.newUser([{ org: orgs[org], role: 'caller' }]);
+    const { response, after } = await attempt(
+      actor,
+      { method: 'PATCH', url: `/api/orgs/${orgs[org].id}/members/${target.id}`, body: { role: 'organizer' } },
+      status,
+      () => roleOn(target.id, orgs[org]),
+    );
+    if (status === 200) {
+      expect(response.json<MemberView>()).toMatchObject({ userId: target.id, role: 'organizer' });
+      expect(after).toBe('organizer');
+    }
+  });
+});
+
+describe('DELETE /api/orgs/:orgId/members/:userId (organizers and admins)', () => {
+  test.each(rows(MANAGE, 204))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const target = await t.newUser([{ org: orgs[org], role: 'caller' }]);
+    const { after } = await attempt(
+      actor,
+      { method: 'DELETE', url: `/api/orgs/${orgs[org].id}/members/${target.id}` },
+      status,
+      () => roleOn(target.id, orgs[org]),
+    );
+    if (status === 204) expect(after).toBeNull();
+  });
+});
+
+describe('GET /api/orgs/:orgId/invites (organizers and admins)', () => {
+  test.each(rows(MANAGE, 200))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const inviteId = await inviteIn(org);
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/invites` }, status);
+    if (status === 200) {
+      const invites = response.json<{ invites: InviteView[] }>().invites;
+      expect(invites.map((i) => i.id)).toContain(inviteId);
+      expect(invites.every((i) => i.organisationId === orgs[org].id)).toBe(true);
+    }
+  });
+});
+
+describe('POST /api/orgs/:orgId/invites (organizers and admins)', () => {
+  test.each(rows(MANAGE, 201))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const invitesOf = async () =>
+      (await t.db.selectFrom('invite').select('id').where('organisationId', '=', orgs[org].id).execute()).length;
+    const { response, before, after } = await attempt(
+      actor,
+      { method: 'POST', url: `/api/orgs/${orgs[org].id}/invites`, body: { role: 'caller' } },
+      status,
+      invitesOf,
+    );
+    if (status === 201) {
+      expect(response.json<CreatedInvite>().url).toContain('/invite#');
+      expect(after).toBe((before as number) + 1);
+    }
+  });
+});
+
+describe('DELETE /api/orgs/:orgId/invites/:inviteId (organizers and admins)', () => {
+  test.each(rows(MANAGE, 204))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const inviteId = await inviteIn(org);
+    const { after } = await attempt(
+      actor,
+      { method: 'DELETE', url: `/api/orgs/${orgs[org].id}/invites/${inviteId}` },
+      status,
+      () => revokedAt(inviteId),
+    );
+    if (status === 204) expect(after).not.toBeNull();
+  });
+});
+
+describe('GET /api/orgs/:orgId/audit (admins only)', () => {
+  test.each(rows(ADMIN, 200))('$org by $actor → $status', async ({ org, actor, status }) => {
+    await inviteIn(org);
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/audit` }, status);
+    if (status === 200) {
+      const events = response.json<{ events: AuditEventView[] }>().events;
+      expect(events[0]).toMatchObject({ action: 'invite.created', organisationId: orgs[org].id, organisationName: orgs[org].name });
+      // The log of an organisation holds its own subtree only: never its sibling's or parent's events.
+      const outside = org === 'A' ? [orgs.B.id, municipality.id, district.id] : org === 'B' ? [orgs.A.id, municipality.id] : [district.id];
+      expect(events.filter((e) => e.organisationId !== null && outside.includes(e.organisationId))).toEqual([]);
+    }
+  });
+});
+
+describe('POST /api/orgs/:orgId/users/:userId/disable (admins only)', () => {
+  test.each(rows(ADMIN, 204))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const target = await t.newUser([{ org: orgs[org], role: 'caller' }]);
+    const targetCookie = await t.login(target);
+    const state = async () => {
+      const user = await t.db.selectFrom('appUser').select('disabledAt').where('id', '=', target.id).executeTakeFirstOrThrow();
+      const me = await t.request('GET', '/api/me', { cookie: targetCookie });
+      return { disabled: user.disabledAt !== null, signedIn: me.statusCode === 200 };
+    };
+    const { before, after } = await attempt(
+      actor,
+      { method: 'POST', url: `/api/orgs/${orgs[org].id}/users/${target.id}/disable` },
+      status,
+      state,
+    );
+    expect(before).toEqual({ disabled: false, signedIn: true });
+    if (status === 204) expect(after).toEqual({ disabled: true, signedIn: false });
+  });
+});
+
+describe('an organizer works up to their own role, never above it', () => {
+  test.each(['organizerA', 'organizerMuni'] as const)('%s cannot make a caller of A an admin', async (actor) => {
+    const target = await t.newUser([{ org: orgs.A, role: 'caller' }]);
+    await attempt(
+      actor,
+      { method: 'PATCH', url: `/api/orgs/${orgs.A.id}/members/${target.id}`, body: { role: 'admin' } },
+      403,
+      () => roleOn(target.id, orgs.A),
+    );
+  });
+
+  test.each(['organizerA', 'organizerMuni'] as const)('%s cannot demote or remove an admin of A', async (actor) => {
+    const admin = await t.newUser([{ org: orgs.A, role: 'admin' }]);
+    const watched = () => roleOn(admin.id, orgs.A);
+    const url = `/api/orgs/${orgs.A.id}/members/${admin.id}`;
+    await attempt(actor, { method: 'PATCH', url, body: { role: 'caller' } }, 403, watched);
+    await attempt(actor, { method: 'PATCH', url, body: { role: 'admin' } }, 403, watched);
+    await attempt(actor, { method: 'DELETE', url }, 403, watched);
+    expect(await watched()).toBe('admin');
+  });
+
+  test.each(['organizerA', 'organizerMuni'] as const)('%s cannot invite an admin to A, but can invite an organizer', async (actor) => {
+    const invites = () => t.db.selectFrom('invite').select(['role']).where('organisationId', '=', orgs.A.id).execute();
+    await attempt(actor, { method: 'POST', url: `/api/orgs/${orgs.A.id}/invites`, body: { role: 'admin' } }, 403, invites);
+    const { response } = await attempt(actor, { method: 'POST', url: `/api/orgs/${orgs.A.id}/invites`, body: { role: 'organizer' } }, 201);
+    expect(response.json<CreatedInvite>().invite.role).toBe('organizer');
+  });
+
+  test('an admin of A can make a caller an admin, and the district admin can too', async () => {
+    for (const actor of ['adminA', 'adminDistrict'] as const) {
+      const target = await t.newUser([{ org: orgs.A, role: 'caller' }]);
+      const { after } = await attempt(
+        actor,
+        { method: 'PATCH', url: `/api/orgs/${orgs.A.id}/members/${target.id}`, body: { role: 'admin' } },
+        200,
+        () => roleOn(target.id, orgs.A),
+      );
+      expect(after).toBe('admin');
+    }
+  });
+
+  test('nobody changes or removes their own membership', async () => {
+    for (const [actor, method] of [
+      ['organizerA', 'PATCH'],
+      ['adminA', 'DELETE'],
+    ] as const) {
+      const countsBefore = await t.tableCounts();
+      const response = await t.request(method, `/api/orgs/${orgs.A.id}/members/${users[actor].id}`, {
+        cookie: cookies[actor],
+        ...(method === 'PATCH' ? { body: { role: 'caller' } } : {}),
+      });
+      expect(response.statusCode).toBe(409);
+      expect(errorCode(response)).toBe('own_membership');
+      expect(await t.tableCounts()).toEqual(countsBefore);
+      expect(await roleOn(users[actor].id, orgs.A)).toBe(ROLE_OF[actor]);
+    }
+  });
+});
+
+describe("association A cannot reach its sibling B through A's own addresses", () => {
+  test("a member of B cannot be changed or removed through A's address", async () => {
+    const memberOfB = await t.newUser([{ org: orgs.B, role: 'caller' }]);
+    const url = `/api/orgs/${orgs.A.id}/members/${memberOfB.id}`;
+    await attempt('adminA', { method: 'PATCH', url, body: { role: 'organizer' } }, 404, () => roleOn(memberOfB.id, orgs.B));
+    await attempt('adminA', { method: 'DELETE', url }, 404, () => roleOn(memberOfB.id, orgs.B));
+    expect(await roleOn(memberOfB.id, orgs.B)).toBe('caller');
+  });
+
+  test("an invite of B cannot be revoked through A's address", async () => {
+    const inviteOfB = await inviteIn('B');
+    await attempt('adminA', { method: 'DELETE', url: `/api/orgs/${orgs.A.id}/invites/${inviteOfB}` }, 404, () => revokedAt(inviteOfB));
+    expect(await revokedAt(inviteOfB)).toBeNull();
+  });
+
+  test("a member of B only cannot be disabled through A's address, and the answer does not reveal the account", async () => {
+    const memberOfB = await t.newUser([{ org: orgs.B, role: 'caller' }]);
+    const disabled = async () =>
+      (await t.db.selectFrom('appUser').select('disabledAt').where('id', '=', memberOfB.id).executeTakeFirstOrThrow()).disabledAt;
+    const { response } = await attempt('adminA', { method: 'POST', url: `/api/orgs/${orgs.A.id}/users/${memberOfB.id}/disable` }, 404, disabled);
+    const unknown = await t.request('POST', `/api/orgs/${orgs.A.id}/users/00000000-0000-4000-8000-000000000000/disable`, {
+      cookie: cookies.adminA,
+    });
+    // An account elsewhere in the tree answers exactly like one that does not exist.
+    expect(unknown.json()).toEqual(response.json());
+  });
+
+  test('an account that also belongs to B cannot be disabled by the admin of A alone', async () => {
+    const both = await t.newUser([
+      { org: orgs.A, role: 'caller' },
+      { org: orgs.B, role: 'caller' },
+    ]);
+    const disabled = async () =>
+      (await t.db.selectFrom('appUser').select('disabledAt').where('id', '=', both.id).executeTakeFirstOrThrow()).disabledAt;
+    await attempt('adminA', { method: 'POST', url: `/api/orgs/${orgs.A.id}/users/${both.id}/disable` }, 403, disabled);
+    // The municipality's admin line (here the district admin) may.
+    await attempt('adminDistrict', { method: 'POST', url: `/api/orgs/${municipality.id}/users/${both.id}/disable` }, 204);
+    expect(await disabled()).not.toBeNull();
+  });
+
+  test('an admin cannot disable their own account', async () => {
+    const countsBefore = await t.tableCounts();
+    const response = await t.request('POST', `/api/orgs/${orgs.A.id}/users/${users.adminA.id}/disable`, { cookie: cookies.adminA });
+    expect(response.statusCode).toBe(409);
+    expect(errorCode(response)).toBe('own_account');
+    expect(await t.tableCounts()).toEqual(countsBefore);
+    expect((await t.me(cookies.adminA!)).user.id).toBe(users.adminA.id);
+  });
+});
