@@ -24,6 +24,7 @@ export interface AppDeps {
   /** The built web app to serve; without it only the API is served (integration tests). */
   webRoot?: string | undefined;
   logger?: FastifyServerOptions['logger'];
+  trustProxy?: FastifyServerOptions['trustProxy'];
 }
 
 export type App = FastifyInstance & { ctx: AppContext };
@@ -35,7 +36,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     // Our own one-line log per request names the route pattern, never the URL with its ids.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: deps.trustProxy ?? false,
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks bodies exactly as typed (Ajv's coercion turned ["admin"] into "admin" and true into 1);
   // only params and query strings, which arrive as text, are converted.

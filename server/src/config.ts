@@ -12,6 +12,8 @@ export interface Config {
   publicUrl: URL;
   sessionSecret: string;
   demo: boolean;
+  /** Whose X-Forwarded-For to believe: nobody, any proxy (true), or the proxies at these addresses/CIDRs. */
+  trustProxy: boolean | string[];
 }
 
 export class ConfigError extends Error {
@@ -57,6 +59,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
   }
 
   const demo = argv.includes('--demo') || isTruthy(env.DEMO);
+  const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
 
   let sessionSecret = env.SESSION_SECRET?.trim() ?? '';
   if (sessionSecret && sessionSecret.length < 32) {
@@ -66,7 +69,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
   if (problems.length > 0) throw new ConfigError(problems);
   if (!sessionSecret) sessionSecret = readOrCreateSecret(dataDir, 'session-secret');
 
-  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo };
+  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy };
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {
@@ -77,6 +80,19 @@ function parsePort(value: string | undefined, problems: string[]): number {
     return 3000;
   }
   return port;
+}
+
+/** Behind a reverse proxy every request comes from the proxy; the per-address sign-in limit needs the real address. */
+function parseTrustProxy(value: string | undefined, problems: string[]): boolean | string[] {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  const addresses = text.split(',').map((part) => part.trim()).filter(Boolean);
+  if (addresses.some((address) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(address))) {
+    problems.push(`TRUST_PROXY must be true or a comma-separated list of proxy addresses/CIDRs, e.g. 127.0.0.1,10.0.0.0/8 (got "${text}")`);
+    return false;
+  }
+  return addresses;
 }
 
 function isTruthy(value: string | undefined): boolean {

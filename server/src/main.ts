@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     sessionSecret: config.sessionSecret,
     webRoot: webBuildDir(root),
+    trustProxy: config.trustProxy,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
   });
 

@@ -237,3 +237,27 @@ describe('sessions', () => {
     );
   });
 });
+
+test('signing out is recorded in the audit log', async () => {
+  const person = await t.newUser([{ org, role: 'caller' }], { name: 'Sigrid Signout' });
+  const cookie = await t.login(person);
+  expect((await t.request('POST', '/api/auth/logout', { cookie })).statusCode).toBe(204);
+  const events = await auditOf(org.id);
+  expect(events.some((event) => event.action === 'auth.logout' && event.targetName === 'Sigrid Signout')).toBe(true);
+});
+
+test('behind a trusted proxy (TRUST_PROXY), the per-address limit counts the forwarded address, not the proxy', async () => {
+  const proxied = await TestContext.create({ trustProxy: ['127.0.0.1'] });
+  try {
+    const home = await proxied.newOrg();
+    const person = await proxied.newUser([{ org: home, role: 'caller' }]);
+    const from = (address: string, email: string, password: string) =>
+      proxied.request('POST', '/api/auth/login', { body: { email, password }, headers: { 'x-forwarded-for': address } });
+    for (let i = 0; i < 30; i += 1) expect((await from('203.0.113.7', `guess-${i}@example.org`, 'a wrong guess')).statusCode).toBe(401);
+    expect((await from('203.0.113.7', person.email, PASSWORD)).statusCode).toBe(429);
+    // Everyone else behind the same proxy still signs in.
+    expect((await from('198.51.100.20', person.email, PASSWORD)).statusCode).toBe(200);
+  } finally {
+    await proxied.close();
+  }
+});

@@ -410,3 +410,11 @@ describe("association A cannot reach its sibling B through A's own addresses", (
     expect((await t.me(cookies.adminA!)).user.id).toBe(users.adminA.id);
   });
 });
+
+test('a caller sees only the organisations they belong to, also when asking for one beneath by its address', async () => {
+  const cookie = await t.login(users.callerMuni);
+  expect((await t.request('GET', `/api/orgs/${municipality.id}`, { cookie })).statusCode).toBe(200);
+  const below = await t.request('GET', `/api/orgs/${orgs.A.id}`, { cookie });
+  expect(below.statusCode).toBe(404);
+  expect(errorCode(below)).toBe('not_found');
+});

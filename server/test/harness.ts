@@ -61,10 +61,10 @@ export class TestContext {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async create(): Promise<TestContext> {
+  static async create(options: { trustProxy?: boolean | string[] } = {}): Promise<TestContext> {
     const { db, drop } = await createTestDatabase();
     const clock = new ManualClock(new Date('2026-10-04T17:00:00Z'));
-    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: 'x'.repeat(40) });
+    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: 'x'.repeat(40), ...options });
     await app.ready();
     return new TestContext(db, app, clock, drop);
   }

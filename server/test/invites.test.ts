@@ -216,3 +216,29 @@ describe('nothing half-written', () => {
     expect((await accept(token, newAccount())).statusCode).toBe(200);
   });
 });
+
+test('an organizer cannot withdraw an invite to a role above their own; an admin can', async () => {
+  const admin = await t.newUser([{ org, role: 'admin' }]);
+  const adminCookie = await t.login(admin);
+  const created = await t.request('POST', `/api/orgs/${org.id}/invites`, { cookie: adminCookie, body: { role: 'admin' } });
+  expect(created.statusCode).toBe(201);
+  const { invite } = created.json<CreatedInvite>();
+
+  const byOrganizer = await t.request('DELETE', `/api/orgs/${org.id}/invites/${invite.id}`, { cookie: await organizerCookie() });
+  expect(byOrganizer.statusCode).toBe(403);
+  expect((await listed(invite.id))?.status).toBe('active');
+
+  const byAdmin = await t.request('DELETE', `/api/orgs/${org.id}/invites/${invite.id}`, { cookie: adminCookie });
+  expect(byAdmin.statusCode).toBe(204);
+  expect((await listed(invite.id))?.status).toBe('revoked');
+});
+
+test('two sign-ups with the same email at the same moment make one account; the other is told the email is taken', async () => {
+  const { token } = await createInvite({ role: 'caller', maxUses: 2 });
+  const account = newAccount();
+  const answers = await Promise.all([accept(token, account), accept(token, { ...account, name: 'Someone Else' })]);
+  expect(answers.map((answer) => answer.statusCode).sort()).toEqual([200, 409]);
+  expect(answers.map((answer) => errorCode(answer)).filter(Boolean)).toEqual(['email_taken']);
+  const rows = await t.db.selectFrom('appUser').select('id').where('email', '=', account.email).execute();
+  expect(rows).toHaveLength(1);
+});

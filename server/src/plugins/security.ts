@@ -36,6 +36,7 @@ export default fp<SecurityOptions>(
         },
       },
       strictTransportSecurity: publicUrl.protocol === 'https:',
+      frameguard: { action: 'deny' },
       referrerPolicy: { policy: 'same-origin' },
       crossOriginEmbedderPolicy: false,
     });

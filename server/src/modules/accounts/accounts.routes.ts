@@ -41,7 +41,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     );
 
     app.post('/auth/logout', { schema: { tags: ['accounts'], response: { 204: Type.Null() } } }, async (request, reply) => {
-      if (request.session) await ctx.sessions.end(request.session.sessionId);
+      if (request.session) await accounts.logout(ctx.db, ctx.clock, ctx.sessions, request.session);
       clearSessionCookie(reply);
       return reply.status(204).send(null);
     });

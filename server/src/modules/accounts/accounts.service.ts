@@ -8,11 +8,15 @@ import * as organisations from '../organisations/organisations.service';
 import * as repository from './accounts.repository';
 import { FailureLimiter } from './login-limiter';
 import { assertPasswordAcceptable, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
-import type { SessionService } from './sessions.service';
+import type { SessionService, SessionUser } from './sessions.service';
 import { deleteSessionsOfUser } from './sessions.repository';
 
 export const SETUP_LINK_VALID_MS = 24 * 60 * 60 * 1000;
 const FIFTEEN_MINUTES = 15 * 60 * 1000;
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === '23505' && 'constraint' in error && error.constraint === constraint;
+}
 
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -36,7 +40,13 @@ export async function createUser(db: Database, clock: Clock, input: AccountInput
   if (await repository.findUserByEmail(db, email)) {
     throw conflict('email_taken', 'This email address already has an account. Sign in with it instead.');
   }
-  const user = await repository.insertUser(db, { email, name, passwordHash: await hashPassword(input.password), createdAt: clock.now() });
+  const user = await repository
+    .insertUser(db, { email, name, passwordHash: await hashPassword(input.password), createdAt: clock.now() })
+    .catch((error: unknown) => {
+      // Two sign-ups with one email at the same moment: the second meets the unique constraint.
+      if (isUniqueViolation(error, 'app_user_email_unique')) throw conflict('email_taken', 'This email address already has an account. Sign in with it instead.');
+      throw error;
+    });
   await recordAudit(db, { at: clock.now(), action: 'user.created', actorUserId, targetUserId: user.id });
   return user;
 }
@@ -93,6 +103,11 @@ export class LoginService {
     await recordAudit(this.db, { at: this.clock.now(), action: 'auth.login', actorUserId: user.id, targetUserId: user.id });
     return { me: await getMe(this.db, user.id), ...session };
   }
+}
+
+export async function logout(db: Database, clock: Clock, sessions: SessionService, session: SessionUser): Promise<void> {
+  await sessions.end(session.sessionId);
+  await recordAudit(db, { at: clock.now(), action: 'auth.logout', actorUserId: session.userId, targetUserId: session.userId });
 }
 
 export async function setupNeeded(db: Database): Promise<boolean> {

@@ -10,6 +10,8 @@ export interface LimiterRule {
  * Counts failed sign-ins per key (an account's email, or an IP) in a sliding window. In memory: one
  * server process owns sign-in; a restart forgives, which is acceptable for a rate limit.
  */
+const SWEEP_ABOVE = 10_000;
+
 export class FailureLimiter {
   private readonly failures = new Map<string, number[]>();
 
@@ -30,6 +32,12 @@ export class FailureLimiter {
     const recent = this.recent(key);
     recent.push(this.clock.now().getTime());
     this.failures.set(key, recent);
+    if (this.failures.size > SWEEP_ABOVE) this.sweep();
+  }
+
+  /** Keys not tried again would otherwise stay for ever; drop the ones whose failures have all aged out. */
+  private sweep(): void {
+    for (const key of [...this.failures.keys()]) this.recent(key);
   }
 
   forgive(key: string): void {

@@ -78,9 +78,12 @@ export async function createInvite(
 
 export async function revokeInvite(db: Database, clock: Clock, userId: string, organisationId: string, inviteId: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    await organisations.authorize(trx, userId, organisationId, 'organizer');
+    const myRole = await organisations.authorize(trx, userId, organisationId, 'organizer');
     const invite = await repository.findInvite(trx, organisationId, inviteId);
     if (!invite) throw notFound('The invite');
+    if (organisations.isRole(invite.role) && !organisations.atLeast(myRole, invite.role)) {
+      throw forbidden(`You cannot withdraw an invite to a role above your own (${myRole}).`);
+    }
     await repository.revokeInvite(trx, inviteId, clock.now());
     await recordAudit(trx, { at: clock.now(), action: 'invite.revoked', organisationId, actorUserId: userId, details: { role: invite.role } });
   });

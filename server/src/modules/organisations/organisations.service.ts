@@ -69,6 +69,8 @@ export async function visibleOrganisations(db: Database, userId: string): Promis
 
 export async function getOrganisation(db: Database, userId: string, organisationId: string): Promise<OrganisationView> {
   const myRole = await authorize(db, userId, organisationId, 'caller');
+  // A caller sees the organisations they belong to, not the tree beneath them (as in GET /api/orgs).
+  if (myRole === 'caller' && (await findMembershipRole(db, userId, organisationId)) === undefined) throw notFound('The organisation');
   const row = await repository.findOrganisation(db, organisationId);
   if (!row) throw notFound('The organisation');
   const paths = await repository.pathsOf(db, [row.id]);
