@@ -87,6 +87,15 @@ class I18n {
       case 'already_member':
       case 'forbidden':
       case 'not_found':
+      case 'origin_mismatch':
+      case 'origin_required':
+      case 'organisation_exists':
+      case 'last_admin':
+      case 'own_membership':
+      case 'own_account':
+      case 'invalid_time_zone':
+      case 'validation':
+      case 'body_too_large':
       case 'internal':
         return errors[error.code];
       default:
