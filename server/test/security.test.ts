@@ -195,3 +195,16 @@ describe('headers', () => {
     expect(response.cookies.find((c) => c.name === 'ringa_session')?.secure).toBeFalsy();
   });
 });
+
+test('the API is described by OpenAPI at /api/docs, every route with its schemas', async () => {
+  const response = await t.request('GET', '/api/docs/json');
+  expect(response.statusCode).toBe(200);
+  const spec = response.json<{ openapi: string; paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>> }>();
+  expect(spec.openapi).toMatch(/^3\./);
+  expect(Object.keys(spec.paths)).toEqual(
+    expect.arrayContaining(['/api/health', '/api/auth/login', '/api/me', '/api/orgs/{orgId}/members', '/api/orgs/{orgId}/invites', '/api/orgs/{orgId}/audit', '/api/invites/accept']),
+  );
+  expect(spec.paths['/api/auth/login']?.post?.requestBody).toBeDefined();
+  expect(Object.keys(spec.paths['/api/auth/login']?.post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '401', '429']));
+  expect((await t.request('GET', '/api/docs/')).statusCode).toBe(200);
+});

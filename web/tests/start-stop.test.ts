@@ -6,8 +6,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { freePort } from '../../db/database';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, inject, test } from 'vitest';
+import { freePort, withDatabase } from '../../db/database';
 import { root } from '../../server/test/harness';
 
 let dataDir: string;
@@ -30,8 +31,11 @@ interface Started {
   output: () => string;
 }
 
-async function start(args: string[] = []): Promise<Started> {
-  const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/src/main.ts', ...args], { cwd: root, env: environment() });
+function start(args: string[] = []): Promise<Started> {
+  return waitUntilRunning(spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/src/main.ts', ...args], { cwd: root, env: environment() }));
+}
+
+async function waitUntilRunning(child: ChildProcess): Promise<Started> {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -86,6 +90,36 @@ test('second start with --demo keeps the cluster, seeds the demo district, and t
 
   expect(await stop(server), server.output()).toBe(0);
   expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+});
+
+test('with DATABASE_URL it uses that PostgreSQL, migrates it, and starts none of its own', async () => {
+  const clusterUrl = inject('clusterUrl');
+  const database = `ringa_test_external_${process.pid}`;
+  const admin = new pg.Client({ connectionString: clusterUrl });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  const ownDataDir = await mkdtemp(path.join(os.tmpdir(), 'ringa-external-'));
+  try {
+    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/src/main.ts'], {
+      cwd: root,
+      env: { ...environment(), DATA_DIR: ownDataDir, DATABASE_URL: withDatabase(clusterUrl, database) },
+    });
+    const server = await waitUntilRunning(child);
+    expect(server.output()).not.toContain('Embedded PostgreSQL');
+    expect(server.output()).toContain('Applied migrations: 2026-11-21T00-00_foundation');
+    expect(existsSync(path.join(ownDataDir, 'postgres'))).toBe(false);
+    const migrated = new pg.Client({ connectionString: withDatabase(clusterUrl, database) });
+    await migrated.connect();
+    const { rows } = await migrated.query<{ name: string }>('select name from kysely_migration');
+    await migrated.end();
+    expect(rows.map((row) => row.name)).toEqual(['2026-11-21T00-00_foundation']);
+    expect(await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()).toEqual({ ok: true });
+    expect(await stop(server)).toBe(0);
+  } finally {
+    await admin.query(`drop database if exists ${database} with (force)`);
+    await admin.end();
+    await rm(ownDataDir, { recursive: true, force: true });
+  }
 });
 
 test('a bad setting stops the start with a message that says what to change', () => {
