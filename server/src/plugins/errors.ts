@@ -20,7 +20,9 @@ export default fp(
       if (status >= 400 && status < 500) {
         return reply.status(status).send({ error: { code: clientErrorCode(error, status), message: error.message } });
       }
-      request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+      // Name, code, message and stack only: driver errors carry the offending values (emails, names) in other fields.
+      const { name, code, message, stack } = error as Error & { code?: unknown };
+      request.log.error({ route: request.routeOptions.url, error: { name, code, message, stack } }, 'request failed');
       return reply
         .status(500)
         .send({ error: { code: 'internal', message: 'Something went wrong on our side. Please try again.' } });
