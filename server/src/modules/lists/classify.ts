@@ -1,0 +1,24 @@
+import type { Country } from '../../contract/api';
+import { normalisePhone, type PhoneType } from './phone';
+
+export type RowClass =
+  | { kind: 'valid'; e164: string; type: PhoneType; column: number }
+  | { kind: 'invalid'; column: number | null; raw: string; reason: string };
+
+/**
+ * A row's number to call: the first valid one of its phone columns, in the order given (mobiles first).
+ * When none is valid, the first filled phone cell says why; column null means the row has no number at all.
+ * Whether the number is a duplicate is for the caller to decide.
+ */
+export function classifyRow(cells: readonly string[], phoneIdx: readonly number[], country: Country): RowClass {
+  let firstProblem: { column: number; raw: string; reason: string } | null = null;
+  for (const column of phoneIdx) {
+    const raw = cells[column] ?? '';
+    if (raw === '') continue;
+    const result = normalisePhone(raw, country);
+    if (result.ok) return { kind: 'valid', e164: result.e164, type: result.type, column };
+    firstProblem ??= { column, raw, reason: result.reason };
+  }
+  if (firstProblem) return { kind: 'invalid', ...firstProblem };
+  return { kind: 'invalid', column: null, raw: '', reason: 'The row has no phone number.' };
+}
