@@ -193,12 +193,23 @@ export function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
+const pools = new WeakMap<Database, pg.Pool>();
+
 export function createDatabase(connectionString: string, options: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle connection that the server closes (restart, shutdown) must not crash the process; the pool replaces it.
   pool.on('error', (error) => process.stderr.write(`PostgreSQL connection lost: ${error.message}\n`));
-  return new Kysely<DB>({
+  const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool }),
     plugins: [new CamelCasePlugin()],
   });
+  pools.set(db, pool);
+  return db;
+}
+
+/** A client of the pool behind a Database, for what Kysely cannot do (COPY). Release it when done. */
+export async function rawClient(db: Database): Promise<pg.PoolClient> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('This Database was not made by createDatabase');
+  return pool.connect();
 }

@@ -42,6 +42,16 @@ export interface AuditEvent {
   targetUserId: string | null;
 }
 
+export interface DoNotCall {
+  createdAt: Timestamp;
+  createdBy: string | null;
+  id: Generated<number>;
+  organisationId: string;
+  phone: string;
+  reason: Generated<string>;
+  source: string;
+}
+
 export interface Invite {
   createdAt: Timestamp;
   createdBy: string | null;
@@ -53,6 +63,21 @@ export interface Invite {
   role: string;
   tokenHash: string;
   uses: Generated<number>;
+}
+
+export interface ListPerson {
+  listId: string;
+  personId: number;
+  rowNumber: number;
+}
+
+export interface ListRowProblem {
+  columnName: string | null;
+  kind: string;
+  listId: string;
+  rawValue: string | null;
+  reason: string;
+  rowNumber: number;
 }
 
 export interface Membership {
@@ -78,6 +103,19 @@ export interface OrganisationClosure {
   descendantId: string;
 }
 
+export interface Person {
+  attributes: Generated<Json>;
+  createdAt: Timestamp;
+  email: string | null;
+  firstName: Generated<string>;
+  id: Generated<number>;
+  lastName: Generated<string>;
+  organisationId: string;
+  phone: string;
+  phoneType: string;
+  updatedAt: Timestamp;
+}
+
 export interface Session {
   createdAt: Timestamp;
   expiresAt: Timestamp;
@@ -94,13 +132,49 @@ export interface SetupToken {
   usedAt: Timestamp | null;
 }
 
+export interface TargetGroup {
+  createdAt: Timestamp;
+  createdBy: string | null;
+  filters: Generated<Json>;
+  id: Generated<string>;
+  listIds: string[];
+  name: string;
+  organisationId: string;
+  updatedAt: Timestamp;
+}
+
+export interface TargetList {
+  columns: Generated<Json>;
+  country: string;
+  createdAt: Timestamp;
+  createdBy: string | null;
+  duplicates: Generated<number>;
+  error: string | null;
+  fileName: string | null;
+  finishedAt: Timestamp | null;
+  id: Generated<string>;
+  imported: Generated<number>;
+  invalid: Generated<number>;
+  name: string;
+  organisationId: string;
+  rows: Generated<number>;
+  status: string;
+  suppressed: Generated<number>;
+}
+
 export interface DB {
   appUser: AppUser;
   auditEvent: AuditEvent;
+  doNotCall: DoNotCall;
   invite: Invite;
+  listPerson: ListPerson;
+  listRowProblem: ListRowProblem;
   membership: Membership;
   organisation: Organisation;
   organisationClosure: OrganisationClosure;
+  person: Person;
   session: Session;
   setupToken: SetupToken;
+  targetGroup: TargetGroup;
+  targetList: TargetList;
 }

@@ -1,15 +1,20 @@
 // Ringa's command line for administrators and automation: `npm run cli -- <command> [options]`.
 // Works whether or not the server runs: it uses DATABASE_URL, or the embedded PostgreSQL under
 // DATA_DIR (attaching to the server's when it is running).
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { applicationDatabaseUrl, createDatabase, startCluster, type Database } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { systemClock } from '../server/src/clock';
-import { ConfigError, loadConfig } from '../server/src/config';
+import { ConfigError, loadConfig, type Config } from '../server/src/config';
+import { ListImporter } from '../server/src/modules/lists/lists.import';
+import { findList, listsOf } from '../server/src/modules/lists/lists.repository';
+import { toListView } from '../server/src/modules/lists/lists.service';
 import type { Country } from '../server/src/contract/api';
 import { AppError } from '../server/src/errors';
 import { createSetupLink, createUser, disableUser, findUserIdByEmail, setupNeeded } from '../server/src/modules/accounts/accounts.service';
 import { addMembership, ensureOrganisationPath, findMembershipRole, isRole, listOrganisationsWithPaths } from '../server/src/modules/organisations/organisations.service';
+import { findOrganisation } from '../server/src/modules/organisations/organisations.repository';
 
 class UsageError extends Error {}
 
@@ -17,7 +22,40 @@ interface Command {
   summary: string;
   usage: string;
   options: Record<string, { type: 'string' | 'boolean' }>;
-  run(db: Database, values: Record<string, string | boolean | undefined>, publicUrl: URL): Promise<{ json: unknown; text: string }>;
+  /** How many positional arguments it takes (default none). */
+  positionals?: number;
+  run(
+    db: Database,
+    values: Record<string, string | boolean | undefined>,
+    publicUrl: URL,
+    positionals: string[],
+    config: Config,
+  ): Promise<{ json: unknown; text: string }>;
+}
+
+/** A command that ran but did not succeed: its result is still printed (with --json), and the exit code is 1. */
+class CommandFailed extends Error {
+  constructor(
+    message: string,
+    readonly result: unknown,
+  ) {
+    super(message);
+  }
+}
+
+function parseCountry(value: string): Country {
+  const country = value.toUpperCase();
+  if (country === 'SE' || country === 'DK' || country === 'NO' || country === 'FI') return country;
+  throw new UsageError(`--country must be one of ${COUNTRIES.join(', ')} (got "${value}")`);
+}
+
+async function findOrganisationByPath(db: Database, orgPath: string) {
+  const wanted = orgPath.split('/').map((part) => part.trim()).join('/');
+  const found = (await listOrganisationsWithPaths(db)).find((org) => org.path === wanted);
+  if (!found) throw new AppError(404, 'not_found', `No organisation has the path "${orgPath}". See npm run cli -- org:list.`);
+  const organisation = await findOrganisation(db, found.id);
+  if (!organisation) throw new AppError(404, 'not_found', `No organisation has the path "${orgPath}".`);
+  return organisation;
 }
 
 const COUNTRIES: readonly Country[] = ['SE', 'DK', 'NO', 'FI'];
@@ -40,8 +78,7 @@ const commands: Record<string, Command> = {
       const orgPath = required(values, 'org');
       const role = required(values, 'role');
       if (!isRole(role)) throw new UsageError(`--role must be admin, organizer or caller (got "${role}")`);
-      const country = (typeof values.country === 'string' ? values.country.toUpperCase() : 'SE') as Country;
-      if (!COUNTRIES.includes(country)) throw new UsageError(`--country must be one of ${COUNTRIES.join(', ')} (got "${String(values.country)}")`);
+      const country = typeof values.country === 'string' ? parseCountry(values.country) : 'SE';
       return db.transaction().execute(async (trx) => {
         const organisation = await ensureOrganisationPath(trx, systemClock, orgPath, { country });
         const existing = await findUserIdByEmail(trx, email);
@@ -82,6 +119,56 @@ const commands: Record<string, Command> = {
       };
     },
   },
+  'list:import': {
+    summary: 'Import a target list (CSV or xlsx) into an organisation and wait for it; exit 0 only when it is ready.',
+    usage: 'list:import FILE --org PATH --name NAME [--country SE] [--json]',
+    options: { org: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' } },
+    positionals: 1,
+    async run(db, values, _publicUrl, positionals, config) {
+      const file = positionals[0];
+      if (!file) throw new UsageError('Name the file to import.');
+      const organisation = await findOrganisationByPath(db, required(values, 'org'));
+      const country = typeof values.country === 'string' ? parseCountry(values.country) : (organisation.country as Country);
+      const importer = new ListImporter(db, systemClock, config.importMaxBytes);
+      const id = await importer.start({
+        organisationId: organisation.id,
+        name: required(values, 'name'),
+        country,
+        filePath: path.resolve(file),
+        originalName: path.basename(file),
+        createdBy: null,
+        removeFile: false,
+      });
+      await importer.wait(id);
+      const list = await findList(db, id);
+      if (!list) throw new Error('The list vanished during its import');
+      const view = toListView(list);
+      const result = { id: view.id, name: view.name, status: view.status, counts: view.counts, ...(view.error ? { error: view.error } : {}) };
+      if (view.status !== 'ready') throw new CommandFailed(view.error ?? 'The import failed.', result);
+      const c = view.counts;
+      return {
+        json: result,
+        text: `Imported "${view.name}": ${c.rows} rows, ${c.imported} imported, ${c.invalid} invalid, ${c.duplicates} duplicates, ${c.suppressed} on the do-not-call register.`,
+      };
+    },
+  },
+  'list:list': {
+    summary: "List an organisation's target lists with their counts.",
+    usage: 'list:list --org PATH [--json]',
+    options: { org: { type: 'string' } },
+    async run(db, values) {
+      const organisation = await findOrganisationByPath(db, required(values, 'org'));
+      const rows = (await listsOf(db, organisation.id)).map(toListView);
+      const json = rows.map((list) => ({ id: list.id, name: list.name, status: list.status, counts: list.counts, createdAt: list.createdAt }));
+      return {
+        json,
+        text:
+          rows.length === 0
+            ? 'No lists yet.'
+            : rows.map((list) => `${list.name}  ${list.status}  ${list.counts.imported}/${list.counts.rows} imported  (${list.id})`).join('\n'),
+      };
+    },
+  },
   'setup:link': {
     summary: 'Print a new one-time first-run link (only while no user exists).',
     usage: 'setup:link [--json]',
@@ -119,8 +206,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args: rest, options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean' } }, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args: rest,
+      options: { ...command.options, json: { type: 'boolean' }, help: { type: 'boolean' } },
+      strict: true,
+      allowPositionals: (command.positionals ?? 0) > 0,
+    }));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\nUsage: npm run cli -- ${command.usage}\n`);
     return 2;
@@ -136,13 +229,18 @@ async function main(argv: string[]): Promise<number> {
   const db = createDatabase(applicationDatabaseUrl(location, cluster), { max: 2 });
   try {
     await migrateToLatest(db);
-    const result = await command.run(db, values, config.publicUrl);
+    const result = await command.run(db, values, config.publicUrl, positionals, config);
     process.stdout.write(`${values.json ? JSON.stringify(result.json, null, 2) : result.text}\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\nUsage: npm run cli -- ${command.usage}\n`);
       return 2;
+    }
+    if (error instanceof CommandFailed) {
+      if (values.json) process.stdout.write(`${JSON.stringify(error.result, null, 2)}\n`);
+      process.stderr.write(`${error.message}\n`);
+      return 1;
     }
     if (error instanceof AppError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -10,9 +11,13 @@ import { LoginService } from './modules/accounts/accounts.service';
 import { SessionService } from './modules/accounts/sessions.service';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { invitesRoutes } from './modules/invites/invites.routes';
+import { ListImporter } from './modules/lists/lists.import';
+import { listsRoutes } from './modules/lists/lists.routes';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
+import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
 import auth from './plugins/auth';
 import errors from './plugins/errors';
+import realtime from './plugins/realtime';
 import security from './plugins/security';
 import web from './plugins/web';
 
@@ -25,6 +30,8 @@ export interface AppDeps {
   webRoot?: string | undefined;
   logger?: FastifyServerOptions['logger'];
   trustProxy?: FastifyServerOptions['trustProxy'];
+  /** The largest list file taken (default 200 MB). */
+  importMaxBytes?: number;
 }
 
 export type App = FastifyInstance & { ctx: AppContext };
@@ -51,7 +58,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     publicUrl: deps.publicUrl,
     sessions,
     logins: new LoginService(deps.db, clock, sessions),
+    importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
+    importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
   };
+  // Running imports roll back when the app closes; their lists are marked failed.
+  app.addHook('onClose', () => ctx.importer.close());
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -63,6 +74,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(errors);
   await app.register(security, { publicUrl: deps.publicUrl });
   await app.register(auth, { sessions, publicUrl: deps.publicUrl });
+  await app.register(multipart);
+  await app.register(realtime, { ctx });
 
   await app.register(swagger, {
     openapi: {
@@ -78,6 +91,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(organisationsRoutes(ctx));
       await api.register(invitesRoutes(ctx));
       await api.register(auditRoutes(ctx));
+      await api.register(listsRoutes(ctx));
+      await api.register(targetGroupsRoutes(ctx));
     },
     { prefix: '/api' },
   );

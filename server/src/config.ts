@@ -14,6 +14,8 @@ export interface Config {
   demo: boolean;
   /** Whose X-Forwarded-For to believe: nobody, any proxy (true), or the proxies at these addresses/CIDRs. */
   trustProxy: boolean | string[];
+  /** The largest list file an import takes. */
+  importMaxBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -60,6 +62,15 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
 
   const demo = argv.includes('--demo') || isTruthy(env.DEMO);
   const trustProxy = parseTrustProxy(env.TRUST_PROXY, problems);
+  let importMaxBytes = 200 * 1024 * 1024;
+  if (env.IMPORT_MAX_MB?.trim()) {
+    const megabytes = Number(env.IMPORT_MAX_MB);
+    if (!Number.isFinite(megabytes) || megabytes <= 0 || megabytes > 10_000) {
+      problems.push(`IMPORT_MAX_MB must be a number of megabytes from 1 to 10000 (got "${env.IMPORT_MAX_MB}")`);
+    } else {
+      importMaxBytes = Math.round(megabytes * 1024 * 1024);
+    }
+  }
 
   let sessionSecret = env.SESSION_SECRET?.trim() ?? '';
   if (sessionSecret && sessionSecret.length < 32) {
@@ -69,7 +80,7 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
   if (problems.length > 0) throw new ConfigError(problems);
   if (!sessionSecret) sessionSecret = readOrCreateSecret(dataDir, 'session-secret');
 
-  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy };
+  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes };
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {

@@ -2,6 +2,7 @@ import type { Database } from '../../db/database';
 import type { Clock } from './clock';
 import type { LoginService } from './modules/accounts/accounts.service';
 import type { SessionService } from './modules/accounts/sessions.service';
+import type { ListImporter } from './modules/lists/lists.import';
 
 /** What route handlers need: the database, the time, and the services that keep state. */
 export interface AppContext {
@@ -10,4 +11,7 @@ export interface AppContext {
   publicUrl: URL;
   sessions: SessionService;
   logins: LoginService;
+  importer: ListImporter;
+  /** The largest list file taken, in bytes. */
+  importMaxBytes: number;
 }

@@ -6,6 +6,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createSetupLink, setupNeeded } from './modules/accounts/accounts.service';
 import { seedDemo } from './modules/demo/demo.service';
+import { failInterruptedImports } from './modules/lists/lists.repository';
 import { systemClock } from './clock';
 import { ensureWebBuild, webBuildDir } from './web-build';
 
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
+    const interrupted = await failInterruptedImports(db, systemClock.now());
+    if (interrupted > 0) say(`${interrupted} list import(s) were interrupted when Ringa last stopped; they are marked failed and kept nothing.`);
   } catch (error) {
     await stopDatabase();
     throw error;
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     sessionSecret: config.sessionSecret,
     webRoot: webBuildDir(root),
     trustProxy: config.trustProxy,
+    importMaxBytes: config.importMaxBytes,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
   });
 

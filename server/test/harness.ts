@@ -58,15 +58,17 @@ export class TestContext {
     readonly db: Database,
     readonly app: App,
     readonly clock: ManualClock,
+    /** The connection string of this file's database, for processes the test starts. */
+    readonly databaseUrl: string,
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
   static async create(options: { trustProxy?: boolean | string[] } = {}): Promise<TestContext> {
-    const { db, drop } = await createTestDatabase();
+    const { db, url, drop } = await createTestDatabase();
     const clock = new ManualClock(new Date('2026-10-04T17:00:00Z'));
     const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: 'x'.repeat(40), ...options });
     await app.ready();
-    return new TestContext(db, app, clock, drop);
+    return new TestContext(db, app, clock, url, drop);
   }
 
   async close(): Promise<void> {

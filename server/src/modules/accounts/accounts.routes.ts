@@ -62,6 +62,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const user = requireUser(request);
         await accounts.disableUser(ctx.db, ctx.clock, user.userId, request.params.orgId, request.params.userId);
+        ctx.sessions.endedAllOf(request.params.userId);
         return reply.status(204).send(null);
       },
     );

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import * as repository from './sessions.repository';
@@ -16,12 +17,20 @@ export interface SessionUser {
   name: string;
 }
 
-export class SessionService {
+/** Told when sessions end, so that open sockets end with them. */
+export interface SessionsEnded {
+  sessionId?: string;
+  userId?: string;
+}
+
+export class SessionService extends EventEmitter<{ ended: [SessionsEnded] }> {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly secret: string,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Starts a session and returns the token for the cookie; only its keyed hash is stored. */
   async start(userId: string, db: Database = this.db): Promise<{ token: string; expiresAt: Date }> {
@@ -39,7 +48,7 @@ export class SessionService {
     if (!row) return null;
     const now = this.clock.now().getTime();
     if (row.disabledAt !== null || now >= row.expiresAt.getTime() || now - row.lastSeenAt.getTime() >= IDLE_TIMEOUT_MS) {
-      await repository.deleteSession(this.db, id);
+      await this.end(id);
       return null;
     }
     if (now - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await repository.touchSession(this.db, id, new Date(now));
@@ -48,6 +57,12 @@ export class SessionService {
 
   async end(sessionId: string): Promise<void> {
     await repository.deleteSession(this.db, sessionId);
+    this.emit('ended', { sessionId });
+  }
+
+  /** Every session of the user has been deleted (account disabled): end their sockets too. */
+  endedAllOf(userId: string): void {
+    this.emit('ended', { userId });
   }
 
   async endToken(token: string): Promise<void> {

@@ -1,0 +1,166 @@
+import { rm } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { AppContext } from '../../context';
+import { badRequest } from '../../errors';
+import { requireUser } from '../../plugins/auth';
+import { errors, OrgParams } from '../../schemas';
+import { authorize } from '../organisations/organisations.service';
+import * as repository from './lists.repository';
+import { AddDoNotCallBody, CreatedList, DoNotCallEntry, DoNotCallFileResult, DoNotCallList, DoNotCallParams, DoNotCallQuery, ListList, ListParams, ListPreview, ListView } from './lists.schemas';
+import * as lists from './lists.service';
+import { receiveUpload } from './uploads';
+
+export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post(
+      '/orgs/:orgId/lists',
+      {
+        schema: {
+          tags: ['lists'],
+          description: 'Import a target list: multipart with `file` (CSV or xlsx), `name`, optional `country` (SE, DK, NO, FI) and `mapping` (JSON, from the preview).',
+          params: OrgParams,
+          response: { 202: CreatedList, ...errors(400, 401, 403, 404, 413, 415) },
+        },
+      },
+      async (request, reply) => {
+        const user = requireUser(request);
+        // Rights first: nobody without them gets to send a 200 MB file.
+        await authorize(ctx.db, user.userId, request.params.orgId, 'organizer');
+        const upload = await receiveUpload(request, ctx.importMaxBytes);
+        try {
+          const name = upload.fields.name?.trim();
+          if (!name) throw badRequest('validation', 'Give the list a name.');
+          if (name.length > 200) throw badRequest('validation', 'The name may be at most 200 characters.');
+          const country = await lists.countryFor(ctx.db, user.userId, request.params.orgId, upload.fields.country);
+          const mapping = parseMapping(upload.fields.mapping);
+          const id = await ctx.importer.start({
+            organisationId: request.params.orgId,
+            name,
+            country,
+            filePath: upload.path,
+            originalName: upload.originalName,
+            mapping,
+            createdBy: user.userId,
+            removeFile: true,
+          });
+          return reply.status(202).send({ id });
+        } catch (error) {
+          await rm(upload.path, { force: true });
+          throw error;
+        }
+      },
+    );
+
+    app.post(
+      '/orgs/:orgId/lists/preview',
+      {
+        schema: {
+          tags: ['lists'],
+          description: 'The header, proposed column mapping and first rows of a file (the first 256 KB of a CSV is enough).',
+          params: OrgParams,
+          response: { 200: ListPreview, ...errors(400, 401, 403, 404, 413, 415) },
+        },
+      },
+      async (request) => {
+        const user = requireUser(request);
+        await authorize(ctx.db, user.userId, request.params.orgId, 'organizer');
+        const upload = await receiveUpload(request, ctx.importMaxBytes);
+        return lists.previewFile(upload.path, upload.originalName, ctx.importMaxBytes);
+      },
+    );
+
+    app.get(
+      '/orgs/:orgId/lists',
+      { schema: { tags: ['lists'], params: OrgParams, response: { 200: ListList, ...errors(401, 403, 404) } } },
+      async (request) => ({ lists: await lists.listLists(ctx.db, requireUser(request).userId, request.params.orgId) }),
+    );
+
+    app.get(
+      '/lists/:listId',
+      { schema: { tags: ['lists'], params: ListParams, response: { 200: ListView, ...errors(401, 403, 404) } } },
+      async (request) => lists.toListView(await lists.authorizedList(ctx.db, requireUser(request).userId, request.params.listId)),
+    );
+
+    app.get(
+      '/lists/:listId/errors.csv',
+      {
+        schema: {
+          tags: ['lists'],
+          params: ListParams,
+          produces: ['text/csv'],
+          response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'CSV: row, column, value, problem, reason' }), ...errors(401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const list = await lists.authorizedList(ctx.db, requireUser(request).userId, request.params.listId);
+        const fileName = `${list.name.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'list'} - problems.csv`;
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="problems.csv"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+          .send(Readable.from(lists.errorReport(ctx.db, list.id)));
+      },
+    );
+
+    app.delete(
+      '/lists/:listId',
+      { schema: { tags: ['lists'], params: ListParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } },
+      async (request, reply) => {
+        const list = await lists.authorizedList(ctx.db, requireUser(request).userId, request.params.listId);
+        if (ctx.importer.isRunning(list.id)) await ctx.importer.cancel(list.id);
+        await repository.deleteList(ctx.db, list.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/orgs/:orgId/do-not-call',
+      { schema: { tags: ['do-not-call'], params: OrgParams, body: AddDoNotCallBody, response: { 201: DoNotCallEntry, ...errors(400, 401, 403, 404) } } },
+      async (request, reply) =>
+        reply.status(201).send(await lists.addDoNotCall(ctx.db, ctx.clock, requireUser(request).userId, request.params.orgId, request.body)),
+    );
+
+    app.get(
+      '/orgs/:orgId/do-not-call',
+      { schema: { tags: ['do-not-call'], params: OrgParams, querystring: DoNotCallQuery, response: { 200: DoNotCallList, ...errors(400, 401, 403, 404) } } },
+      async (request) => lists.listDoNotCall(ctx.db, requireUser(request).userId, request.params.orgId, request.query),
+    );
+
+    app.delete(
+      '/orgs/:orgId/do-not-call/:entryId',
+      { schema: { tags: ['do-not-call'], params: DoNotCallParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } },
+      async (request, reply) => {
+        await lists.removeDoNotCall(ctx.db, requireUser(request).userId, request.params.orgId, request.params.entryId);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.post(
+      '/orgs/:orgId/do-not-call/file',
+      {
+        schema: {
+          tags: ['do-not-call'],
+          description: 'Add every valid number of a file (CSV or xlsx with a phone column) to the register.',
+          params: OrgParams,
+          response: { 200: DoNotCallFileResult, ...errors(400, 401, 403, 404, 413, 415) },
+        },
+      },
+      async (request) => {
+        const user = requireUser(request);
+        await authorize(ctx.db, user.userId, request.params.orgId, 'organizer');
+        const upload = await receiveUpload(request, ctx.importMaxBytes);
+        return lists.uploadDoNotCall(ctx.db, ctx.clock, user.userId, request.params.orgId, upload, ctx.importMaxBytes);
+      },
+    );
+  };
+}
+
+function parseMapping(value: string | undefined): unknown {
+  if (value === undefined || value.trim() === '') return undefined;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    throw badRequest('invalid_mapping', 'The column mapping is not valid JSON.');
+  }
+}

@@ -1,0 +1,89 @@
+import { Type } from 'typebox';
+import { Country, Timestamp, Uuid } from '../../schemas';
+
+export const ListStatus = Type.Union([Type.Literal('importing'), Type.Literal('ready'), Type.Literal('failed')]);
+
+export const ListCounts = Type.Object({
+  rows: Type.Integer(),
+  imported: Type.Integer(),
+  invalid: Type.Integer(),
+  duplicates: Type.Integer(),
+  suppressed: Type.Integer(),
+});
+
+export const Field = Type.Union([
+  Type.Literal('firstName'),
+  Type.Literal('lastName'),
+  Type.Literal('mobile'),
+  Type.Literal('phone'),
+  Type.Literal('email'),
+  Type.Literal('postalCode'),
+  Type.Literal('city'),
+  Type.Literal('birthYear'),
+  Type.Literal('memberSince'),
+  Type.Literal('association'),
+]);
+
+export const MappedColumn = Type.Object({
+  index: Type.Integer({ minimum: 0 }),
+  header: Type.String(),
+  field: Type.Union([Field, Type.Null()]),
+  ignore: Type.Optional(Type.Boolean()),
+});
+
+export const ListView = Type.Object({
+  id: Uuid,
+  organisationId: Uuid,
+  name: Type.String(),
+  country: Country,
+  status: ListStatus,
+  counts: ListCounts,
+  error: Type.Optional(Type.String()),
+  fileName: Type.Union([Type.String(), Type.Null()]),
+  columns: Type.Array(MappedColumn),
+  createdAt: Timestamp,
+  finishedAt: Type.Union([Timestamp, Type.Null()]),
+});
+
+export const ListList = Type.Object({ lists: Type.Array(ListView) });
+export const CreatedList = Type.Object({ id: Uuid });
+export const ListParams = Type.Object({ listId: Uuid });
+
+export const ListPreview = Type.Object({
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+  encoding: Type.Union([Type.String(), Type.Null()]),
+  delimiter: Type.Union([Type.String(), Type.Null()]),
+  header: Type.Array(Type.String()),
+  columns: Type.Array(MappedColumn),
+  /** The first rows as they will be read, for the organizer to check the mapping against. */
+  sample: Type.Array(Type.Array(Type.String())),
+});
+
+export const DoNotCallEntry = Type.Object({
+  id: Type.Integer(),
+  phone: Type.String(),
+  reason: Type.String(),
+  source: Type.Union([Type.Literal('manual'), Type.Literal('file'), Type.Literal('call')]),
+  organisationId: Uuid,
+  createdAt: Timestamp,
+});
+
+export const DoNotCallList = Type.Object({ entries: Type.Array(DoNotCallEntry), total: Type.Integer() });
+
+export const AddDoNotCallBody = Type.Object(
+  { phone: Type.String({ minLength: 1, maxLength: 40 }), reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+
+export const DoNotCallParams = Type.Object({ orgId: Uuid, entryId: Type.Integer({ minimum: 1 }) });
+
+export const DoNotCallQuery = Type.Object(
+  {
+    search: Type.Optional(Type.String({ maxLength: 40 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+
+export const DoNotCallFileResult = Type.Object({ rows: Type.Integer(), added: Type.Integer(), alreadyListed: Type.Integer(), invalid: Type.Integer() });

@@ -1,0 +1,177 @@
+import { rm } from 'node:fs/promises';
+import type { Static } from 'typebox';
+import type { Database } from '../../../../db/database';
+import type { Clock } from '../../clock';
+import type { Country } from '../../contract/api';
+import { badRequest, notFound } from '../../errors';
+import * as organisations from '../organisations/organisations.service';
+import { classifyRow } from './classify';
+import { phoneColumns, proposeMapping, requirePhoneColumn } from './columns';
+import * as dnc from './do-not-call.repository';
+import * as repository from './lists.repository';
+import type { DoNotCallEntry, ListPreview, ListView, MappedColumn } from './lists.schemas';
+import { normalisePhone } from './phone';
+import { openTable } from './table-reader';
+
+type Row = NonNullable<Awaited<ReturnType<typeof repository.findList>>>;
+
+export function toListView(row: Row): Static<typeof ListView> {
+  return {
+    id: row.id,
+    organisationId: row.organisationId,
+    name: row.name,
+    country: row.country as Country,
+    status: row.status as Static<typeof ListView>['status'],
+    counts: { rows: row.rows, imported: row.imported, invalid: row.invalid, duplicates: row.duplicates, suppressed: row.suppressed },
+    ...(row.error ? { error: row.error } : {}),
+    fileName: row.fileName,
+    columns: row.columns as Static<typeof MappedColumn>[],
+    createdAt: row.createdAt.toISOString(),
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+/** A list the user may manage (organizer or admin of its organisation or above), or 404. */
+export async function authorizedList(db: Database, userId: string, listId: string): Promise<Row> {
+  const row = await repository.findList(db, listId);
+  if (!row) throw notFound('The list');
+  await organisations.authorize(db, userId, row.organisationId, 'organizer');
+  return row;
+}
+
+export async function listLists(db: Database, userId: string, organisationId: string): Promise<Static<typeof ListView>[]> {
+  await organisations.authorize(db, userId, organisationId, 'organizer');
+  return (await repository.listsOf(db, organisationId)).map(toListView);
+}
+
+/** The list's country if given, else its organisation's. */
+export async function countryFor(db: Database, userId: string, organisationId: string, given: string | undefined): Promise<Country> {
+  const organisation = await organisations.getOrganisation(db, userId, organisationId);
+  if (given === undefined || given === '') return organisation.country;
+  const country = given.trim().toUpperCase();
+  if (country === 'SE' || country === 'DK' || country === 'NO' || country === 'FI') return country;
+  throw badRequest('validation', `The country must be SE, DK, NO or FI (got "${given}").`);
+}
+
+/** The header, proposed mapping and first rows of a file (or the first part of one), for the mapping step. */
+export async function previewFile(filePath: string, originalName: string | undefined, maxBytes: number): Promise<Static<typeof ListPreview>> {
+  try {
+    const table = await openTable(filePath, { originalName, maxBytes });
+    const mapping = proposeMapping(table.header);
+    const sample: string[][] = [];
+    try {
+      for await (const batch of table.batches()) {
+        for (const row of batch) {
+          sample.push(row.cells);
+          if (sample.length >= 5) break;
+        }
+        if (sample.length >= 5) break;
+      }
+    } catch {
+      // The web app sends only the first part of a large file; a row cut in half at its end is expected.
+    }
+    return { format: table.format, encoding: table.encoding, delimiter: table.delimiter, header: table.header, columns: mapping.columns, sample };
+  } finally {
+    await rm(filePath, { force: true });
+  }
+}
+
+/** The error report: every row an import did not use, as CSV that opens in Swedish and Danish Excel. */
+export async function* errorReport(db: Database, listId: string): AsyncGenerator<string> {
+  yield '\uFEFFRow;Column;Value;Problem;Reason\r\n';
+  for await (const problem of repository.problemsOf(db, listId)) {
+    yield `${[String(problem.rowNumber), problem.columnName ?? '', problem.rawValue ?? '', problem.kind, problem.reason].map(csvCell).join(';')}\r\n`;
+  }
+}
+
+/** A cell for a ;-separated file, with formulas neutralised so Excel shows them as text. */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[;"\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+// The do-not-call register.
+
+function toEntry(row: Awaited<ReturnType<typeof dnc.entriesOf>>[number]): Static<typeof DoNotCallEntry> {
+  return {
+    id: row.id,
+    phone: row.phone,
+    reason: row.reason,
+    source: row.source as Static<typeof DoNotCallEntry>['source'],
+    organisationId: row.organisationId,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function addDoNotCall(
+  db: Database,
+  clock: Clock,
+  userId: string,
+  organisationId: string,
+  input: { phone: string; reason?: string | undefined },
+): Promise<Static<typeof DoNotCallEntry>> {
+  const organisation = await organisations.getOrganisation(db, userId, organisationId);
+  await organisations.authorize(db, userId, organisationId, 'organizer');
+  const phone = normalisePhone(input.phone, organisation.country);
+  if (!phone.ok) throw badRequest('invalid_phone', `"${input.phone}" is not a phone number we can use: ${phone.reason}`);
+  const row = await dnc.insertEntry(db, {
+    organisationId,
+    phone: phone.e164,
+    reason: input.reason?.trim() ?? '',
+    source: 'manual',
+    createdBy: userId,
+    createdAt: clock.now(),
+  });
+  return toEntry(row);
+}
+
+export async function listDoNotCall(
+  db: Database,
+  userId: string,
+  organisationId: string,
+  query: { search?: string | undefined; limit?: number | undefined; offset?: number | undefined },
+) {
+  await organisations.authorize(db, userId, organisationId, 'organizer');
+  const digits = query.search?.replace(/[^0-9]/g, '') ?? '';
+  const { rows, total } = await dnc.entriesPage(db, organisationId, digits, query.limit ?? 100, query.offset ?? 0);
+  return { entries: rows.map(toEntry), total };
+}
+
+export async function removeDoNotCall(db: Database, userId: string, organisationId: string, entryId: number): Promise<void> {
+  await organisations.authorize(db, userId, organisationId, 'organizer');
+  if (!(await dnc.deleteEntry(db, organisationId, entryId))) throw notFound('The do-not-call entry');
+}
+
+/** Adds every valid number of a file to the register; a file is taken whole or not at all. */
+export async function uploadDoNotCall(
+  db: Database,
+  clock: Clock,
+  userId: string,
+  organisationId: string,
+  file: { path: string; originalName?: string | undefined },
+  maxBytes: number,
+) {
+  try {
+    const organisation = await organisations.getOrganisation(db, userId, organisationId);
+    await organisations.authorize(db, userId, organisationId, 'organizer');
+    const table = await openTable(file.path, { originalName: file.originalName, maxBytes });
+    const mapping = proposeMapping(table.header);
+    requirePhoneColumn(mapping);
+    const columns = phoneColumns(mapping);
+    const numbers = new Set<string>();
+    let rows = 0;
+    let invalid = 0;
+    for await (const batch of table.batches()) {
+      for (const row of batch) {
+        rows += 1;
+        const result = classifyRow(row.cells, columns, organisation.country);
+        if (result.kind === 'valid') numbers.add(result.e164);
+        else invalid += 1;
+      }
+    }
+    const added = await dnc.insertMany(db, organisationId, [...numbers], 'file', userId, clock.now());
+    return { rows, added, alreadyListed: numbers.size - added, invalid };
+  } finally {
+    await rm(file.path, { force: true });
+  }
+}

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { FastifyRequest } from 'fastify';
+import { AppError, badRequest } from '../../errors';
+
+export interface Upload {
+  path: string;
+  originalName: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * Saves a multipart upload's one file to a temporary file (the import reads it twice: to check it,
+ * then to import it) and collects the text fields. The caller removes the file.
+ */
+export async function receiveUpload(request: FastifyRequest, maxBytes: number): Promise<Upload> {
+  if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data with a field named "file".');
+  const fields: Record<string, string> = {};
+  let saved: { path: string; originalName: string } | undefined;
+  try {
+    for await (const part of request.parts({ limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 100_000 } })) {
+      if (part.type === 'field') {
+        if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+        continue;
+      }
+      if (part.fieldname !== 'file' || saved) {
+        part.file.resume();
+        continue;
+      }
+      const target = path.join(os.tmpdir(), `ringa-upload-${randomBytes(8).toString('hex')}`);
+      saved = { path: target, originalName: part.filename };
+      await pipeline(part.file, createWriteStream(target, { mode: 0o600 }));
+      if (part.file.truncated) {
+        throw new AppError(413, 'file_too_large', `The file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, the most Ringa takes. Split it into smaller files.`);
+      }
+    }
+  } catch (error) {
+    if (saved) await rm(saved.path, { force: true });
+    if (error instanceof AppError) throw error;
+    const code = (error as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT' || code === 'FST_PARTS_LIMIT') {
+      throw new AppError(413, 'file_too_large', `The upload is too large: send one file of at most ${Math.round(maxBytes / 1024 / 1024)} MB.`);
+    }
+    throw badRequest('invalid_upload', 'The upload could not be read. Try again.');
+  }
+  if (!saved) throw badRequest('no_file', 'Choose a file to upload (the form field "file").');
+  return { ...saved, fields };
+}

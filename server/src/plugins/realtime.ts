@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { Server } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../contract/realtime';
+import type { AppContext } from '../context';
+import { AppError } from '../errors';
+import { SESSION_COOKIE } from '../modules/accounts/sessions.service';
+import { authorize } from '../modules/organisations/organisations.service';
+
+interface SocketData {
+  userId: string;
+  sessionId: string;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    io: RealtimeServer;
+  }
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+/**
+ * socket.io on the app's HTTP server. Sockets authenticate in io.use() with the session cookie and
+ * must come from PUBLIC_URL's origin; a socket ends when its session ends.
+ */
+export default fp<{ ctx: AppContext }>(
+  async function realtime(app: FastifyInstance, { ctx }) {
+    const io: RealtimeServer = new Server(app.server, {
+      path: '/socket.io',
+      serveClient: false,
+      allowRequest: (request, callback) => callback(null, request.headers.origin === ctx.publicUrl.origin),
+    });
+
+    io.use((socket, next) => {
+      const token = cookieValue(socket.request.headers.cookie, SESSION_COOKIE);
+      if (!token) return next(new Error('unauthenticated'));
+      ctx.sessions.resolve(token).then(
+        (session) => {
+          if (!session) return next(new Error('unauthenticated'));
+          socket.data = { userId: session.userId, sessionId: session.sessionId };
+          next();
+        },
+        () => next(new Error('unauthenticated')),
+      );
+    });
+
+    io.on('connection', (socket) => {
+      void socket.join([`session:${socket.data.sessionId}`, `user:${socket.data.userId}`]);
+      socket.on('lists:watch', (request, ack) => {
+        const organisationId = typeof request?.organisationId === 'string' ? request.organisationId : '';
+        authorize(ctx.db, socket.data.userId, organisationId, 'organizer').then(
+          async () => {
+            await socket.join(`lists:${organisationId}`);
+            ack({ ok: true, data: null });
+          },
+          (error: unknown) =>
+            ack({
+              ok: false,
+              error: error instanceof AppError ? { code: error.code, message: error.message } : { code: 'not_found', message: 'The organisation was not found.' },
+            }),
+        );
+      });
+    });
+
+    ctx.importer.on('progress', (progress) => io.to(`lists:${progress.organisationId}`).emit('list:progress', progress));
+    ctx.sessions.on('ended', ({ sessionId, userId }) => {
+      const room = sessionId ? `session:${sessionId}` : `user:${userId ?? ''}`;
+      io.to(room).emit('session:ended');
+      io.in(room).disconnectSockets(true);
+    });
+
+    app.decorate('io', io);
+    // Before Fastify closes the HTTP server: end the sockets (they would hold it open) and stop engine.io.
+    app.addHook('preClose', async () => {
+      io.disconnectSockets(true);
+      io.engine.close();
+    });
+  },
+  { name: 'realtime', dependencies: ['auth'] },
+);
