@@ -107,7 +107,7 @@ export class TestContext {
 
   /** An API request from the web app's origin, optionally with a session cookie. */
   request(
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     options: { cookie?: string; body?: unknown; origin?: string | null; headers?: Record<string, string>; remoteAddress?: string } = {},
   ): Promise<LightMyRequestResponse> {

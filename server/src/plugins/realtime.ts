@@ -37,7 +37,12 @@ export default fp<{ ctx: AppContext }>(
     const io: RealtimeServer = new Server(app.server, {
       path: '/socket.io',
       serveClient: false,
-      allowRequest: (request, callback) => callback(null, request.headers.origin === ctx.publicUrl.origin),
+      // Another site's page always sends its Origin (WebSocket handshakes and cross-site requests do);
+      // the browser leaves it out only on same-origin GETs, such as the polling transport's.
+      allowRequest: (request, callback) => {
+        const origin = request.headers.origin;
+        callback(null, origin === undefined || origin === ctx.publicUrl.origin);
+      },
     });
 
     io.use((socket, next) => {

@@ -65,10 +65,6 @@ export class SessionService extends EventEmitter<{ ended: [SessionsEnded] }> {
     this.emit('ended', { userId });
   }
 
-  async endToken(token: string): Promise<void> {
-    await repository.deleteSession(this.db, this.idOf(token));
-  }
-
   private idOf(token: string): string {
     return createHmac('sha256', this.secret).update(token).digest('hex');
   }

@@ -132,7 +132,8 @@ export async function listDoNotCall(
   query: { search?: string | undefined; limit?: number | undefined; offset?: number | undefined },
 ) {
   await organisations.authorize(db, userId, organisationId, 'organizer');
-  const digits = query.search?.replace(/[^0-9]/g, '') ?? '';
+  // Stored as +4670…: a search written as on a list (070-…, 0046 70…) drops its trunk zero or 00 to match.
+  const digits = (query.search?.replace(/[^0-9]/g, '') ?? '').replace(/^00?/, '');
   const { rows, total } = await dnc.entriesPage(db, organisationId, digits, query.limit ?? 100, query.offset ?? 0);
   return { entries: rows.map(toEntry), total };
 }

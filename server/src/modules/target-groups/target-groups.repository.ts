@@ -48,9 +48,10 @@ export async function attributeSummary(db: Database, listIds: string[]) {
     with kv as (
       select a.key as name, btrim(a.value) as value
       from person p
-      join list_person lp on lp.person_id = p.id and lp.list_id = any(${listIds}::uuid[])
       cross join lateral jsonb_each_text(p.attributes) a
-      where btrim(a.value) <> ''
+      -- exists, not a join: a person on two of the lists is one person, counted once (as countGroup does).
+      where exists (select 1 from list_person lp where lp.person_id = p.id and lp.list_id = any(${listIds}::uuid[]))
+        and btrim(a.value) <> ''
     ),
     counted as (
       select name, value, count(*)::int as count,
