@@ -1,6 +1,7 @@
 // Onboarding as people meet it, in a real Chromium against the real server and the built app:
 // the first admin sets Ringa up, creates an invitation link, and a volunteer opens it in another
-// browser, creates an account and lands in the organisation — in English, then in Swedish.
+// browser, creates an account and lands in the organisation — in English, then in Swedish. Last, the
+// admin disables the volunteer's account, which signs the volunteer out at once.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -11,11 +12,14 @@ import { launchBrowser } from './browser';
 const SHOTS = path.join(root, 'test-output', 'screenshots');
 const ORGANISATION = 'Socialdemokraterna i Norrbotten';
 const ADMIN = { name: 'Anna Lindqvist', email: 'anna@norrbotten.example', password: 'kvällsringning i Luleå' };
+const VOLUNTEER = { name: 'Erik Volontär', email: 'erik@example.org', password: 'ringkväll varje torsdag' };
 
 let server: TestServer;
 let browser: Browser;
 let admin: BrowserContext;
 let adminPage: Page;
+/** The English volunteer's browser, left open and signed in until the admin disables the account. */
+let volunteerPage: Page;
 /** Every Content-Security-Policy complaint any page made: the built app must need no exceptions. */
 const cspViolations: string[] = [];
 
@@ -108,9 +112,9 @@ test('an invitation opened in another browser: create an account, join, and see 
   await page.getByText(`You're invited to join ${ORGANISATION} as caller.`).waitFor();
   await screenshots(page, 'en-3-invite-preview');
 
-  await page.getByLabel('Your name').fill('Erik Volontär');
-  await page.getByLabel('Email address').fill('erik@example.org');
-  await page.getByLabel('Choose a password', { exact: true }).fill('ringkväll varje torsdag');
+  await page.getByLabel('Your name').fill(VOLUNTEER.name);
+  await page.getByLabel('Email address').fill(VOLUNTEER.email);
+  await page.getByLabel('Choose a password', { exact: true }).fill(VOLUNTEER.password);
   await page.getByRole('button', { name: 'Create account and join' }).click();
 
   await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
@@ -127,7 +131,7 @@ test('an invitation opened in another browser: create an account, join, and see 
   await row.waitFor();
   expect(await row.getByLabel('Role for Erik Volontär').inputValue()).toBe('caller');
   await screenshots(adminPage, 'en-5-members');
-  await volunteer.close();
+  volunteerPage = page; // still signed in: the last test disables this account
 });
 
 test('the same in Swedish: a browser in sv-SE reads the invitation and the organisation in Swedish', async () => {
@@ -170,6 +174,61 @@ test('the same in Swedish: a browser in sv-SE reads the invitation and the organ
   await page.getByRole('heading', { level: 2, name: 'Medlemmer' }).waitFor();
   expect(await page.locator('html').getAttribute('lang')).toBe('da');
   await volunteer.close();
+
+  expect(cspViolations).toEqual([]);
+});
+
+test('an admin disables the volunteer\'s account: signed out everywhere at once, and signing in again is refused', async () => {
+  await adminPage.goto(`${server.url}/`);
+  await adminPage.getByRole('link', { name: ORGANISATION }).click();
+  await adminPage.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
+  await adminPage.getByRole('link', { name: 'Members' }).click();
+  const row = adminPage.getByRole('row').filter({ hasText: VOLUNTEER.name });
+  await row.waitFor();
+  // Nobody disables their own account: the admin's own row has no buttons at all.
+  const own = adminPage.getByRole('row').filter({ hasText: ADMIN.name });
+  expect(await own.getByRole('button').count()).toBe(0);
+
+  // The action asks first, says plainly what happens, and takes the focus; Cancel gives it back.
+  const disableButton = row.getByRole('button', { name: `Disable account for ${VOLUNTEER.name}` });
+  await disableButton.click();
+  const confirmation = row.getByRole('group', { name: `Disable the account of ${VOLUNTEER.name}?` });
+  await confirmation
+    .getByText(`${VOLUNTEER.name} can no longer sign in, and is signed out everywhere at once. This cannot be undone here.`)
+    .waitFor();
+  await expect.poll(() => confirmation.evaluate((element) => element === document.activeElement)).toBe(true);
+  await screenshots(adminPage, 'en-6-disable-confirm');
+  await confirmation.getByRole('button', { name: 'Cancel' }).click();
+  await expect.poll(() => disableButton.evaluate((element) => element === document.activeElement)).toBe(true);
+  expect(await row.innerText()).not.toContain('Disabled');
+
+  // By keyboard: open the confirmation, Tab to its first button, confirm.
+  await adminPage.keyboard.press('Enter');
+  await expect.poll(() => confirmation.evaluate((element) => element === document.activeElement)).toBe(true);
+  await adminPage.keyboard.press('Tab');
+  await expect
+    .poll(() => confirmation.getByRole('button', { name: 'Yes, disable account' }).evaluate((element) => element === document.activeElement))
+    .toBe(true);
+  await adminPage.keyboard.press('Enter');
+
+  await adminPage.getByText(`The account of ${VOLUNTEER.name} was disabled and signed out everywhere.`).waitFor();
+  await row.getByText('Disabled', { exact: true }).waitFor();
+  expect(await row.getByRole('combobox').count()).toBe(0);
+  expect(await row.getByRole('button').count()).toBe(0);
+  await screenshots(adminPage, 'en-7-member-disabled');
+
+  // The volunteer's browser is still open on the organisation: its next load finds the session gone.
+  await volunteerPage.reload();
+  await volunteerPage.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+  expect(new URL(volunteerPage.url()).pathname).toBe('/login');
+
+  // And the account no longer signs in, with the right password, saying only what a wrong one would.
+  await volunteerPage.getByLabel('Email address').fill(VOLUNTEER.email);
+  await volunteerPage.getByLabel('Password', { exact: true }).fill(VOLUNTEER.password);
+  await volunteerPage.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await volunteerPage.getByText('The email address or password is wrong.').waitFor();
+  expect(new URL(volunteerPage.url()).pathname).toBe('/login');
+  await volunteerPage.context().close();
 
   expect(cspViolations).toEqual([]);
 });

@@ -4,7 +4,9 @@ import type { Static } from 'typebox';
 import type * as Accounts from '../modules/accounts/accounts.schemas';
 import type * as Audit from '../modules/audit/audit.schemas';
 import type * as Invites from '../modules/invites/invites.schemas';
+import type * as Lists from '../modules/lists/lists.schemas';
 import type * as Organisations from '../modules/organisations/organisations.schemas';
+import type * as TargetGroups from '../modules/target-groups/target-groups.schemas';
 import type * as Shared from '../schemas';
 
 export type Role = Static<typeof Shared.Role>;
@@ -36,3 +38,26 @@ export type AcceptInviteRequest = Static<typeof Invites.AcceptInviteBody>;
 export type AuditAction = Static<typeof Audit.AuditAction>;
 export type AuditEventView = Static<typeof Audit.AuditEventView>;
 export type AuditList = Static<typeof Audit.AuditList>;
+
+export type ListView = Static<typeof Lists.ListView>;
+export type ListList = Static<typeof Lists.ListList>;
+
+export type DoNotCallEntry = Static<typeof Lists.DoNotCallEntry>;
+export type DoNotCallList = Static<typeof Lists.DoNotCallList>;
+export type AddDoNotCallRequest = Static<typeof Lists.AddDoNotCallBody>;
+export type DoNotCallFileResult = Static<typeof Lists.DoNotCallFileResult>;
+
+export type TargetGroupFilter = Static<typeof TargetGroups.Filter>;
+export type TargetGroupInput = Static<typeof TargetGroups.TargetGroupInput>;
+export type TargetGroupSizeRequest = Static<typeof TargetGroups.SizeRequest>;
+export type TargetGroupSize = Static<typeof TargetGroups.SizeAnswer>;
+export type TargetGroupView = Static<typeof TargetGroups.TargetGroupView>;
+export type TargetGroupList = Static<typeof TargetGroups.TargetGroupList>;
+export type AttributeSummary = Static<typeof TargetGroups.AttributeSummary>;
+
+export type ListStatus = Static<typeof Lists.ListStatus>;
+export type ListCounts = Static<typeof Lists.ListCounts>;
+export type ListField = Static<typeof Lists.Field>;
+export type MappedColumn = Static<typeof Lists.MappedColumn>;
+export type CreatedList = Static<typeof Lists.CreatedList>;
+export type ListPreview = Static<typeof Lists.ListPreview>;

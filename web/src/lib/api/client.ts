@@ -2,13 +2,22 @@
 import type {
   AcceptInviteRequest,
   ApiError as ErrorBody,
+  AddDoNotCallRequest,
+  AttributeSummary,
   AuditList,
+  CreatedList,
   ChangeRoleRequest,
   CreatedInvite,
   CreateInviteRequest,
   CreateOrganisationRequest,
+  DoNotCallEntry,
+  DoNotCallFileResult,
+  DoNotCallList,
   InviteList,
   InvitePreview,
+  ListList,
+  ListPreview,
+  ListView,
   LoginRequest,
   Me,
   MemberList,
@@ -17,6 +26,11 @@ import type {
   OrganisationView,
   SetupRequest,
   SetupStatus,
+  TargetGroupInput,
+  TargetGroupList,
+  TargetGroupSize,
+  TargetGroupSizeRequest,
+  TargetGroupView,
 } from '$contract/api';
 
 /** An answer the server refused, with its stable code; `status` 0 means the server was not reached. */
@@ -33,7 +47,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 let onUnauthenticated: (() => void) | null = null;
 
@@ -48,8 +62,10 @@ async function request<T>(method: Method, path: string, body?: unknown, options:
     response = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // A FormData body (a file upload) sets its own multipart content type.
+      headers:
+        body === undefined || body instanceof FormData ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'network', 'The server could not be reached.');
@@ -104,6 +120,9 @@ export const api = {
     request<MemberView>('PATCH', `${org(orgId)}/members/${encodeURIComponent(userId)}`, body),
   removeMember: (orgId: string, userId: string) =>
     request<void>('DELETE', `${org(orgId)}/members/${encodeURIComponent(userId)}`),
+  /** Disables an account whose memberships all lie within this organisation; its sessions end at once. */
+  disableUser: (orgId: string, userId: string) =>
+    request<void>('POST', `${org(orgId)}/users/${encodeURIComponent(userId)}/disable`),
 
   invites: (orgId: string) => request<InviteList>('GET', `${org(orgId)}/invites`),
   createInvite: (orgId: string, body: CreateInviteRequest) => request<CreatedInvite>('POST', `${org(orgId)}/invites`, body),
@@ -116,5 +135,99 @@ export const api = {
     if (page.before !== undefined) query.set('before', String(page.before));
     const suffix = query.size > 0 ? `?${query}` : '';
     return request<AuditList>('GET', `${org(orgId)}/audit${suffix}`);
+  },
+};
+
+/** The do-not-call register and target groups of an organisation. */
+export const targetingApi = {
+  doNotCall: (orgId: string, query: { search?: string; limit?: number; offset?: number } = {}) => {
+    const params = new URLSearchParams();
+    if (query.search) params.set('search', query.search);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.offset !== undefined) params.set('offset', String(query.offset));
+    const suffix = params.size > 0 ? `?${params}` : '';
+    return request<DoNotCallList>('GET', `${org(orgId)}/do-not-call${suffix}`);
+  },
+  addDoNotCall: (orgId: string, body: AddDoNotCallRequest) => request<DoNotCallEntry>('POST', `${org(orgId)}/do-not-call`, body),
+  removeDoNotCall: (orgId: string, entryId: number) => request<void>('DELETE', `${org(orgId)}/do-not-call/${entryId}`),
+  uploadDoNotCall: (orgId: string, file: File) => {
+    const form = new FormData();
+    form.set('file', file);
+    return request<DoNotCallFileResult>('POST', `${org(orgId)}/do-not-call/file`, form);
+  },
+
+  lists: (orgId: string) => request<ListList>('GET', `${org(orgId)}/lists`),
+  attributes: (orgId: string, listIds: readonly string[]) =>
+    request<AttributeSummary>('GET', `${org(orgId)}/target-groups/attributes?${new URLSearchParams({ listIds: listIds.join(',') })}`),
+  groupSize: (orgId: string, body: TargetGroupSizeRequest) => request<TargetGroupSize>('POST', `${org(orgId)}/target-groups/size`, body),
+  targetGroups: (orgId: string) => request<TargetGroupList>('GET', `${org(orgId)}/target-groups`),
+  createTargetGroup: (orgId: string, body: TargetGroupInput) => request<TargetGroupView>('POST', `${org(orgId)}/target-groups`, body),
+  updateTargetGroup: (groupId: string, body: TargetGroupInput) =>
+    request<TargetGroupView>('PUT', `/api/target-groups/${encodeURIComponent(groupId)}`, body),
+  removeTargetGroup: (groupId: string) => request<void>('DELETE', `/api/target-groups/${encodeURIComponent(groupId)}`),
+};
+
+/** Tells the app the session is gone, as a 401 from `request` does: for answers that did not come through it. */
+export function reportUnauthenticated(): void {
+  onUnauthenticated?.();
+}
+
+/** Progress of an upload: bytes sent of the total. */
+export type UploadProgress = (sent: number, total: number) => void;
+
+/** A multipart POST with upload progress (fetch reports none), answered like `request`. */
+function upload<T>(path: string, form: FormData, onProgress: UploadProgress): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('accept', 'application/json');
+    xhr.upload.addEventListener('progress', (event) => {
+      if (event.lengthComputable) onProgress(event.loaded, event.total);
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'The server could not be reached.')));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, 'network', 'The upload was interrupted.')));
+    xhr.addEventListener('load', () => {
+      let payload: unknown = null;
+      try {
+        payload = xhr.responseText ? (JSON.parse(xhr.responseText) as unknown) : null;
+      } catch {
+        payload = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(payload as T);
+      const error = readError(payload);
+      const apiError = new ApiError(xhr.status, error?.code ?? `http_${xhr.status}`, error?.message ?? xhr.statusText);
+      if (xhr.status === 401 && apiError.code === 'unauthenticated') onUnauthenticated?.();
+      reject(apiError);
+    });
+    xhr.send(form);
+  });
+}
+
+/** How much of a CSV file the preview needs: its header and first rows. */
+const PREVIEW_BYTES = 262_144;
+
+/** Target lists: preview a file, import it, follow it, remove it. */
+export const listsApi = {
+  lists: (orgId: string) => request<ListList>('GET', `${org(orgId)}/lists`),
+  list: (listId: string) => request<ListView>('GET', `/api/lists/${encodeURIComponent(listId)}`),
+  remove: (listId: string) => request<void>('DELETE', `/api/lists/${encodeURIComponent(listId)}`),
+  /** The report of every row the import did not use, as a download link. */
+  problemsUrl: (listId: string) => `/api/lists/${encodeURIComponent(listId)}/errors.csv`,
+  /** The header, proposed mapping and first rows: only the start of a CSV is sent, a whole .xlsx (it is a zip). */
+  preview: (orgId: string, file: File) => {
+    const form = new FormData();
+    const isXlsx = /\.xlsx$/i.test(file.name);
+    form.set('file', isXlsx ? file : file.slice(0, PREVIEW_BYTES), file.name);
+    return request<ListPreview>('POST', `${org(orgId)}/lists/preview`, form);
+  },
+  /** Sends the whole file; the server answers 202 with the new list's id and imports it in the background. */
+  create: (orgId: string, fields: { file: File; name: string; country: string; mapping: unknown }, onProgress: UploadProgress) => {
+    const form = new FormData();
+    form.set('name', fields.name);
+    form.set('country', fields.country);
+    form.set('mapping', JSON.stringify(fields.mapping));
+    form.set('file', fields.file, fields.file.name);
+    return upload<CreatedList>(`${org(orgId)}/lists`, form, onProgress);
   },
 };

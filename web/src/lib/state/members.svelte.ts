@@ -24,4 +24,10 @@ export class Members {
     await api.removeMember(this.orgId, userId);
     this.list = this.list.filter((member) => member.userId !== userId);
   }
+
+  /** Disables the person's account (signing them out everywhere), then reloads the list as the server now sees it. */
+  async disable(userId: string): Promise<void> {
+    await api.disableUser(this.orgId, userId);
+    await this.load();
+  }
 }
