@@ -1,0 +1,89 @@
+// The command line as administrators and scripts use it: real processes on this file's database.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { TestContext, root } from './harness';
+
+let t: TestContext;
+let workDir: string;
+beforeAll(async () => {
+  t = await TestContext.create();
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'ringa-cli-'));
+});
+afterAll(async () => {
+  await t.close();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+function cli(...args: string[]) {
+  const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: t.databaseUrl },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('user:create makes the organisations on the path and the membership; org:list shows them; the user can sign in', async () => {
+  const created = cli(
+    'user:create',
+    '--email', 'Kim@Example.org',
+    '--password', 'Solsken över Luleå',
+    '--name', 'Kim Andersson',
+    '--org', 'Socialdemokraterna i Norrbotten/Luleå arbetarekommun/S-föreningen Centrum',
+    '--role', 'organizer',
+    '--json',
+  );
+  expect(created.status, created.stderr).toBe(0);
+  expect(JSON.parse(created.stdout)).toMatchObject({ email: 'kim@example.org', role: 'organizer', created: true });
+
+  const listed = cli('org:list', '--json');
+  expect(listed.status).toBe(0);
+  const organisations = JSON.parse(listed.stdout) as { id: string; name: string; kind: string; parentId: string | null; path: string }[];
+  expect(organisations.map((org) => [org.path, org.kind])).toEqual([
+    ['Socialdemokraterna i Norrbotten', 'district'],
+    ['Socialdemokraterna i Norrbotten/Luleå arbetarekommun', 'municipality'],
+    ['Socialdemokraterna i Norrbotten/Luleå arbetarekommun/S-föreningen Centrum', 'association'],
+  ]);
+  expect(organisations[1]?.parentId).toBe(organisations[0]?.id);
+
+  const cookie = await t.login({ email: 'kim@example.org' }, 'Solsken över Luleå');
+  expect((await t.me(cookie)).memberships.map((m) => [m.organisationName, m.role])).toEqual([['S-föreningen Centrum', 'organizer']]);
+});
+
+test('user:create refuses a weak password and an unknown role with the reason, and writes nothing', async () => {
+  const before = await t.tableCounts();
+  const weak = cli('user:create', '--email', 'a@example.org', '--password', 'short', '--name', 'A', '--org', 'X', '--role', 'caller');
+  expect(weak.status).toBe(1);
+  expect(weak.stderr).toContain('at least 10 characters');
+  const role = cli('user:create', '--email', 'a@example.org', '--password', 'long enough password', '--name', 'A', '--org', 'X', '--role', 'boss');
+  expect(role.status).toBe(2);
+  expect(role.stderr).toContain('--role must be admin, organizer or caller');
+  expect(await t.tableCounts()).toEqual(before);
+});
+
+test('list:import waits for the import and prints the list; list:list shows it; a refused file exits non-zero with the reason', async () => {
+  await t.newOrg({ name: 'Region Syd', kind: 'district', country: 'SE' });
+  const file = path.join(workDir, 'ringlista.csv');
+  writeFileSync(file, 'Förnamn;Mobil\r\nAnna;070-123 45 67\r\nBo;4,67E+10\r\nCia;0701234567\r\n');
+  const imported = cli('list:import', file, '--org', 'Region Syd', '--name', 'Ringlista', '--json');
+  expect(imported.status, imported.stderr).toBe(0);
+  const list = JSON.parse(imported.stdout) as { id: string; status: string; counts: Record<string, number> };
+  expect(list).toMatchObject({ name: 'Ringlista', status: 'ready', counts: { rows: 3, imported: 1, invalid: 1, duplicates: 1, suppressed: 0 } });
+
+  const listed = cli('list:list', '--org', 'Region Syd', '--json');
+  expect(listed.status).toBe(0);
+  expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: list.id, status: 'ready', counts: list.counts })]);
+
+  const noPhone = path.join(workDir, 'nophone.csv');
+  writeFileSync(noPhone, 'Förnamn;Ort\r\nAnna;Luleå\r\n');
+  const refused = cli('list:import', noPhone, '--org', 'Region Syd', '--name', 'Utan nummer');
+  expect(refused.status).not.toBe(0);
+  expect(refused.stderr).toMatch(/phone/i);
+  const unknownOrg = cli('list:import', file, '--org', 'Nowhere', '--name', 'X');
+  expect(unknownOrg.status).toBe(1);
+  expect(unknownOrg.stderr).toContain('No organisation has the path "Nowhere"');
+});
