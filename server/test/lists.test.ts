@@ -154,3 +154,11 @@ test('a caller can neither import nor read lists', async () => {
   expect(response.statusCode).toBe(403);
   expect((await t.request('GET', `/api/orgs/${association.id}/lists`, { cookie: callerCookie })).statusCode).toBe(403);
 });
+
+test('two columns with the same header both keep their values, the second numbered; an unnamed column is left out', async () => {
+  const org = await t.newOrg({ parent: district, name: 'Same headers' });
+  const list = await imported(org.id, { name: 'same.csv', content: 'Mobil;Kommentar;Kommentar;\r\n0703334455;ringde i maj;vill ha info;extra\r\n' });
+  expect(list.counts.imported).toBe(1);
+  const person = await t.db.selectFrom('person').select('attributes').where('organisationId', '=', org.id).executeTakeFirstOrThrow();
+  expect(person.attributes).toEqual({ Kommentar: 'ringde i maj', 'Kommentar (2)': 'vill ha info' });
+});

@@ -167,8 +167,8 @@ async function* stagingLines(
   const email = index('email');
   const phoneSet = new Set(phoneIdx);
   // Everything else a row holds is kept as attributes named by their header, for scripts and target groups.
-  const attributeColumns = mapping.columns.filter(
-    (column) => !column.ignore && !phoneSet.has(column.index) && !(column.field !== null && NAME_FIELDS.has(column.field)),
+  const attributeColumns = attributeNames(
+    mapping.columns.filter((column) => !column.ignore && !phoneSet.has(column.index) && !(column.field !== null && NAME_FIELDS.has(column.field))),
   );
   const headers = table.header;
   // The first row of each number: later rows with it are duplicates. In memory (about 100 MB for a
@@ -199,7 +199,7 @@ async function* stagingLines(
         const values: Record<string, string> = {};
         for (const attribute of attributeColumns) {
           const value = cells[attribute.index];
-          if (value) values[attribute.header] = value;
+          if (value) values[attribute.name] = value;
         }
         attributes = JSON.stringify(values);
       }
@@ -215,6 +215,17 @@ async function* stagingLines(
     }
     yield chunk;
   }
+}
+
+/** Attribute names from the headers; a repeated header gets a number ("Kommentar (2)") so no column is lost. */
+export function attributeNames(columns: { index: number; header: string }[]): { index: number; name: string }[] {
+  const seen = new Map<string, number>();
+  return columns.map((column) => {
+    const base = column.header.trim() || `Column ${column.index + 1}`;
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return { index: column.index, name: count === 1 ? base : `${base} (${count})` };
+  });
 }
 
 function cell(cells: string[], index: number | undefined): string {
