@@ -8,13 +8,11 @@ import { migrateToLatest } from '../db/migrate';
 import { systemClock } from '../server/src/clock';
 import { ConfigError, loadConfig, type Config } from '../server/src/config';
 import { ListImporter } from '../server/src/modules/lists/lists.import';
-import { findList, listsOf } from '../server/src/modules/lists/lists.repository';
-import { toListView } from '../server/src/modules/lists/lists.service';
+import { listView, listViewsOf } from '../server/src/modules/lists/lists.service';
 import type { Country } from '../server/src/contract/api';
 import { AppError } from '../server/src/errors';
 import { createSetupLink, createUser, disableUser, findUserIdByEmail, setupNeeded } from '../server/src/modules/accounts/accounts.service';
-import { addMembership, ensureOrganisationPath, findMembershipRole, isRole, listOrganisationsWithPaths } from '../server/src/modules/organisations/organisations.service';
-import { findOrganisation } from '../server/src/modules/organisations/organisations.repository';
+import { addMembership, ensureOrganisationPath, findMembershipRole, findOrganisationAtPath, isRole, listOrganisationsWithPaths } from '../server/src/modules/organisations/organisations.service';
 
 class UsageError extends Error {}
 
@@ -49,14 +47,6 @@ function parseCountry(value: string): Country {
   throw new UsageError(`--country must be one of ${COUNTRIES.join(', ')} (got "${value}")`);
 }
 
-async function findOrganisationByPath(db: Database, orgPath: string) {
-  const wanted = orgPath.split('/').map((part) => part.trim()).join('/');
-  const found = (await listOrganisationsWithPaths(db)).find((org) => org.path === wanted);
-  if (!found) throw new AppError(404, 'not_found', `No organisation has the path "${orgPath}". See npm run cli -- org:list.`);
-  const organisation = await findOrganisation(db, found.id);
-  if (!organisation) throw new AppError(404, 'not_found', `No organisation has the path "${orgPath}".`);
-  return organisation;
-}
 
 const COUNTRIES: readonly Country[] = ['SE', 'DK', 'NO', 'FI'];
 
@@ -127,7 +117,7 @@ const commands: Record<string, Command> = {
     async run(db, values, _publicUrl, positionals, config) {
       const file = positionals[0];
       if (!file) throw new UsageError('Name the file to import.');
-      const organisation = await findOrganisationByPath(db, required(values, 'org'));
+      const organisation = await findOrganisationAtPath(db, required(values, 'org'));
       const country = typeof values.country === 'string' ? parseCountry(values.country) : (organisation.country as Country);
       const importer = new ListImporter(db, systemClock, config.importMaxBytes);
       const id = await importer.start({
@@ -140,9 +130,7 @@ const commands: Record<string, Command> = {
         removeFile: false,
       });
       await importer.wait(id);
-      const list = await findList(db, id);
-      if (!list) throw new Error('The list vanished during its import');
-      const view = toListView(list);
+      const view = await listView(db, id);
       const result = { id: view.id, name: view.name, status: view.status, counts: view.counts, ...(view.error ? { error: view.error } : {}) };
       if (view.status !== 'ready') throw new CommandFailed(view.error ?? 'The import failed.', result);
       const c = view.counts;
@@ -157,8 +145,8 @@ const commands: Record<string, Command> = {
     usage: 'list:list --org PATH [--json]',
     options: { org: { type: 'string' } },
     async run(db, values) {
-      const organisation = await findOrganisationByPath(db, required(values, 'org'));
-      const rows = (await listsOf(db, organisation.id)).map(toListView);
+      const organisation = await findOrganisationAtPath(db, required(values, 'org'));
+      const rows = await listViewsOf(db, organisation.id);
       const json = rows.map((list) => ({ id: list.id, name: list.name, status: list.status, counts: list.counts, createdAt: list.createdAt }));
       return {
         json,

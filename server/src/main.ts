@@ -6,7 +6,7 @@ import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createSetupLink, setupNeeded } from './modules/accounts/accounts.service';
 import { seedDemo } from './modules/demo/demo.service';
-import { failInterruptedImports } from './modules/lists/lists.repository';
+import { failInterruptedImports } from './modules/lists/lists.service';
 import { systemClock } from './clock';
 import { ensureWebBuild, webBuildDir } from './web-build';
 

@@ -12,10 +12,6 @@ export function insertEntry(db: Database, entry: Insertable<DoNotCall>) {
     .executeTakeFirstOrThrow();
 }
 
-export function entriesOf(db: Database, organisationId: string) {
-  return db.selectFrom('doNotCall').selectAll().where('organisationId', '=', organisationId).orderBy('createdAt', 'desc').execute();
-}
-
 export async function entriesPage(db: Database, organisationId: string, digits: string, limit: number, offset: number) {
   const base = db
     .selectFrom('doNotCall')

@@ -7,7 +7,6 @@ import { badRequest } from '../../errors';
 import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
 import { authorize } from '../organisations/organisations.service';
-import * as repository from './lists.repository';
 import { AddDoNotCallBody, CreatedList, DoNotCallEntry, DoNotCallFileResult, DoNotCallList, DoNotCallParams, DoNotCallQuery, ListList, ListParams, ListPreview, ListView } from './lists.schemas';
 import * as lists from './lists.service';
 import { receiveUpload } from './uploads';
@@ -107,9 +106,7 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/lists/:listId',
       { schema: { tags: ['lists'], params: ListParams, response: { 204: Type.Null(), ...errors(401, 403, 404) } } },
       async (request, reply) => {
-        const list = await lists.authorizedList(ctx.db, requireUser(request).userId, request.params.listId);
-        if (ctx.importer.isRunning(list.id)) await ctx.importer.cancel(list.id);
-        await repository.deleteList(ctx.db, list.id);
+        await lists.deleteList(ctx.db, ctx.importer, requireUser(request).userId, request.params.listId);
         return reply.status(204).send(null);
       },
     );

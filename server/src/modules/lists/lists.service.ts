@@ -1,5 +1,7 @@
 import { rm } from 'node:fs/promises';
+import type { Selectable } from 'kysely';
 import type { Static } from 'typebox';
+import type { DoNotCall } from '../../../../db/schema';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import type { Country } from '../../contract/api';
@@ -8,6 +10,7 @@ import * as organisations from '../organisations/organisations.service';
 import { classifyRow } from './classify';
 import { phoneColumns, proposeMapping, requirePhoneColumn } from './columns';
 import * as dnc from './do-not-call.repository';
+import type { ListImporter } from './lists.import';
 import * as repository from './lists.repository';
 import type { DoNotCallEntry, ListPreview, ListView, MappedColumn } from './lists.schemas';
 import { normalisePhone } from './phone';
@@ -29,6 +32,29 @@ export function toListView(row: Row): Static<typeof ListView> {
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** Lists still marked importing when the server starts were interrupted; they kept nothing. */
+export function failInterruptedImports(db: Database, at: Date): Promise<number> {
+  return repository.failInterruptedImports(db, at);
+}
+
+/** Deletes a list (cancelling its import if it runs); its people go unless another list holds them. */
+export async function deleteList(db: Database, importer: ListImporter, userId: string, listId: string): Promise<void> {
+  const list = await authorizedList(db, userId, listId);
+  if (importer.isRunning(list.id)) await importer.cancel(list.id);
+  await repository.deleteList(db, list.id);
+}
+
+/** For the CLI, which acts as the administrator: no user to authorize. */
+export async function listViewsOf(db: Database, organisationId: string): Promise<Static<typeof ListView>[]> {
+  return (await repository.listsOf(db, organisationId)).map(toListView);
+}
+
+export async function listView(db: Database, listId: string): Promise<Static<typeof ListView>> {
+  const row = await repository.findList(db, listId);
+  if (!row) throw notFound('The list');
+  return toListView(row);
 }
 
 /** A list the user may manage (organizer or admin of its organisation or above), or 404. */
@@ -92,7 +118,7 @@ export function csvCell(value: string): string {
 
 // The do-not-call register.
 
-function toEntry(row: Awaited<ReturnType<typeof dnc.entriesOf>>[number]): Static<typeof DoNotCallEntry> {
+function toEntry(row: Selectable<DoNotCall>): Static<typeof DoNotCallEntry> {
   return {
     id: row.id,
     phone: row.phone,

@@ -1,7 +1,7 @@
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import type { Country, MemberView, OrganisationView, Role } from '../../contract/api';
-import { badRequest, conflict, forbidden, notFound } from '../../errors';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors';
 import { recordAudit } from '../audit/audit.service';
 import * as repository from './organisations.repository';
 
@@ -132,6 +132,25 @@ export async function createChildOrganisation(
   return getOrganisation(db, userId, row.id);
 }
 
+function pathNames(path: string): string[] {
+  const names = path.split('/').map((segment) => segment.trim());
+  if (names.length === 0 || names.some((name) => name === '')) {
+    throw badRequest('validation', `"${path}" is not an organisation path. Write it like "District/Municipality/Association".`);
+  }
+  return names;
+}
+
+/** The organisation at a "Top/Middle/Leaf" path, or a 404 that says so. */
+export async function findOrganisationAtPath(db: Database, path: string): Promise<repository.OrganisationRow> {
+  let current: repository.OrganisationRow | undefined;
+  for (const name of pathNames(path)) {
+    current = await repository.findChildByName(db, current?.id ?? null, name);
+    if (!current) throw new AppError(404, 'not_found', `No organisation has the path "${path}". See npm run cli -- org:list.`);
+  }
+  if (!current) throw new Error('unreachable: a path has at least one segment');
+  return current;
+}
+
 /**
  * Finds or creates each organisation on a "Top/Middle/Leaf" path (each segment the child of the one
  * before). Used by the CLI and the demo; `template` gives kind and country for the ones it creates.
@@ -142,10 +161,7 @@ export async function ensureOrganisationPath(
   path: string,
   template: { country: Country; kinds?: string[] },
 ): Promise<repository.OrganisationRow> {
-  const names = path.split('/').map((segment) => segment.trim());
-  if (names.length === 0 || names.some((name) => name === '')) {
-    throw badRequest('validation', `"${path}" is not an organisation path. Write it like "District/Municipality/Association".`);
-  }
+  const names = pathNames(path);
   const defaultKinds = ['district', 'municipality', 'association'];
   let parent: repository.OrganisationRow | undefined;
   for (const [depth, name] of names.entries()) {
