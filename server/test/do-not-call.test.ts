@@ -2,15 +2,17 @@
 // organisation's country writes them, once each; the list can be searched and paged; entries are
 // removed only in their own organisation; a file adds many at once with exact counts; who may do
 // what; an entry suppresses the number beneath its organisation and nowhere else, and outlives the
-// list the number came from. Refused requests store nothing.
+// list the number came from; asked to, an organisation's register also lists the entries it inherits
+// from the organisations above it, which only those organisations can remove. Refused requests store nothing.
 import type { LightMyRequestResponse } from 'fastify';
 import type { Static } from 'typebox';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { DoNotCallEntry, ListView } from '../src/modules/lists/lists.schemas';
+import type { DoNotCallEntry, DoNotCallListedEntry, ListView } from '../src/modules/lists/lists.schemas';
 import { TestContext, errorCode, type TestUser } from './harness';
 import { multipart } from './multipart';
 
 type Entry = Static<typeof DoNotCallEntry>;
+type Listed = Static<typeof DoNotCallListedEntry>;
 type List = Static<typeof ListView>;
 
 let t: TestContext;
@@ -41,7 +43,7 @@ function add(orgId: string, body: unknown, cookie: string | null = cookies.organ
   return t.request('POST', `/api/orgs/${orgId}/do-not-call`, { cookie: cookie ?? undefined, body });
 }
 
-async function entries(orgId: string, query = '', cookie = cookies.admin): Promise<{ entries: Entry[]; total: number }> {
+async function entries(orgId: string, query = '', cookie = cookies.admin): Promise<{ entries: Listed[]; total: number; inheritedTotal: number }> {
   const response = await t.request('GET', `/api/orgs/${orgId}/do-not-call${query}`, { cookie });
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
@@ -186,7 +188,7 @@ describe('reading the register', () => {
     const international = await entries(org.id, `?search=${encodeURIComponent('+46 70 222')}`);
     expect(international.entries.map((e) => e.phone)).toEqual(['+46702220003']);
     const none = await entries(org.id, '?search=999');
-    expect(none).toEqual({ entries: [], total: 0 });
+    expect(none).toEqual({ entries: [], total: 0, inheritedTotal: 0 });
   });
 
   test('search finds a number written as on a Swedish list, with its leading zero', async () => {
@@ -196,17 +198,113 @@ describe('reading the register', () => {
     expect(start.entries.map((e) => e.phone)).toEqual(['+46701110004', '+46701110002', '+46701110001']);
   });
 
-  test('a limit over 500 or a negative offset is refused', async () => {
-    for (const query of ['?limit=501', '?limit=0', '?offset=-1']) {
+  test('a limit over 500, a negative offset or an inherited that is not true or false is refused', async () => {
+    for (const query of ['?limit=501', '?limit=0', '?offset=-1', '?inherited=maybe']) {
       const response = await t.request('GET', `/api/orgs/${org.id}/do-not-call${query}`, { cookie: cookies.admin });
       expect(response.statusCode, query).toBe(400);
       expect(errorCode(response)).toBe('validation');
     }
   });
 
-  test("an organisation's register shows only its own entries", async () => {
-    expect((await entries(org.id)).entries.every((e) => e.organisationId === org.id)).toBe(true);
+  test("an organisation's register shows only its own entries, marked as its own", async () => {
+    const own = (await entries(org.id)).entries;
+    expect(own).toHaveLength(5);
+    expect(own.every((e) => e.organisationId === org.id && !e.inherited && e.organisationName === 'Paging')).toBe(true);
     expect((await entries(district.id)).entries.map((e) => e.phone)).not.toContain('+46703330005');
+  });
+});
+
+describe('entries inherited from the organisations above', () => {
+  // A tree of its own, so other tests' entries do not show: Region Väst → Kommun → Förening C, and sibling D.
+  let top: { id: string };
+  let municipality: { id: string };
+  let assocC: { id: string };
+  let assocD: { id: string };
+  let topAdmin: string;
+  let organizerC: string;
+  let atTop: Entry;
+  let atMunicipality: Entry;
+  let atC: Entry;
+
+  beforeAll(async () => {
+    top = await t.newOrg({ name: 'Region Väst', kind: 'district', country: 'SE' });
+    municipality = await t.newOrg({ parent: top, name: 'Kommun Väst', kind: 'municipality' });
+    assocC = await t.newOrg({ parent: municipality, name: 'Förening C' });
+    assocD = await t.newOrg({ parent: municipality, name: 'Förening D' });
+    topAdmin = await t.login(await t.newUser([{ org: top, role: 'admin' }]));
+    organizerC = await t.login(await t.newUser([{ org: assocC, role: 'organizer' }]));
+    const added = async (orgId: string, phone: string, reason: string) => {
+      t.clock.advance(60_000);
+      const response = await add(orgId, { phone, reason }, topAdmin);
+      expect(response.statusCode, response.body).toBe(201);
+      return response.json<Entry>();
+    };
+    atTop = await added(top.id, '0709100001', 'Asked the district');
+    atMunicipality = await added(municipality.id, '0709100002', 'Asked the municipality');
+    atC = await added(assocC.id, '0709100003', 'Asked C');
+    await added(assocD.id, '0709100004', 'Asked D');
+  });
+
+  test('without inherited=true an association lists only its own entries, as before', async () => {
+    expect(await entries(assocC.id, '', organizerC)).toEqual({ entries: [{ ...atC, organisationName: 'Förening C', inherited: false }], total: 1, inheritedTotal: 0 });
+  });
+
+  test('an association lists its own entries first, then the municipality’s and the district’s, each marked with where it comes from', async () => {
+    const register = await entries(assocC.id, '?inherited=true', organizerC);
+    expect(register.total).toBe(3);
+    expect(register.inheritedTotal).toBe(2);
+    expect(register.entries).toEqual([
+      { ...atC, organisationName: 'Förening C', inherited: false },
+      { ...atMunicipality, organisationId: municipality.id, organisationName: 'Kommun Väst', inherited: true },
+      { ...atTop, organisationId: top.id, organisationName: 'Region Väst', inherited: true },
+    ]);
+  });
+
+  test('a sibling’s entries do not appear, and an association’s entries do not reach the organisations above it', async () => {
+    expect((await entries(assocC.id, '?inherited=true', organizerC)).entries.map((e) => e.phone)).not.toContain('+46709100004');
+    const d = await entries(assocD.id, '?inherited=true', topAdmin);
+    expect(d.entries.map((e) => [e.phone, e.inherited])).toEqual([
+      ['+46709100004', false],
+      ['+46709100002', true],
+      ['+46709100001', true],
+    ]);
+    const atMunicipalityItself = await entries(municipality.id, '?inherited=true', topAdmin);
+    expect(atMunicipalityItself).toMatchObject({ total: 2, inheritedTotal: 1 });
+    expect(atMunicipalityItself.entries.map((e) => [e.phone, e.inherited])).toEqual([
+      ['+46709100002', false],
+      ['+46709100001', true],
+    ]);
+    expect(await entries(top.id, '?inherited=true', topAdmin)).toMatchObject({ total: 1, inheritedTotal: 0, entries: [{ phone: '+46709100001', inherited: false }] });
+  });
+
+  test('search and paging run over own and inherited entries together', async () => {
+    const found = await entries(assocC.id, `?inherited=true&search=${encodeURIComponent('070-910 00 01')}`, organizerC);
+    expect(found).toMatchObject({ total: 1, inheritedTotal: 1, entries: [{ phone: '+46709100001', organisationName: 'Region Väst', inherited: true }] });
+    const second = await entries(assocC.id, '?inherited=true&limit=1&offset=1', organizerC);
+    expect(second).toMatchObject({ total: 3, inheritedTotal: 2, entries: [{ phone: '+46709100002', inherited: true }] });
+  });
+
+  test('the association’s organizer cannot remove the district’s entry, neither through the association nor through the district; nothing changes', async () => {
+    const before = { counts: await t.tableCounts(), register: await registerCount(), top: await stored(top.id) };
+    const viaC = await t.request('DELETE', `/api/orgs/${assocC.id}/do-not-call/${atTop.id}`, { cookie: organizerC });
+    expect(viaC.statusCode).toBe(404);
+    expect(errorCode(viaC)).toBe('not_found');
+    const viaTop = await t.request('DELETE', `/api/orgs/${top.id}/do-not-call/${atTop.id}`, { cookie: organizerC });
+    expect(viaTop.statusCode).toBe(404);
+    expect(errorCode(viaTop)).toBe('not_found');
+    // Even the district's admin removes it at the district, not through the association.
+    const adminViaC = await t.request('DELETE', `/api/orgs/${assocC.id}/do-not-call/${atTop.id}`, { cookie: topAdmin });
+    expect(adminViaC.statusCode).toBe(404);
+    expect({ counts: await t.tableCounts(), register: await registerCount(), top: await stored(top.id) }).toEqual(before);
+    expect((await entries(assocC.id, '?inherited=true', organizerC)).entries.map((e) => e.id)).toContain(atTop.id);
+  });
+
+  test('removed at the district, the entry no longer applies to the association', async () => {
+    const removed = await t.request('DELETE', `/api/orgs/${top.id}/do-not-call/${atTop.id}`, { cookie: topAdmin });
+    expect(removed.statusCode, removed.body).toBe(204);
+    const register = await entries(assocC.id, '?inherited=true', organizerC);
+    expect(register).toMatchObject({ total: 2, inheritedTotal: 1 });
+    expect(register.entries.map((e) => e.id)).not.toContain(atTop.id);
   });
 });
 

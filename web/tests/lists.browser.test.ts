@@ -1,12 +1,14 @@
 // Target lists as an organizer meets them, in a real Chromium against the real server and the built
 // app: import a Swedish Excel export (Windows-1252, semicolons), check the proposed columns, follow
 // the upload and the import, read the result, download the problems, and find the list ready in the
-// Lists tab. A file without a phone column is stopped before anything is sent.
+// Lists tab. A file without a phone column is stopped before anything is sent. An import that
+// breaks in the middle of its file, and one the server's stop interrupted, show as failed, saying why.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createUser } from '../../server/src/modules/accounts/accounts.service';
+import { failInterruptedImports } from '../../server/src/modules/lists/lists.service';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser } from './browser';
@@ -22,6 +24,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let orgId: string;
+let organizerId: string;
 /** Every Content-Security-Policy complaint: the socket and the uploads must need no exceptions. */
 const cspViolations: string[] = [];
 /** The socket.io frames the page received, to show progress came over the socket. */
@@ -35,6 +38,7 @@ beforeAll(async () => {
   const org = await insertOrganisation(server.db, clock, null, { name: ORGANISATION, kind: 'association', country: 'SE' }, null);
   orgId = org.id;
   const user = await createUser(server.db, clock, { email: ORGANIZER.email, name: ORGANIZER.name, password: ORGANIZER.password });
+  organizerId = user.id;
   await addMembership(server.db, clock, user.id, org.id, 'organizer', null);
 
   context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -237,4 +241,51 @@ test('in Danish: a Danish list with numbers without +45, imported as Denmark, re
     await dkPage.screenshot({ path: path.join(SHOTS, `lists-6-da-result-${width}.png`), fullPage: true });
   }
   await danish.close();
+});
+
+test('an import that breaks half-way through its file, and one the server’s stop interrupted, are listed as failed with the reason', async () => {
+  // Twenty good rows, then a quote opens on row 22 and never closes: the preview reads, the import fails.
+  const broken = path.join(FILES, 'trasig.csv');
+  const good = Array.from({ length: 20 }, (_, i) => `Person ${i + 1};070-300 00 ${String(i + 10)};Luleå`);
+  writeFileSync(broken, ['Förnamn;Mobil;Ort', ...good, 'Per;070-300 00 99;"Luleå', 'Eva;070-300 00 98;Piteå', ''].join('\r\n'));
+  await openImport();
+  await page.getByLabel('File', { exact: true }).setInputFiles(broken);
+  await page.getByRole('heading', { level: 2, name: 'What the columns hold' }).waitFor();
+  await page.getByLabel('Name of the list').fill('Trasig målgrupp');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+
+  const reason = 'The import failed: The file ends inside a quoted cell that starts on row 22. Check for a stray " in that row.';
+  await page.getByRole('heading', { level: 2, name: 'The list could not be imported' }).waitFor({ timeout: 30_000 });
+  await page.getByText(reason, { exact: true }).first().waitFor();
+  await screenshots('7-failed-result');
+
+  // A list whose import was running when the server stopped: the next start marks it failed, as main.ts does.
+  await server.db
+    .insertInto('targetList')
+    .values({ organisationId: orgId, name: 'Medlemmar september', country: 'SE', status: 'importing', fileName: 'medlemmar.csv', createdBy: organizerId, createdAt: new Date() })
+    .execute();
+  expect(await failInterruptedImports(server.db, new Date())).toBe(1);
+
+  await page.getByRole('link', { name: 'See all lists' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Lists' }).waitFor();
+  const brokenRow = page.getByRole('row').filter({ hasText: 'Trasig målgrupp' });
+  await brokenRow.getByText('Failed', { exact: true }).waitFor();
+  await brokenRow.getByText(reason, { exact: true }).waitFor();
+  const interruptedRow = page.getByRole('row').filter({ hasText: 'Medlemmar september' });
+  await interruptedRow.getByText('Failed', { exact: true }).waitFor();
+  await interruptedRow
+    .getByText('The import failed: The import was interrupted (the server stopped). Nothing of it was kept; import the file again.', { exact: true })
+    .waitFor();
+  // Nothing of a failed import was kept: no counts that read like an empty file, no problems file; it can still be deleted.
+  for (const row of [brokenRow, interruptedRow]) {
+    expect(await row.getByText('0 of 0').count()).toBe(0);
+    await row.getByRole('cell', { name: '–' }).first().waitFor();
+    expect(await row.getByRole('link', { name: /Download the problems/ }).count()).toBe(0);
+    await row.getByRole('button', { name: /^Delete / }).waitFor();
+  }
+  // The list that did import is still ready beside them.
+  await page.getByRole('row').filter({ hasText: 'Målgrupp Luleå oktober' }).getByText('Ready', { exact: true }).waitFor();
+  await screenshots('8-failed-in-table');
+
+  expect(cspViolations).toEqual([]);
 });

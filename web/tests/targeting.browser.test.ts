@@ -1,7 +1,9 @@
 // The do-not-call register and the target-group editor, in a real Chromium against the real server
 // and the built app: an organizer puts a number on the register and sees it listed as people write
 // it, then narrows a list of ten people by birth year and postal code, watching the size change to
-// the exact numbers, and saves the group.
+// the exact numbers, and saves the group. A number on the district's register is listed in the
+// association's too, marked as the district's and without a Remove button; a file without a phone
+// column is refused in the interface's language.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,7 @@ import { addMembership, insertOrganisation } from '../../server/src/modules/orga
 import { launchBrowser } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
+const DISTRICT = 'Socialdemokraterna i Östergötland';
 const ORGANISATION = 'S-föreningen Hageby';
 const ORGANIZER = { name: 'Karin Sjögren', email: 'karin@hageby.example' };
 const LIST = 'Målgrupp Hageby 2026';
@@ -36,13 +39,16 @@ const CSV = [
 let server: TestServer;
 let browser: Browser;
 let page: Page;
+let districtId: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
   const { db } = server;
   const { clock, importer } = server.app.ctx;
-  const org = await insertOrganisation(db, clock, null, { name: ORGANISATION, kind: 'association', country: 'SE' }, null);
+  const district = await insertOrganisation(db, clock, null, { name: DISTRICT, kind: 'district', country: 'SE' }, null);
+  districtId = district.id;
+  const org = await insertOrganisation(db, clock, district.id, { name: ORGANISATION, kind: 'association' }, null);
   const user = await createUser(db, clock, { ...ORGANIZER, password: PASSWORD });
   await addMembership(db, clock, user.id, org.id, 'organizer', null);
 
@@ -202,4 +208,50 @@ test('in Swedish: spärrlistan and målgrupper, with a one-of filter offering th
   await filter.getByLabel('Andra värden').fill('Finspång');
   await expect.poll(() => page.getByRole('status').filter({ hasText: 'person' }).textContent()).toBe('2 personer');
   await screenshots('6-sv-malgrupp');
+});
+
+test('a number on the district’s register is listed here too, as the district’s, and cannot be removed here; a refused file is explained in Swedish', async () => {
+  // Put on the register by the district (not a number on Hageby's list, so the target groups above keep their sizes).
+  await server.db.insertInto('doNotCall').values({ organisationId: districtId, phone: '+46705551234', reason: 'Bad distriktet att slippa samtal', source: 'manual', createdAt: new Date() }).execute();
+
+  await page.getByRole('link', { name: 'Spärrlista' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Spärrlista' }).waitFor();
+  await page.getByText('Nummer på spärrlistan hos en organisation ovanför den här gäller också här').waitFor();
+  await expect
+    .poll(() => page.getByRole('status').filter({ hasText: 'på spärrlistan' }).textContent())
+    .toBe('2 nummer på spärrlistan (1 av dem från en organisation ovanför den här)');
+
+  const own = page.getByRole('row').filter({ hasText: '+46 70 123 45 04' });
+  const inherited = page.getByRole('row').filter({ hasText: '+46 70 555 12 34' });
+  await own.getByText('Den här organisationen', { exact: true }).waitFor();
+  await own.getByRole('button', { name: 'Ta bort +46 70 123 45 04 från spärrlistan' }).waitFor();
+  await inherited.getByText(DISTRICT, { exact: true }).waitFor();
+  await inherited.getByText(`Kan bara tas bort hos ${DISTRICT}.`).waitFor();
+  expect(await inherited.getByRole('button').count()).toBe(0);
+  // The organizer of Hageby does not manage the district, so there is no link to its register either.
+  expect(await inherited.getByRole('link').count()).toBe(0);
+  // The association's own entry comes first.
+  expect((await page.getByRole('row').allTextContents()).slice(1).map((text) => text.includes('+46 70 123 45 04'))).toEqual([true, false]);
+
+  // A file without a phone column: the reason in Swedish, not the server's English.
+  const dir = mkdtempSync(path.join(tmpdir(), 'ringa-dnc-'));
+  const noPhone = path.join(dir, 'utan-nummer.csv');
+  writeFileSync(noPhone, 'Namn;Ort\nAnna;Norrköping\n');
+  await page.getByLabel('CSV- eller Excelfil').setInputFiles(noPhone);
+  await page.getByRole('button', { name: 'Lägg till numren' }).click();
+  await page.getByText('Ingen kolumn innehåller telefonnummer. Döp kolumnen med numren till Mobil eller Telefon på första raden och försök igen.').waitFor();
+  expect(await page.getByText('No column holds phone numbers').count()).toBe(0);
+  await screenshots('7-sv-inherited-do-not-call');
+
+  // The same in English, and searching finds the inherited number as well.
+  await page.getByLabel('Språk').selectOption('en');
+  await page.getByRole('heading', { level: 2, name: 'Do not call' }).waitFor();
+  // The refusal follows the change of language.
+  await page.getByText('No column holds phone numbers. Name the column with the numbers Mobil or Telefon in the first row, and try again.').waitFor();
+  await page.getByLabel('Search numbers').fill('070-555 12');
+  await page.getByText('1 number matches the search (1 of them from an organisation above this one)').waitFor();
+  await page.getByText(`Can only be removed at ${DISTRICT}.`).waitFor();
+  await page.getByLabel('Search numbers').fill('');
+  await page.getByText('2 numbers on the register').waitFor();
+  await screenshots('8-inherited-do-not-call');
 });

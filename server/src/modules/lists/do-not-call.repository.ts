@@ -12,16 +12,41 @@ export function insertEntry(db: Database, entry: Insertable<DoNotCall>) {
     .executeTakeFirstOrThrow();
 }
 
-export async function entriesPage(db: Database, organisationId: string, digits: string, limit: number, offset: number) {
+/**
+ * An organisation's entries and, with `inherited`, those of every organisation above it (a register
+ * binds the whole subtree). Own entries first, then the nearest ancestor's, each newest first.
+ */
+export async function entriesPage(
+  db: Database,
+  organisationId: string,
+  options: { digits: string; inherited: boolean; limit: number; offset: number },
+) {
+  const { digits, limit, offset } = options;
   const base = db
     .selectFrom('doNotCall')
-    .where('organisationId', '=', organisationId)
-    .$if(digits !== '', (qb) => qb.where('phone', 'like', `%${digits}%`));
-  const [rows, total] = await Promise.all([
-    base.selectAll().orderBy('createdAt', 'desc').orderBy('id', 'desc').limit(limit).offset(offset).execute(),
-    base.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow(),
+    .innerJoin('organisationClosure', 'organisationClosure.ancestorId', 'doNotCall.organisationId')
+    .where('organisationClosure.descendantId', '=', organisationId)
+    .$if(!options.inherited, (qb) => qb.where('organisationClosure.depth', '=', 0))
+    .$if(digits !== '', (qb) => qb.where('doNotCall.phone', 'like', `%${digits}%`));
+  const [rows, totals] = await Promise.all([
+    base
+      .innerJoin('organisation', 'organisation.id', 'doNotCall.organisationId')
+      .selectAll('doNotCall')
+      .select(['organisation.name as organisationName', 'organisationClosure.depth'])
+      .orderBy('organisationClosure.depth')
+      .orderBy('doNotCall.createdAt', 'desc')
+      .orderBy('doNotCall.id', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute(),
+    base
+      .select((eb) => [
+        eb.fn.countAll<string>().as('total'),
+        eb.fn.countAll<string>().filterWhere('organisationClosure.depth', '>', 0).as('inherited'),
+      ])
+      .executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: total.count };
+  return { rows, total: Number(totals.total), inherited: Number(totals.inherited) };
 }
 
 export async function deleteEntry(db: Database, organisationId: string, entryId: number): Promise<boolean> {

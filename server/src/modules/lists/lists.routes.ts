@@ -120,7 +120,16 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get(
       '/orgs/:orgId/do-not-call',
-      { schema: { tags: ['do-not-call'], params: OrgParams, querystring: DoNotCallQuery, response: { 200: DoNotCallList, ...errors(400, 401, 403, 404) } } },
+      {
+        schema: {
+          tags: ['do-not-call'],
+          description:
+            "The organisation's register, newest first. With `inherited=true` also the entries of the organisations above it, which apply here too: each names its organisation and is marked `inherited`; it can be removed only at that organisation.",
+          params: OrgParams,
+          querystring: DoNotCallQuery,
+          response: { 200: DoNotCallList, ...errors(400, 401, 403, 404) },
+        },
+      },
       async (request) => lists.listDoNotCall(ctx.db, requireUser(request).userId, request.params.orgId, request.query),
     );
 

@@ -68,7 +68,23 @@ export const DoNotCallEntry = Type.Object({
   createdAt: Timestamp,
 });
 
-export const DoNotCallList = Type.Object({ entries: Type.Array(DoNotCallEntry), total: Type.Integer() });
+/** An entry as an organisation's register lists it: its own, or inherited from an organisation above it. */
+export const DoNotCallListedEntry = Type.Object({
+  ...DoNotCallEntry.properties,
+  /** The organisation whose register holds the entry; only there can it be removed. */
+  organisationName: Type.String(),
+  /** True when the entry belongs to an organisation above this one and applies here through it. */
+  inherited: Type.Boolean(),
+});
+
+export const DoNotCallList = Type.Object({
+  /** This organisation's own entries first, then (with `inherited=true`) those of each organisation above it, nearest first; newest first within each. */
+  entries: Type.Array(DoNotCallListedEntry),
+  /** Every matching entry listed: own, and inherited when asked for. */
+  total: Type.Integer(),
+  /** How many of `total` are inherited from organisations above (0 unless `inherited=true`). */
+  inheritedTotal: Type.Integer(),
+});
 
 export const AddDoNotCallBody = Type.Object(
   { phone: Type.String({ minLength: 1, maxLength: 40 }), reason: Type.Optional(Type.String({ maxLength: 500 })) },
@@ -82,6 +98,8 @@ export const DoNotCallQuery = Type.Object(
     search: Type.Optional(Type.String({ maxLength: 40 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
     offset: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Also the entries of the organisations above, which bind this one too (marked `inherited`). */
+    inherited: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

@@ -12,7 +12,7 @@ import { phoneColumns, proposeMapping, requirePhoneColumn } from './columns';
 import * as dnc from './do-not-call.repository';
 import type { ListImporter } from './lists.import';
 import * as repository from './lists.repository';
-import type { DoNotCallEntry, ListPreview, ListView, MappedColumn } from './lists.schemas';
+import type { DoNotCallEntry, DoNotCallList, DoNotCallListedEntry, ListPreview, ListView, MappedColumn } from './lists.schemas';
 import { normalisePhone } from './phone';
 import { openTable } from './table-reader';
 
@@ -151,17 +151,31 @@ export async function addDoNotCall(
   return toEntry(row);
 }
 
+/** An organisation's register; with `inherited`, also the entries of the organisations above it, which bind it too. */
 export async function listDoNotCall(
   db: Database,
   userId: string,
   organisationId: string,
-  query: { search?: string | undefined; limit?: number | undefined; offset?: number | undefined },
-) {
+  query: { search?: string | undefined; limit?: number | undefined; offset?: number | undefined; inherited?: boolean | undefined },
+): Promise<Static<typeof DoNotCallList>> {
   await organisations.authorize(db, userId, organisationId, 'organizer');
   // Stored as +4670…: a search written as on a list (070-…, 0046 70…) drops its trunk zero or 00 to match.
   const digits = (query.search?.replace(/[^0-9]/g, '') ?? '').replace(/^00?/, '');
-  const { rows, total } = await dnc.entriesPage(db, organisationId, digits, query.limit ?? 100, query.offset ?? 0);
-  return { entries: rows.map(toEntry), total };
+  const { rows, total, inherited } = await dnc.entriesPage(db, organisationId, {
+    digits,
+    inherited: query.inherited ?? false,
+    limit: query.limit ?? 100,
+    offset: query.offset ?? 0,
+  });
+  return {
+    entries: rows.map((row): Static<typeof DoNotCallListedEntry> => ({
+      ...toEntry(row),
+      organisationName: row.organisationName,
+      inherited: row.depth > 0,
+    })),
+    total,
+    inheritedTotal: inherited,
+  };
 }
 
 export async function removeDoNotCall(db: Database, userId: string, organisationId: string, entryId: number): Promise<void> {

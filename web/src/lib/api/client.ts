@@ -140,8 +140,10 @@ export const api = {
 
 /** The do-not-call register and target groups of an organisation. */
 export const targetingApi = {
-  doNotCall: (orgId: string, query: { search?: string; limit?: number; offset?: number } = {}) => {
+  /** With `inherited`, also the entries of the organisations above, which apply here too. */
+  doNotCall: (orgId: string, query: { search?: string; limit?: number; offset?: number; inherited?: boolean } = {}) => {
     const params = new URLSearchParams();
+    if (query.inherited) params.set('inherited', 'true');
     if (query.search) params.set('search', query.search);
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     if (query.offset !== undefined) params.set('offset', String(query.offset));

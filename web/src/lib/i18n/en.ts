@@ -360,6 +360,7 @@ export const en = {
       no_phone_column: 'No column holds phone numbers. Mark the column with the numbers as Mobile or Phone.',
       invalid_mapping: 'The column choices do not fit the file. Choose the file again and check the columns.',
       no_file: 'Choose a file to upload.',
+      invalid_upload: 'The file did not arrive whole. Try again.',
       unsupported_media_type: 'The file could not be sent. Reload the page and try again.',
     },
   },
@@ -368,7 +369,7 @@ export const en = {
     doNotCall: {
       title: 'Do not call',
       intro:
-        'Numbers on this register are never called in any campaign of this organisation or of any organisation beneath it. It takes effect at once, and a number stays here even when the list it came from is deleted.',
+        'Numbers on this register are never called in any campaign of this organisation or of any organisation beneath it. It takes effect at once, and a number stays here even when the list it came from is deleted. Numbers put on the register of an organisation above this one apply here too: they are listed with its name, and only that organisation can remove them.',
       addTitle: 'Add a number',
       phone: 'Phone number',
       phoneHint: 'As people write it, for example 070-123\u00a045\u00a067 or +45\u00a012\u00a034\u00a056\u00a078.',
@@ -385,10 +386,31 @@ export const en = {
       uploaded: (added: string, alreadyListed: string, invalid: string) =>
         `Added ${added}. Already on the register: ${alreadyListed}. Not readable as phone numbers: ${invalid}.`,
       chooseFile: 'Choose a file first.',
+      /** Why a file was refused; nothing of it was added. */
+      errors: {
+        file_too_large: 'The file is too large. Split it into smaller files and add them one at a time.',
+        empty_file: 'The file is empty.',
+        header_only: 'The file has column names but no numbers below them.',
+        no_header: 'The first row of the file must hold the column names, for example Namn and Mobil.',
+        not_a_table: 'This is not a CSV or Excel file. Save the list as CSV or .xlsx and try again.',
+        unknown_encoding: 'The characters in the file could not be read. Save it as CSV UTF-8 and try again.',
+        broken_quoting:
+          'The file has a quotation mark that never closes, so its rows cannot be told apart. Open it in Excel, save it as CSV again and try again.',
+        no_phone_column: 'No column holds phone numbers. Name the column with the numbers Mobil or Telefon in the first row, and try again.',
+        no_file: 'Choose a file first.',
+        invalid_upload: 'The file did not arrive whole. Try again.',
+        unsupported_media_type: 'The file could not be sent. Reload the page and try again.',
+        failed: 'The file could not be read. No numbers were added; try again.',
+      },
       search: 'Search numbers',
       searchHint: 'Part of a number is enough, written any way.',
       count: (total: number, formatted: string) => `${formatted} ${total === 1 ? 'number' : 'numbers'} on the register`,
       matches: (total: number, formatted: string) => `${formatted} ${total === 1 ? 'number matches' : 'numbers match'} the search`,
+      inheritedCount: (_count: number, formatted: string) => `(${formatted} of them from an organisation above this one)`,
+      organisation: 'Register of',
+      thisOrganisation: 'This organisation',
+      removeAt: (name: string) => `Can only be removed at ${name}.`,
+      openRegisterOf: (name: string) => `Open the register of ${name}`,
       empty: 'There are no numbers on the register yet.',
       noMatches: 'No number matches the search.',
       number: 'Number',

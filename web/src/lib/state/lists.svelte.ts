@@ -38,6 +38,7 @@ const FILE_ERRORS = [
   'no_phone_column',
   'invalid_mapping',
   'no_file',
+  'invalid_upload',
   'unsupported_media_type',
 ] as const;
 type FileErrorCode = (typeof FILE_ERRORS)[number];
