@@ -1,11 +1,10 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { pipeline, type Readable } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../errors';
+import { CsvParser, CsvSyntaxError } from './csv';
 
 export type TableEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
@@ -189,82 +188,44 @@ interface CsvShape {
 async function* csvRows(filePath: string, shape: CsvShape, progress: Progress, batchSize: number): AsyncGenerator<RawRow[]> {
   const input = createReadStream(filePath, { start: shape.skip, highWaterMark: READ_CHUNK });
   progress.input = input;
-  const parser = parse({
-    delimiter: shape.delimiter,
-    relax_column_count: true,
-    // Excel reads a stray quote inside a cell (12" skärm) as text; so do we. A quote that never closes still fails.
-    relax_quotes: true,
-    trim: true,
-    max_record_size: MAX_RECORD_CHARS,
-    bom: false,
-  });
-  // Bytes go straight to the parser when they are UTF-8; other encodings are decoded to text first.
-  if (shape.encoding === 'utf-8') pipeline(input, parser, ignore);
-  else pipeline(input, iconv.decodeStream(shape.encoding, { stripBOM: false }), parser, ignore);
+  const decode = decoder(shape.encoding);
+  const parser = new CsvParser(shape.delimiter, MAX_RECORD_CHARS);
   let rowNumber = 0;
   let columns = 0;
-  try {
-    for await (const records of readInBatches<string[]>(parser, batchSize)) {
-      const rows: RawRow[] = [];
-      for (const cells of records) {
-        rowNumber += 1;
-        if (rowNumber === 1) columns = cells.length;
-        for (let i = 0; i < cells.length; i++) {
-          const cell = cells[i] as string;
-          // csv-parse trimmed spaces and tabs; this takes no-break spaces and the inside of quoted cells too.
-          const trimmed = cell.trim();
-          if (trimmed !== cell) cells[i] = trimmed;
-          if (trimmed.includes('\n')) checkMultiline(trimmed, rowNumber, shape.delimiter, columns);
-        }
-        rows.push({ rowNumber, cells });
-      }
-      yield rows;
+  let rows: RawRow[] = [];
+  const take = (records: string[][]) => {
+    for (const cells of records) {
+      rowNumber += 1;
+      if (rowNumber === 1) columns = cells.length;
+      for (const cell of cells) if (cell.includes('\n')) checkMultiline(cell, rowNumber, shape.delimiter, columns);
+      rows.push({ rowNumber, cells });
     }
+  };
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      take(parser.push(decode(chunk, false)));
+      // Every row a chunk completed, so that a reader stopping early (the preview) never waits for the end.
+      for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize);
+      rows = [];
+    }
+    take(parser.push(decode(Buffer.alloc(0), true)));
+    take(parser.end());
+    for (let i = 0; i < rows.length; i += batchSize) yield rows.slice(i, i + batchSize);
   } catch (error) {
     throw brokenQuoting(error, rowNumber);
   } finally {
     input.destroy();
-    parser.destroy();
   }
 }
 
-/**
- * A readable object stream's items in arrays of up to `size`: one await per batch rather than per
- * item, which for a million rows is most of the difference to plain 'data' events.
- */
-async function* readInBatches<T>(stream: Readable, size: number): AsyncGenerator<T[]> {
-  let wake: (() => void) | null = null;
-  const signal = () => {
-    const resolve = wake;
-    wake = null;
-    resolve?.();
-  };
-  const events = ['readable', 'end', 'error', 'close'] as const;
-  for (const event of events) stream.on(event, signal);
-  try {
-    for (;;) {
-      const batch: T[] = [];
-      while (batch.length < size) {
-        const item = stream.read() as T | null;
-        if (item === null) break;
-        batch.push(item);
-      }
-      if (batch.length > 0) {
-        yield batch;
-        continue;
-      }
-      if (stream.errored) throw stream.errored;
-      if (stream.readableEnded || stream.destroyed) return;
-      // Nothing was buffered just now, and no event can have come in between: wait for the next one.
-      await new Promise<void>((resolve) => (wake = resolve));
-    }
-  } finally {
-    for (const event of events) stream.off(event, signal);
+/** Text from a file's bytes, chunk by chunk: a letter split between chunks waits for its other half. */
+function decoder(encoding: TableEncoding): (bytes: Buffer, last: boolean) => string {
+  if (encoding === 'utf-8') {
+    const utf8 = new TextDecoder('utf-8');
+    return (bytes, last) => utf8.decode(bytes, { stream: !last });
   }
-}
-
-function ignore(): void {
-  // Errors surface through the parser's iteration; pipeline only needs to tear the chain down.
+  const other = iconv.getDecoder(encoding, { stripBOM: false });
+  return (bytes, last) => other.write(bytes) + (last ? (other.end() ?? '') : '');
 }
 
 /** A quote that opens at the start of a cell and never closes swallows the rows after it: refuse that. */
@@ -281,25 +242,25 @@ function checkMultiline(cell: string, rowNumber: number, delimiter: string, colu
   );
 }
 
-/** csv-parse's errors, as the row a person should look at. */
+/** The parser's errors, as the row a person should look at. */
 function brokenQuoting(error: unknown, consumed: number): unknown {
-  if (!(error instanceof CsvError)) return error;
-  // The record that failed is the one after those csv-parse finished (the header counts as one).
-  const rowNumber = (typeof error.records === 'number' ? error.records : consumed) + 1;
+  if (!(error instanceof CsvSyntaxError)) return error;
+  // The record that failed is the one after those the parser finished (the header counts as one).
+  const rowNumber = Math.max(error.records, consumed) + 1;
   switch (error.code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
+    case 'quote_not_closed':
       return new ListFileError(
         400,
         'broken_quoting',
         `The file ends inside a quoted cell that starts on row ${rowNumber}. Check for a stray " in that row.`,
       );
-    case 'CSV_MAX_RECORD_SIZE':
+    case 'record_too_long':
       return new ListFileError(
         400,
         'broken_quoting',
         `Row ${rowNumber} runs on for more than a megabyte: a quoted cell in it probably never closes. Check for a stray " in that row.`,
       );
-    default:
+    case 'invalid_closing_quote':
       return new ListFileError(
         400,
         'broken_quoting',
@@ -307,7 +268,6 @@ function brokenQuoting(error: unknown, consumed: number): unknown {
       );
   }
 }
-
 
 // --- encodings ---------------------------------------------------------------------------------
 
