@@ -68,7 +68,6 @@ export interface Invite {
 export interface ListPerson {
   listId: string;
   personId: number;
-  rowNumber: number;
 }
 
 export interface ListRowProblem {

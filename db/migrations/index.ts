@@ -1,10 +1,12 @@
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-21T00-00_foundation';
 import * as lists from './2026-11-21T01-00_lists';
+import * as importMerge from './2026-11-22T00-00_import-merge';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
 export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00_foundation': foundation,
   '2026-11-21T01-00_lists': lists,
+  '2026-11-22T00-00_import-merge': importMerge,
 };

@@ -6,9 +6,9 @@ import { rawClient, type Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import type { Country } from '../../contract/api';
 import { notFound } from '../../errors';
-import { classifyRow } from './classify';
-import { phoneColumns, proposeMapping, requirePhoneColumn, validateMapping, type ColumnMapping } from './columns';
+import { proposeMapping, requirePhoneColumn, validateMapping, type ColumnMapping } from './columns';
 import * as repository from './lists.repository';
+import { stagingLines } from './staging';
 import { openTable, type Table } from './table-reader';
 
 export interface ImportRequest {
@@ -121,7 +121,7 @@ export class ListImporter extends EventEmitter<{ progress: [ImportProgress] }> {
     try {
       await client.query('begin');
       await repository.createStaging(client);
-      const lines = Readable.from(stagingLines(table, mapping, request.country, progress, (update) => this.emit('progress', update)));
+      const lines = Readable.from(stagingLines(table, mapping, request.country, progress, () => this.emit('progress', { ...progress })));
       await pipeline(lines, repository.copyIntoStaging(client), { signal });
       signal.throwIfAborted();
       this.emit('progress', { ...progress, phase: 'merging', fraction: 1 });
@@ -150,93 +150,3 @@ function describe(error: unknown): string {
   return 'The import failed on our side; nothing of it was kept. Try again, and tell the administrator if it happens again.';
 }
 
-const NAME_FIELDS = new Set(['firstName', 'lastName', 'email']);
-
-/** The staging table's COPY lines, a batch of rows at a time. */
-async function* stagingLines(
-  table: Table,
-  mapping: ColumnMapping,
-  country: Country,
-  progress: ImportProgress,
-  report: (progress: ImportProgress) => void,
-): AsyncGenerator<string> {
-  const phoneIdx = phoneColumns(mapping);
-  const index = (field: string) => mapping.columns.find((column) => column.field === field && !column.ignore)?.index;
-  const firstName = index('firstName');
-  const lastName = index('lastName');
-  const email = index('email');
-  const phoneSet = new Set(phoneIdx);
-  // Everything else a row holds is kept as attributes named by their header, for scripts and target groups.
-  const attributeColumns = attributeNames(
-    mapping.columns.filter((column) => !column.ignore && !phoneSet.has(column.index) && !(column.field !== null && NAME_FIELDS.has(column.field))),
-  );
-  const headers = table.header;
-  // The first row of each number: later rows with it are duplicates. In memory (about 100 MB for a
-  // million numbers), because a join over the staged rows costs seconds more.
-  const firstRowOf = new Map<string, number>();
-  let lastReport = 0;
-
-  for await (const batch of table.batches()) {
-    let chunk = '';
-    for (const row of batch) {
-      const cells = row.cells;
-      const result = classifyRow(cells, phoneIdx, country);
-      if (result.kind === 'invalid') {
-        const column = result.column === null ? null : (headers[result.column] ?? null);
-        chunk += `${row.rowNumber}\tinvalid\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${copyText(column)}\t${copyText(result.raw)}\t${copyText(result.reason)}\n`;
-        continue;
-      }
-      const column = copyText(headers[result.column] ?? null);
-      const raw = copyText(cells[result.column] ?? '');
-      const first = firstRowOf.get(result.e164);
-      if (first !== undefined) {
-        chunk += `${row.rowNumber}\tduplicate\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${column}\t${raw}\tThe number ${result.e164} is already on row ${first} of this file.\n`;
-        continue;
-      }
-      firstRowOf.set(result.e164, row.rowNumber);
-      let attributes = '{}';
-      if (attributeColumns.length > 0) {
-        const values: Record<string, string> = {};
-        for (const attribute of attributeColumns) {
-          const value = cells[attribute.index];
-          if (value) values[attribute.name] = value;
-        }
-        attributes = JSON.stringify(values);
-      }
-      chunk +=
-        `${row.rowNumber}\tvalid\t${result.e164}\t${result.type}\t${copyText(cell(cells, firstName))}\t${copyText(cell(cells, lastName))}\t` +
-        `${copyText(cell(cells, email) || null)}\t${copyText(attributes)}\t${column}\t${raw}\t\\N\n`;
-    }
-    progress.rowsRead += batch.length;
-    progress.fraction = table.fractionRead();
-    if (progress.rowsRead - lastReport >= 20_000) {
-      lastReport = progress.rowsRead;
-      report({ ...progress });
-    }
-    yield chunk;
-  }
-}
-
-/** Attribute names from the headers; a repeated header gets a number ("Kommentar (2)") so no column is lost. */
-export function attributeNames(columns: { index: number; header: string }[]): { index: number; name: string }[] {
-  const seen = new Map<string, number>();
-  return columns.map((column) => {
-    const base = column.header.trim() || `Column ${column.index + 1}`;
-    const count = (seen.get(base) ?? 0) + 1;
-    seen.set(base, count);
-    return { index: column.index, name: count === 1 ? base : `${base} (${count})` };
-  });
-}
-
-function cell(cells: string[], index: number | undefined): string {
-  return index === undefined ? '' : (cells[index] ?? '');
-}
-
-const NEEDS_ESCAPE = /[\\\t\n\r]/;
-
-/** A value in COPY's text format: \N for null; backslash, tab and line breaks escaped. */
-export function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!NEEDS_ESCAPE.test(value)) return value;
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}

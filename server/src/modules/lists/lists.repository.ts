@@ -25,7 +25,7 @@ export async function createStaging(client: pg.PoolClient): Promise<void> {
     create temp table import_staging (
       row_number integer not null,
       kind text not null,
-      phone text,
+      phone text collate "C",
       phone_type text,
       first_name text,
       last_name text,
@@ -74,7 +74,7 @@ export async function mergeStaging(
   // A million-row hash join fits in memory instead of spilling to disk in batches.
   await client.query(`set local work_mem = '256MB'`);
   // Temporary tables get no statistics unless asked; without them the planner picks nested loops over a million rows.
-  await client.query('analyze import_staging');
+  await client.query('analyze import_staging (kind, phone)');
   await client.query(
     `
     create temp table import_suppressed on commit drop as
@@ -112,24 +112,29 @@ export async function mergeStaging(
     where s.kind = 'valid' and p.organisation_id = $1::uuid and p.phone = s.phone`,
     [organisationId, now],
   );
+  // People already in the organisation join the list first; the new ones below take their ids
+  // from the insert itself, with no join of a million staged rows back to person.
   await client.query(
     `
-    insert into person (organisation_id, phone, phone_type, first_name, last_name, email, attributes, created_at, updated_at)
-    select $1::uuid, s.phone, s.phone_type, coalesce(s.first_name, ''), coalesce(s.last_name, ''), s.email, coalesce(s.attributes, '{}'::jsonb), $2::timestamptz, $2::timestamptz
-    from import_staging s
-    where s.kind = 'valid' and not exists (select 1 from person p where p.organisation_id = $1::uuid and p.phone = s.phone)
-    -- The (organisation, phone) index then grows at its end; byte order ("C") is the same for E.164 and sorts faster.
-    order by s.phone collate "C"`,
-    [organisationId, now],
+    insert into list_person (list_id, person_id)
+    select $1::uuid, p.id
+    from import_staging s join person p on p.organisation_id = $2::uuid and p.phone = s.phone
+    where s.kind = 'valid'`,
+    [listId, organisationId],
   );
   await client.query(
     `
-    insert into list_person (list_id, person_id, row_number)
-    select $1::uuid, p.id, s.row_number
-    from import_staging s join person p on p.organisation_id = $2::uuid and p.phone = s.phone
-    where s.kind = 'valid'
-    order by p.id`,
-    [listId, organisationId],
+    with inserted as (
+      insert into person (organisation_id, phone, phone_type, first_name, last_name, email, attributes, created_at, updated_at)
+      select $1::uuid, s.phone, s.phone_type, coalesce(s.first_name, ''), coalesce(s.last_name, ''), s.email, coalesce(s.attributes, '{}'::jsonb), $2::timestamptz, $2::timestamptz
+      from import_staging s
+      where s.kind = 'valid' and not exists (select 1 from person p where p.organisation_id = $1::uuid and p.phone = s.phone)
+      -- The (organisation, phone) index then grows at its end.
+      order by s.phone
+      returning id
+    )
+    insert into list_person (list_id, person_id) select $3::uuid, id from inserted`,
+    [organisationId, now, listId],
   );
   const { rows } = await client.query<Omit<ImportCounts, 'suppressed'>>(`
     select
