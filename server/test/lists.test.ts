@@ -101,6 +101,34 @@ test('the error report lists every invalid and duplicate row with row, column, v
   expect(lines[2]).toMatch(/^5;Mobil;"'=HYPERLINK\(""x""\)";invalid;/);
 });
 
+test('a longer list: repeats far apart, a suppressed number, a known person updated; imported again, the same counts and no new people', async () => {
+  const org = await t.newOrg({ parent: district, name: 'Longer list' });
+  // Known before: 0702000050 (to be updated) and, on the register, 0702000060.
+  await imported(org.id, { name: 'earlier.csv', content: 'Förnamn;Mobil;Ort\r\nTidigare;0702000050;Kalix\r\n' });
+  await t.request('POST', `/api/orgs/${org.id}/do-not-call`, { cookie, body: { phone: '0702000060' } });
+  // 3,500 rows: a number repeats every 500 rows, the known numbers come among the rest.
+  const rows: string[] = [];
+  for (let i = 0; i < 3500; i++) {
+    if (i % 500 === 499) rows.push(`Igen ${i};070-200 00 ${String(i % 100).padStart(2, '0')}`); // a repeat of row i % 100 + 2
+    else if (i % 700 === 3) rows.push(`Fel ${i};4,67E+10`);
+    else rows.push(`Person ${i};070${String(2_000_000 + i)}`);
+  }
+  const content = `Förnamn;Mobil\r\n${rows.join('\r\n')}\r\n`;
+  const list = await imported(org.id, { name: 'longer.csv', content });
+  // 3,500 rows: 5 invalid (rows where i % 700 = 3), 7 repeats (i % 500 = 499), 1 suppressed (0702000060), the rest imported.
+  expect(list.counts).toEqual({ rows: 3500, imported: 3487, invalid: 5, duplicates: 7, suppressed: 1 });
+  const people = await t.db.selectFrom('person').select(['phone', 'firstName']).where('organisationId', '=', org.id).execute();
+  expect(people).toHaveLength(3487); // the earlier person is the same person as row 52's
+  expect(people.find((p) => p.phone === '+46702000050')?.firstName).toBe('Person 50');
+  expect(people.some((p) => p.phone === '+46702000060')).toBe(false);
+  const members = await t.db.selectFrom('listPerson').select((eb) => eb.fn.countAll<number>().as('n')).where('listId', '=', list.id).executeTakeFirstOrThrow();
+  expect(members.n).toBe(3487);
+  const again = await imported(org.id, { name: 'longer.csv', content });
+  expect(again.counts).toEqual(list.counts);
+  const after = await t.db.selectFrom('person').select((eb) => eb.fn.countAll<number>().as('n')).where('organisationId', '=', org.id).executeTakeFirstOrThrow();
+  expect(after.n).toBe(3487);
+});
+
 test('deleting a list removes its people unless another list holds them; the do-not-call register stays', async () => {
   const org = await t.newOrg({ parent: district, name: 'Deleting' });
   const keep = await imported(org.id, { name: 'keep.csv', content: 'Mobil\r\n0702223344\r\n' });
