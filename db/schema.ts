@@ -149,6 +149,8 @@ export interface TargetList {
   createdBy: string | null;
   duplicates: Generated<number>;
   error: string | null;
+  errorCode: string | null;
+  errorRow: number | null;
   fileName: string | null;
   finishedAt: Timestamp | null;
   id: Generated<string>;

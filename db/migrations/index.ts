@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as foundation from './2026-11-21T00-00_foundation';
 import * as lists from './2026-11-21T01-00_lists';
 import * as importMerge from './2026-11-22T00-00_import-merge';
+import * as listErrorCode from './2026-11-22T01-00_list-error-code';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -9,4 +10,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T00-00_foundation': foundation,
   '2026-11-21T01-00_lists': lists,
   '2026-11-22T00-00_import-merge': importMerge,
+  '2026-11-22T01-00_list-error-code': listErrorCode,
 };

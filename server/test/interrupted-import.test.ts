@@ -8,7 +8,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { generateSwedishList } from '../../scripts/bench/generate-list';
-import { failInterruptedImports } from '../src/modules/lists/lists.repository';
+import { failInterruptedImports, listView } from '../src/modules/lists/lists.service';
 import { TestContext, root } from './harness';
 
 let t: TestContext;
@@ -70,7 +70,9 @@ test('killing the importing process half-way leaves no people, memberships or pr
 
   // The next start marks what was interrupted.
   expect(await failInterruptedImports(t.db, new Date())).toBe(1);
-  const after = await t.db.selectFrom('targetList').select(['status', 'error']).where('id', '=', list.id).executeTakeFirstOrThrow();
+  const after = await listView(t.db, list.id);
   expect(after.status).toBe('failed');
   expect(after.error).toMatch(/interrupted/);
+  expect(after.errorCode).toBe('interrupted');
+  expect(after.errorRow).toBeUndefined();
 });

@@ -174,6 +174,49 @@ describe('whole-file problems answer 4xx with a clear message and store nothing'
   });
 });
 
+describe('a file that breaks after the first megabyte fails mid-import with a stable code and the row to look at', () => {
+  // More than one read chunk (1 MB) of good rows first, so the preview and the start pass and the import itself meets the break.
+  const good = Array.from({ length: 40_000 }, (_, i) => `Person ${i + 1};070${String(1_000_000 + i)};Luleå`);
+  const brokenRow = good.length + 2; // the header is row 1
+  test.each([
+    ['a quote that never closes', ['Per;0709999999;"Luleå', 'Eva;0709999998;Piteå']],
+    ['quotes that do not pair up', ['Per;0709999999;"Lu"leå"', 'Eva;0709999998;Piteå']],
+    ['a quoted cell that swallows whole rows', ['Per;0709999999;"Luleå', 'Eva;0709999998;Piteå', 'Bo;0709999997;Kiruna"', 'Ada;0709999996;Boden']],
+  ] as const)('%s', async (what, tail) => {
+    const org = await t.newOrg({ parent: district, name: `Broken: ${what}` });
+    const list = await imported(org.id, { name: 'trasig.csv', content: ['Förnamn;Mobil;Ort', ...good, ...tail, ''].join('\r\n') });
+    expect(list.status).toBe('failed');
+    expect(list.errorCode).toBe('broken_quoting');
+    expect(list.errorRow).toBe(brokenRow);
+    // The English text stays as it was, naming the same row.
+    expect(list.error).toMatch(new RegExp(`\\brow ${brokenRow}\\b`, 'i'));
+    const people = await t.db.selectFrom('person').select((eb) => eb.fn.countAll<number>().as('n')).where('organisationId', '=', org.id).executeTakeFirstOrThrow();
+    expect(people.n).toBe(0);
+    const listed = await t.request('GET', `/api/orgs/${org.id}/lists`, { cookie });
+    expect(listed.json<{ lists: List[] }>().lists[0]).toMatchObject({ errorCode: 'broken_quoting', errorRow: brokenRow });
+  });
+});
+
+test('a cancelled import and one the server’s stop ended fail as cancelled and server_stopped, with no row', async () => {
+  const org = await t.newOrg({ parent: district, name: 'Stopped imports' });
+  const rows = Array.from({ length: 200_000 }, (_, i) => `Person ${i + 1};070${String(1_000_000 + i)};Luleå`);
+  const content = ['Förnamn;Mobil;Ort', ...rows, ''].join('\r\n');
+  const stopped = async (stop: (id: string) => Promise<void>) => {
+    const response = await importFile(org.id, { name: 'lang.csv', content });
+    expect(response.statusCode, response.body).toBe(202);
+    const { id } = response.json<{ id: string }>();
+    expect(t.app.ctx.importer.isRunning(id)).toBe(true);
+    await stop(id);
+    return (await t.request('GET', `/api/lists/${id}`, { cookie })).json<List>();
+  };
+  const cancelled = await stopped((id) => t.app.ctx.importer.cancel(id));
+  expect(cancelled).toMatchObject({ status: 'failed', errorCode: 'cancelled', error: 'The import was cancelled.' });
+  expect(cancelled.errorRow).toBeUndefined();
+  const serverStopped = await stopped(() => t.app.ctx.importer.close());
+  expect(serverStopped).toMatchObject({ status: 'failed', errorCode: 'server_stopped', error: 'The server is stopping; the import was cancelled.' });
+  expect(serverStopped.errorRow).toBeUndefined();
+});
+
 test('a caller can neither import nor read lists', async () => {
   const caller = await t.newUser([{ org: association, role: 'caller' }]);
   const callerCookie = await t.login(caller);

@@ -2,7 +2,7 @@
 // app: import a Swedish Excel export (Windows-1252, semicolons), check the proposed columns, follow
 // the upload and the import, read the result, download the problems, and find the list ready in the
 // Lists tab. A file without a phone column is stopped before anything is sent. An import that
-// breaks in the middle of its file, and one the server's stop interrupted, show as failed, saying why.
+// breaks in the middle of its file, and one the server's stop interrupted, show as failed, saying why (in English and in Swedish).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -254,10 +254,21 @@ test('an import that breaks half-way through its file, and one the server’s st
   await page.getByLabel('Name of the list').fill('Trasig målgrupp');
   await page.getByRole('button', { name: 'Import', exact: true }).click();
 
-  const reason = 'The import failed: The file ends inside a quoted cell that starts on row 22. Check for a stray " in that row.';
+  // The reason comes from the list's error code and row, in the reader's language; the server's English text is the fallback.
+  const reason =
+    'The import failed: Row 22 has a quotation mark (") that is not closed properly, so the rows after it cannot be told apart. Check the quotes in that row, save the file again and import it.';
+  const reasonSv =
+    'Importen misslyckades: Rad 22 har ett citattecken (") som inte avslutas rätt, så raderna efter den går inte att skilja åt. Kontrollera citattecknen på den raden, spara filen igen och importera den.';
   await page.getByRole('heading', { level: 2, name: 'The list could not be imported' }).waitFor({ timeout: 30_000 });
   await page.getByText(reason, { exact: true }).first().waitFor();
   await screenshots('7-failed-result');
+  await page.getByLabel('Language').selectOption('sv');
+  await page.getByRole('heading', { level: 2, name: 'Listan kunde inte importeras' }).waitFor();
+  await page.getByText(reasonSv, { exact: true }).first().waitFor();
+  expect(await page.getByText('The import failed').count()).toBe(0);
+  await screenshots('7-sv-failed-result');
+  await page.getByLabel('Språk').selectOption('en');
+  await page.getByText(reason, { exact: true }).first().waitFor();
 
   // A list whose import was running when the server stopped: the next start marks it failed, as main.ts does.
   await server.db
@@ -274,7 +285,7 @@ test('an import that breaks half-way through its file, and one the server’s st
   const interruptedRow = page.getByRole('row').filter({ hasText: 'Medlemmar september' });
   await interruptedRow.getByText('Failed', { exact: true }).waitFor();
   await interruptedRow
-    .getByText('The import failed: The import was interrupted (the server stopped). Nothing of it was kept; import the file again.', { exact: true })
+    .getByText('The import failed: The server stopped while the list was being imported. Nothing of it was kept; import the file again.', { exact: true })
     .waitFor();
   // Nothing of a failed import was kept: no counts that read like an empty file, no problems file; it can still be deleted.
   for (const row of [brokenRow, interruptedRow]) {
@@ -286,6 +297,16 @@ test('an import that breaks half-way through its file, and one the server’s st
   // The list that did import is still ready beside them.
   await page.getByRole('row').filter({ hasText: 'Målgrupp Luleå oktober' }).getByText('Ready', { exact: true }).waitFor();
   await screenshots('8-failed-in-table');
+
+  // The same reasons in Swedish, the broken one with its row.
+  await page.getByLabel('Language').selectOption('sv');
+  await brokenRow.getByText('Misslyckades', { exact: true }).waitFor();
+  await brokenRow.getByText(reasonSv, { exact: true }).waitFor();
+  await interruptedRow.getByText('Importen misslyckades: Servern stannade medan listan importerades. Inget av den sparades; importera filen igen.', { exact: true }).waitFor();
+  expect(await page.getByText('The import failed').count()).toBe(0);
+  await screenshots('8-sv-failed-in-table');
+  await page.getByLabel('Språk').selectOption('en');
+  await brokenRow.getByText(reason, { exact: true }).waitFor();
 
   expect(cspViolations).toEqual([]);
 });

@@ -9,7 +9,7 @@ import { notFound } from '../../errors';
 import { proposeMapping, requirePhoneColumn, validateMapping, type ColumnMapping } from './columns';
 import * as repository from './lists.repository';
 import { stagingLines } from './staging';
-import { openTable, type Table } from './table-reader';
+import { ListFileError, openTable, type Table } from './table-reader';
 
 export interface ImportRequest {
   organisationId: string;
@@ -104,13 +104,13 @@ export class ListImporter extends EventEmitter<{ progress: [ImportProgress] }> {
   async cancel(listId: string): Promise<void> {
     const running = this.running.get(listId);
     if (!running) throw notFound('A running import of this list');
-    running.abort.abort(new Error('The import was cancelled.'));
+    running.abort.abort(new ImportStopped('cancelled', 'The import was cancelled.'));
     await running.done;
   }
 
   /** Cancels every running import (their transactions roll back) and waits for them. */
   async close(): Promise<void> {
-    for (const running of this.running.values()) running.abort.abort(new Error('The server is stopping; the import was cancelled.'));
+    for (const running of this.running.values()) running.abort.abort(new ImportStopped('server_stopped', 'The server is stopping; the import was cancelled.'));
     await Promise.all([...this.running.values()].map((running) => running.done));
   }
 
@@ -134,9 +134,8 @@ export class ListImporter extends EventEmitter<{ progress: [ImportProgress] }> {
       this.emit('progress', { ...progress, phase: 'ready', fraction: 1 });
     } catch (error) {
       await client.query('rollback').catch(() => {});
-      this.logFailure(listId, error);
-      const message = signal.aborted && signal.reason instanceof Error ? signal.reason.message : describe(error);
-      await repository.markListFailed(this.db, listId, message, this.clock.now());
+      if (!signal.aborted) this.logFailure(listId, error); // a cancel or a stop is no failure of ours
+      await repository.markListFailed(this.db, listId, describe(signal.aborted ? signal.reason : error), this.clock.now());
       this.emit('progress', { ...progress, phase: 'failed' });
     } finally {
       client.release();
@@ -145,8 +144,23 @@ export class ListImporter extends EventEmitter<{ progress: [ImportProgress] }> {
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof Error && 'statusCode' in error) return error.message; // a ListFileError found mid-file
-  return 'The import failed on our side; nothing of it was kept. Try again, and tell the administrator if it happens again.';
+/** Why an import was stopped: the reason its AbortController is given. */
+class ImportStopped extends Error {
+  constructor(
+    readonly code: 'cancelled' | 'server_stopped',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImportStopped';
+  }
+}
+
+function describe(error: unknown): repository.ListFailure {
+  if (error instanceof ImportStopped) return { code: error.code, message: error.message };
+  if (error instanceof ListFileError) return { code: error.code, message: error.message, row: error.row }; // found mid-file
+  return {
+    code: 'internal',
+    message: 'The import failed on our side; nothing of it was kept. Try again, and tell the administrator if it happens again.',
+  };
 }
 

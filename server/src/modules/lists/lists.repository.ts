@@ -4,6 +4,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../../../db/database';
 import type { TargetList } from '../../../../db/schema';
+import type { ListFileErrorCode } from './table-reader';
 
 // The import runs on one raw client in one transaction: a temporary staging table filled by COPY,
 // then one set-based merge. Nothing of a list's people is visible until it commits.
@@ -152,15 +153,39 @@ export async function mergeStaging(
   return { counts, timings };
 }
 
-export async function markListFailed(db: Database, listId: string, error: string, at: Date): Promise<void> {
-  await db.updateTable('targetList').set({ status: 'failed', error, finishedAt: at }).where('id', '=', listId).execute();
+/**
+ * Why a list failed, as a stable code for programs and translations: a file problem found mid-import
+ * (broken_quoting …), or 'interrupted', 'cancelled', 'server_stopped', 'internal'.
+ */
+export type ListFailureCode = ListFileErrorCode | 'interrupted' | 'cancelled' | 'server_stopped' | 'internal';
+
+export interface ListFailure {
+  code: ListFailureCode;
+  /** In English, for the API and the CLI. */
+  message: string;
+  /** The row of the file the problem points at, when there is one. */
+  row?: number | undefined;
+}
+
+export async function markListFailed(db: Database, listId: string, failure: ListFailure, at: Date): Promise<void> {
+  await db
+    .updateTable('targetList')
+    .set({ status: 'failed', error: failure.message, errorCode: failure.code, errorRow: failure.row ?? null, finishedAt: at })
+    .where('id', '=', listId)
+    .execute();
 }
 
 /** Imports that were running when the process stopped can never finish: their transaction is gone. */
 export async function failInterruptedImports(db: Database, at: Date): Promise<number> {
   const result = await db
     .updateTable('targetList')
-    .set({ status: 'failed', error: 'The import was interrupted (the server stopped). Nothing of it was kept; import the file again.', finishedAt: at })
+    .set({
+      status: 'failed',
+      error: 'The import was interrupted (the server stopped). Nothing of it was kept; import the file again.',
+      errorCode: 'interrupted' satisfies ListFailureCode,
+      errorRow: null,
+      finishedAt: at,
+    })
     .where('status', '=', 'importing')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);

@@ -39,6 +39,13 @@ export const ListView = Type.Object({
   status: ListStatus,
   counts: ListCounts,
   error: Type.Optional(Type.String()),
+  /**
+   * Why a failed list failed, for programs and translations: a file problem found mid-import (broken_quoting,
+   * not_a_table …), interrupted, cancelled, server_stopped or internal. More may come; show `error` for one you do not know.
+   */
+  errorCode: Type.Optional(Type.String()),
+  /** The row of the file (as a spreadsheet numbers them, the header is row 1) that `errorCode` points at, when there is one. */
+  errorRow: Type.Optional(Type.Integer({ minimum: 1 })),
   fileName: Type.Union([Type.String(), Type.Null()]),
   columns: Type.Array(MappedColumn),
   createdAt: Timestamp,

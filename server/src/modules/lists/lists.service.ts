@@ -27,6 +27,8 @@ export function toListView(row: Row): Static<typeof ListView> {
     status: row.status as Static<typeof ListView>['status'],
     counts: { rows: row.rows, imported: row.imported, invalid: row.invalid, duplicates: row.duplicates, suppressed: row.suppressed },
     ...(row.error ? { error: row.error } : {}),
+    ...(row.errorCode ? { errorCode: row.errorCode } : {}),
+    ...(row.errorRow !== null ? { errorRow: row.errorRow } : {}),
     fileName: row.fileName,
     columns: row.columns as Static<typeof MappedColumn>[],
     createdAt: row.createdAt.toISOString(),

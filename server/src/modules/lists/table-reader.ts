@@ -46,6 +46,8 @@ export class ListFileError extends AppError {
     statusCode: number,
     public override readonly code: ListFileErrorCode,
     message: string,
+    /** The row the message points at (as a spreadsheet numbers rows), kept as data for a failed list. */
+    public readonly row?: number,
   ) {
     super(statusCode, code, message);
     this.name = 'ListFileError';
@@ -124,6 +126,7 @@ async function openSource(
               400,
               'no_header',
               `Row 1 of ${theFile(originalName)} is empty. The first row must hold the column names (Förnamn, Mobil …): delete the empty rows above them and upload again.`,
+              1,
             );
           }
           header = row.cells;
@@ -239,6 +242,7 @@ function checkMultiline(cell: string, rowNumber: number, delimiter: string, colu
     400,
     'broken_quoting',
     `Row ${rowNumber} has a quoted cell that runs over ${lines} lines and holds whole rows: a quote (") in row ${rowNumber} probably never closes. Check for a stray " in that row.`,
+    rowNumber,
   );
 }
 
@@ -253,18 +257,21 @@ function brokenQuoting(error: unknown, consumed: number): unknown {
         400,
         'broken_quoting',
         `The file ends inside a quoted cell that starts on row ${rowNumber}. Check for a stray " in that row.`,
+        rowNumber,
       );
     case 'record_too_long':
       return new ListFileError(
         400,
         'broken_quoting',
         `Row ${rowNumber} runs on for more than a megabyte: a quoted cell in it probably never closes. Check for a stray " in that row.`,
+        rowNumber,
       );
     case 'invalid_closing_quote':
       return new ListFileError(
         400,
         'broken_quoting',
         `Row ${rowNumber} has quotes (") that do not pair up. Check the quotes in that row: a cell that holds a quote must be quoted itself, with the quote doubled ("").`,
+        rowNumber,
       );
   }
 }

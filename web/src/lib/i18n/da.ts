@@ -407,6 +407,15 @@ export const da: Messages = {
     rowsRead: (rows: string) => `${rows} rækker læst`,
     failedBecause: (message: string) => `Importen mislykkedes: ${message}`,
     failedUnknown: 'Importen mislykkedes. Prøv igen med den samme fil.',
+    failures: {
+      interrupted: 'Serveren stoppede, mens listen blev importeret. Intet af den blev gemt; importér filen igen.',
+      cancelled: 'Den blev annulleret. Intet af listen blev gemt.',
+      server_stopped: 'Serveren lukkede ned under importen. Intet af listen blev gemt; importér filen igen.',
+      internal: 'Noget gik galt hos os; intet af listen blev gemt. Prøv igen, og sig det til administratoren, hvis det sker igen.',
+    },
+    brokenQuotingAt: (row: string) =>
+      `Række ${row} har et anførselstegn ("), der ikke afsluttes korrekt, så rækkerne efter den ikke kan skelnes fra hinanden. Tjek anførselstegnene i den række, gem filen igen, og importér den.`,
+    atRow: (row: string, reason: string) => `Række ${row}: ${reason}`,
     downloadProblems: 'Hent problemerne (CSV)',
     downloadProblemsFor: (name: string) => `Hent problemerne i ${name} (CSV)`,
     remove: 'Slet',

@@ -285,6 +285,15 @@ export const en = {
     rowsRead: (rows: string) => `${rows} rows read`,
     failedBecause: (message: string) => `The import failed: ${message}`,
     failedUnknown: 'The import failed. Try again with the same file.',
+    failures: {
+      interrupted: 'The server stopped while the list was being imported. Nothing of it was kept; import the file again.',
+      cancelled: 'It was cancelled. Nothing of the list was kept.',
+      server_stopped: 'The server was shutting down. Nothing of the list was kept; import the file again.',
+      internal: 'Something went wrong on our side; nothing of the list was kept. Try again, and tell the administrator if it happens again.',
+    },
+    brokenQuotingAt: (row: string) =>
+      `Row ${row} has a quotation mark (") that is not closed properly, so the rows after it cannot be told apart. Check the quotes in that row, save the file again and import it.`,
+    atRow: (row: string, reason: string) => `Row ${row}: ${reason}`,
     downloadProblems: 'Download problems (CSV)',
     downloadProblemsFor: (name: string) => `Download the problems of ${name} (CSV)`,
     remove: 'Delete',

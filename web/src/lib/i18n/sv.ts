@@ -407,6 +407,15 @@ export const sv: Messages = {
     rowsRead: (rows: string) => `${rows} rader lästa`,
     failedBecause: (message: string) => `Importen misslyckades: ${message}`,
     failedUnknown: 'Importen misslyckades. Försök igen med samma fil.',
+    failures: {
+      interrupted: 'Servern stannade medan listan importerades. Inget av den sparades; importera filen igen.',
+      cancelled: 'Den avbröts. Inget av listan sparades.',
+      server_stopped: 'Servern stängdes av under importen. Inget av listan sparades; importera filen igen.',
+      internal: 'Något gick fel hos oss; inget av listan sparades. Försök igen, och säg till administratören om det händer igen.',
+    },
+    brokenQuotingAt: (row: string) =>
+      `Rad ${row} har ett citattecken (") som inte avslutas rätt, så raderna efter den går inte att skilja åt. Kontrollera citattecknen på den raden, spara filen igen och importera den.`,
+    atRow: (row: string, reason: string) => `Rad ${row}: ${reason}`,
     downloadProblems: 'Ladda ner problemen (CSV)',
     downloadProblemsFor: (name: string) => `Ladda ner problemen i ${name} (CSV)`,
     remove: 'Ta bort',

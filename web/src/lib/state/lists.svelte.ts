@@ -97,9 +97,25 @@ export function summary(list: ListView): string {
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
-/** A failed list's reason in words. */
+/** Why an import stopped, when the file was not to blame. */
+const FAILURES = ['interrupted', 'cancelled', 'server_stopped', 'internal'] as const;
+type FailureCode = (typeof FAILURES)[number];
+
+function isFailure(code: string): code is FailureCode {
+  return (FAILURES as readonly string[]).includes(code);
+}
+
+/** A failed list's reason in words, from its code (with the row of the file when there is one); the server's text for a code this app does not know. */
 export function failure(list: ListView): string {
-  return list.error ? i18n.t.lists.failedBecause(list.error) : i18n.t.lists.failedUnknown;
+  const t = i18n.t.lists;
+  const code = list.errorCode;
+  if (code !== undefined && isFailure(code)) return t.failedBecause(t.failures[code]);
+  if (code !== undefined && isFileError(code)) {
+    if (list.errorRow === undefined) return t.failedBecause(t.errors[code]);
+    const row = formatNumber(list.errorRow);
+    return t.failedBecause(code === 'broken_quoting' ? t.brokenQuotingAt(row) : t.atRow(row, t.errors[code]));
+  }
+  return list.error ? t.failedBecause(list.error) : t.failedUnknown;
 }
 
 /** The lists of one organisation, kept up to date while imports run. */
