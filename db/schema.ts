@@ -42,6 +42,81 @@ export interface AuditEvent {
   targetUserId: string | null;
 }
 
+export interface Call {
+  answers: Generated<Json>;
+  callbackAt: Timestamp | null;
+  callerId: string | null;
+  campaignId: string;
+  correctedAt: Timestamp | null;
+  createdAt: Timestamp;
+  flagged: Generated<boolean>;
+  flagNote: Generated<string>;
+  flagResolvedAt: Timestamp | null;
+  id: Generated<string>;
+  idempotencyKey: string;
+  leaseId: string;
+  noteForNext: Generated<string>;
+  notes: Generated<string>;
+  organisationId: string;
+  outcome: string;
+  personId: number | null;
+  versionId: number;
+}
+
+export interface Campaign {
+  briefing: Generated<string>;
+  callingWindow: Json;
+  createdAt: Timestamp;
+  createdBy: string | null;
+  dialing: Generated<string>;
+  endsAt: Timestamp | null;
+  goals: Generated<Json>;
+  id: Generated<string>;
+  maxAttempts: Generated<number>;
+  name: string;
+  organisationId: string;
+  retryHours: Generated<Json>;
+  shownAttributes: Generated<string[]>;
+  startsAt: Timestamp | null;
+  status: Generated<string>;
+  updatedAt: Timestamp;
+}
+
+export interface CampaignContact {
+  attempts: Generated<number>;
+  callbackAt: Timestamp | null;
+  callbackCallerId: string | null;
+  campaignId: string;
+  doneReason: string | null;
+  dueAt: Generated<Timestamp>;
+  heldBy: string | null;
+  lastCallAt: Timestamp | null;
+  lastOutcome: string | null;
+  leaseExpiresAt: Timestamp | null;
+  leaseId: string | null;
+  organisationId: string;
+  personId: number;
+  phone: string;
+  priority: Generated<number>;
+  state: Generated<string>;
+}
+
+export interface CampaignTargetGroup {
+  campaignId: string;
+  targetGroupId: string;
+}
+
+export interface CampaignVersion {
+  campaignId: string;
+  createdAt: Timestamp;
+  createdBy: string | null;
+  id: Generated<number>;
+  outcomes: Json;
+  questions: Generated<Json>;
+  script: Generated<string>;
+  version: number;
+}
+
 export interface DoNotCall {
   createdAt: Timestamp;
   createdBy: string | null;
@@ -166,6 +241,11 @@ export interface TargetList {
 export interface DB {
   appUser: AppUser;
   auditEvent: AuditEvent;
+  call: Call;
+  campaign: Campaign;
+  campaignContact: CampaignContact;
+  campaignTargetGroup: CampaignTargetGroup;
+  campaignVersion: CampaignVersion;
   doNotCall: DoNotCall;
   invite: Invite;
   listPerson: ListPerson;

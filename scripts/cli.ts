@@ -3,12 +3,19 @@
 // DATA_DIR (attaching to the server's when it is running).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Static } from 'typebox';
+import { Value } from 'typebox/value';
 import { applicationDatabaseUrl, createDatabase, startCluster, type Database } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { systemClock } from '../server/src/clock';
 import { ConfigError, loadConfig, type Config } from '../server/src/config';
 import { ListImporter } from '../server/src/modules/lists/lists.import';
 import { listView, listViewsOf } from '../server/src/modules/lists/lists.service';
+import type { ListView } from '../server/src/modules/lists/lists.schemas';
+import { CampaignSettings, type DialingValue } from '../server/src/modules/campaigns/campaigns.schemas';
+import { changeStatusAsSystem, createCampaignAsSystem } from '../server/src/modules/campaigns/campaigns.service';
+import { ALWAYS_WINDOW, DEFAULT_WINDOW } from '../server/src/modules/campaigns/outcomes';
+import { createGroupAsSystem } from '../server/src/modules/target-groups/target-groups.service';
 import type { Country } from '../server/src/contract/api';
 import { AppError } from '../server/src/errors';
 import { createSetupLink, createUser, disableUser, findUserIdByEmail, setupNeeded } from '../server/src/modules/accounts/accounts.service';
@@ -49,6 +56,24 @@ function parseCountry(value: string): Country {
 
 
 const COUNTRIES: readonly Country[] = ['SE', 'DK', 'NO', 'FI'];
+const DIALINGS: readonly DialingValue[] = ['own-phone', 'twilio', 'simulated'];
+
+function parseDialing(value: string): DialingValue {
+  const dialing = DIALINGS.find((candidate) => candidate === value);
+  if (!dialing) throw new UsageError(`--dialing must be one of ${DIALINGS.join(', ')} (got "${value}")`);
+  return dialing;
+}
+
+/** The one ready list of the organisation with this name, or an error that says what is wrong. */
+function readyListNamed(lists: Static<typeof ListView>[], name: string, orgPath: string): string {
+  const named = lists.filter((list) => list.name === name);
+  const ready = named.filter((list) => list.status === 'ready');
+  const [first] = named;
+  if (!first) throw new AppError(404, 'not_found', `"${orgPath}" has no list called "${name}". See npm run cli -- list:list --org "${orgPath}".`);
+  if (ready.length === 0) throw new AppError(409, 'list_not_ready', `The list "${name}" is not ready (its import ${first.status === 'failed' ? 'failed' : 'is still running'}); only a finished list can be called.`);
+  if (ready.length > 1) throw new AppError(409, 'ambiguous_list', `"${orgPath}" has ${ready.length} lists called "${name}"; delete all but one, or import under another name.`);
+  return (ready[0] as Static<typeof ListView>).id;
+}
 
 const commands: Record<string, Command> = {
   'user:create': {
@@ -157,6 +182,44 @@ const commands: Record<string, Command> = {
       };
     },
   },
+  'campaign:create': {
+    summary: 'Create a campaign calling the named lists of an organisation (all their people); --activate opens it and fills its queue.',
+    usage:
+      'campaign:create --org PATH --name NAME --lists NAME[,NAME] [--window always|default] [--dialing own-phone|twilio|simulated] [--activate] [--json]',
+    options: {
+      org: { type: 'string' },
+      name: { type: 'string' },
+      lists: { type: 'string' },
+      window: { type: 'string' },
+      dialing: { type: 'string' },
+      activate: { type: 'boolean' },
+    },
+    async run(db, values) {
+      const orgPath = required(values, 'org');
+      const name = required(values, 'name').trim();
+      const listNames = [...new Set(required(values, 'lists').split(',').map((listName) => listName.trim()).filter((listName) => listName !== ''))];
+      if (listNames.length === 0) throw new UsageError('--lists must name at least one list');
+      const window = typeof values.window === 'string' ? values.window : 'default';
+      if (window !== 'always' && window !== 'default') throw new UsageError(`--window must be always or default (got "${window}")`);
+      const dialing = typeof values.dialing === 'string' ? parseDialing(values.dialing) : 'own-phone';
+      const settings = { name, callingWindow: window === 'always' ? ALWAYS_WINDOW : DEFAULT_WINDOW, dialing };
+      const problem = Value.Errors(CampaignSettings, settings)[0];
+      if (problem) throw new UsageError(`--${problem.instancePath.slice(1)} ${problem.message}`);
+      const organisation = await findOrganisationAtPath(db, orgPath);
+      const lists = await listViewsOf(db, organisation.id);
+      const listIds = listNames.map((listName) => readyListNamed(lists, listName, orgPath));
+      // One transaction: a refusal at any step leaves neither a target group nor a campaign behind.
+      const campaign = await db.transaction().execute(async (trx) => {
+        const group = await createGroupAsSystem(trx, systemClock, organisation.id, { name, listIds, filters: [] });
+        const created = await createCampaignAsSystem(trx, systemClock, organisation.id, { ...settings, targetGroupIds: [group.id] });
+        return values.activate ? changeStatusAsSystem(trx, systemClock, created.id, 'active') : created;
+      });
+      return {
+        json: campaign,
+        text: `Created campaign "${campaign.name}" (${campaign.id}) in ${orgPath}: ${campaign.status}, ${campaign.queue.total} people in the queue.`,
+      };
+    },
+  },
   'setup:link': {
     summary: 'Print a new one-time first-run link (only while no user exists).',
     usage: 'setup:link [--json]',
@@ -177,7 +240,7 @@ function required(values: Record<string, string | boolean | undefined>, name: st
 
 function help(): string {
   const lines = ['Usage: npm run cli -- <command> [options]', '', 'Commands:'];
-  for (const [name, command] of Object.entries(commands)) lines.push(`  ${name.padEnd(14)} ${command.summary}`, `  ${''.padEnd(14)} ${command.usage}`);
+  for (const [name, command] of Object.entries(commands)) lines.push(`  ${name.padEnd(16)} ${command.summary}`, `  ${''.padEnd(16)} ${command.usage}`);
   lines.push('', 'Add --json for machine-readable output. DATA_DIR or DATABASE_URL choose the database, as for npm start.');
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import * as foundation from './2026-11-21T00-00_foundation';
 import * as lists from './2026-11-21T01-00_lists';
 import * as importMerge from './2026-11-22T00-00_import-merge';
 import * as listErrorCode from './2026-11-22T01-00_list-error-code';
+import * as campaigns from './2026-11-22T02-00_campaigns';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-21T01-00_lists': lists,
   '2026-11-22T00-00_import-merge': importMerge,
   '2026-11-22T01-00_list-error-code': listErrorCode,
+  '2026-11-22T02-00_campaigns': campaigns,
 };

@@ -10,8 +10,10 @@ import { accountsRoutes } from './modules/accounts/accounts.routes';
 import { LoginService } from './modules/accounts/accounts.service';
 import { SessionService } from './modules/accounts/sessions.service';
 import { auditRoutes } from './modules/audit/audit.routes';
+import { campaignsRoutes } from './modules/campaigns/campaigns.routes';
 import { invitesRoutes } from './modules/invites/invites.routes';
 import { ListImporter } from './modules/lists/lists.import';
+import { CallingEngine } from './modules/calling/calling.service';
 import { listsRoutes } from './modules/lists/lists.routes';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
@@ -58,6 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     publicUrl: deps.publicUrl,
     sessions,
     logins: new LoginService(deps.db, clock, sessions),
+    calling: new CallingEngine(deps.db, clock),
     importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
   };
@@ -93,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(auditRoutes(ctx));
       await api.register(listsRoutes(ctx));
       await api.register(targetGroupsRoutes(ctx));
+      await api.register(campaignsRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -3,6 +3,7 @@ import type { Clock } from './clock';
 import type { LoginService } from './modules/accounts/accounts.service';
 import type { SessionService } from './modules/accounts/sessions.service';
 import type { ListImporter } from './modules/lists/lists.import';
+import type { CallingEngine } from './modules/calling/calling.service';
 
 /** What route handlers need: the database, the time, and the services that keep state. */
 export interface AppContext {
@@ -12,6 +13,7 @@ export interface AppContext {
   sessions: SessionService;
   logins: LoginService;
   importer: ListImporter;
+  calling: CallingEngine;
   /** The largest list file taken, in bytes. */
   importMaxBytes: number;
 }

@@ -3,12 +3,14 @@
 // sideways; a refused request answers 404 (no role there) or 403 (role too low) and writes nothing.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AuditEventView, CreatedInvite, InviteView, MemberView, OrganisationView, Role } from '../src/contract/api';
+import type { AuditEventView, CampaignList, CampaignView, CreatedInvite, InviteView, ListView, MemberView, OrganisationView, Role, TargetGroupView } from '../src/contract/api';
+import { DEFAULT_OUTCOMES } from '../src/modules/campaigns/outcomes';
 import { TestContext, errorCode, type TestUser } from './harness';
+import { multipart } from './multipart';
 
 type Actor = 'adminA' | 'organizerA' | 'callerA' | 'organizerMuni' | 'adminDistrict' | 'outsider' | 'anonymous';
 type OrgKey = 'A' | 'B' | 'municipality';
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 interface Org {
   id: string;
   name: string;
@@ -299,6 +301,109 @@ describe('POST /api/orgs/:orgId/users/:userId/disable (admins only)', () => {
     );
     expect(before).toEqual({ disabled: false, signedIn: true });
     if (status === 204) expect(after).toEqual({ disabled: true, signedIn: false });
+  });
+});
+
+describe('campaigns (organizers and admins of the campaign\'s organisation)', () => {
+  /** A target group of each organisation, from a one-person list its admin imported. */
+  const groupOf = {} as Record<OrgKey, string>;
+  let n = 0;
+
+  beforeAll(async () => {
+    for (const org of ORGS) {
+      n += 1;
+      const body = multipart({ name: `Lista ${org}` }, { field: 'file', filename: 'lista.csv', content: `Mobil\r\n07090000${String(n).padStart(2, '0')}\r\n` });
+      const imported = await t.request('POST', `/api/orgs/${orgs[org].id}/lists`, { cookie: adminOf[org], body: body.payload, headers: { 'content-type': body.contentType } });
+      expect(imported.statusCode, imported.body).toBe(202);
+      const listId = imported.json<{ id: string }>().id;
+      await t.app.ctx.importer.wait(listId);
+      expect((await t.request('GET', `/api/lists/${listId}`, { cookie: adminOf[org] })).json<ListView>().status).toBe('ready');
+      const group = await t.request('POST', `/api/orgs/${orgs[org].id}/target-groups`, { cookie: adminOf[org], body: { name: 'Alla', listIds: [listId], filters: [] } });
+      expect(group.statusCode, group.body).toBe(201);
+      groupOf[org] = group.json<TargetGroupView>().id;
+    }
+  });
+
+  async function campaignIn(org: OrgKey): Promise<CampaignView> {
+    const response = await t.request('POST', `/api/orgs/${orgs[org].id}/campaigns`, { cookie: adminOf[org], body: { name: `Kampanj ${++n}`, targetGroupIds: [groupOf[org]] } });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json<CampaignView>();
+  }
+
+  /** The campaign as stored: its row, its versions and its queue. */
+  async function stored(campaignId: string) {
+    const campaign = await t.db.selectFrom('campaign').selectAll().where('id', '=', campaignId).executeTakeFirst();
+    const versions = await t.db.selectFrom('campaignVersion').select(['version', 'script']).where('campaignId', '=', campaignId).orderBy('version').execute();
+    const queue = await t.db.selectFrom('campaignContact').select('personId').where('campaignId', '=', campaignId).execute();
+    return { campaign, versions, queue: queue.length };
+  }
+
+  test.each(rows(MANAGE, 200))('GET /api/orgs/:orgId/campaigns: $org by $actor → $status', async ({ org, actor, status }) => {
+    const campaign = await campaignIn(org);
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/campaigns` }, status);
+    if (status === 200) expect(response.json<CampaignList>().campaigns.map((c) => c.id)).toContain(campaign.id);
+  });
+
+  test.each(rows(MANAGE, 201))('POST /api/orgs/:orgId/campaigns: $org by $actor → $status', async ({ org, actor, status }) => {
+    const campaignsOf = async () => (await t.db.selectFrom('campaign').select('id').where('organisationId', '=', orgs[org].id).execute()).length;
+    const { response, before, after } = await attempt(
+      actor,
+      { method: 'POST', url: `/api/orgs/${orgs[org].id}/campaigns`, body: { name: 'Ny kampanj', targetGroupIds: [groupOf[org]] } },
+      status,
+      campaignsOf,
+    );
+    if (status === 201) {
+      expect(response.json<CampaignView>()).toMatchObject({ organisationId: orgs[org].id, status: 'draft' });
+      expect(after).toBe((before as number) + 1);
+    }
+  });
+
+  test.each(rows(MANAGE, 200))('GET /api/campaigns/:campaignId: $org by $actor → $status', async ({ org, actor, status }) => {
+    const campaign = await campaignIn(org);
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/campaigns/${campaign.id}` }, status);
+    if (status === 200) expect(response.json<CampaignView>()).toEqual(campaign);
+  });
+
+  test.each(rows(MANAGE, 200))('PUT /api/campaigns/:campaignId: $org by $actor → $status', async ({ org, actor, status }) => {
+    const campaign = await campaignIn(org);
+    const { response, after } = await attempt(
+      actor,
+      { method: 'PUT', url: `/api/campaigns/${campaign.id}`, body: { name: 'Omdöpt', briefing: 'Ny text' } },
+      status,
+      () => stored(campaign.id),
+    );
+    if (status === 200) {
+      expect(response.json<CampaignView>()).toMatchObject({ name: 'Omdöpt', briefing: 'Ny text' });
+      expect((after as Awaited<ReturnType<typeof stored>>).campaign?.name).toBe('Omdöpt');
+    }
+  });
+
+  test.each(rows(MANAGE, 200))('PUT /api/campaigns/:campaignId/script: $org by $actor → $status', async ({ org, actor, status }) => {
+    const campaign = await campaignIn(org);
+    const { response, after } = await attempt(
+      actor,
+      { method: 'PUT', url: `/api/campaigns/${campaign.id}/script`, body: { script: 'Hej {first_name}!', questions: [], outcomes: DEFAULT_OUTCOMES } },
+      status,
+      () => stored(campaign.id),
+    );
+    if (status === 200) {
+      expect(response.json<CampaignView>()).toMatchObject({ version: 2, script: 'Hej {first_name}!' });
+      expect((after as Awaited<ReturnType<typeof stored>>).versions).toHaveLength(2);
+    }
+  });
+
+  test.each(rows(MANAGE, 200))('POST /api/campaigns/:campaignId/status: $org by $actor → $status', async ({ org, actor, status }) => {
+    const campaign = await campaignIn(org);
+    const { response, after } = await attempt(
+      actor,
+      { method: 'POST', url: `/api/campaigns/${campaign.id}/status`, body: { status: 'active' } },
+      status,
+      () => stored(campaign.id),
+    );
+    if (status === 200) {
+      expect(response.json<CampaignView>()).toMatchObject({ status: 'active', queue: { total: 1 } });
+      expect((after as Awaited<ReturnType<typeof stored>>).queue).toBe(1);
+    }
   });
 });
 

@@ -87,3 +87,53 @@ test('list:import waits for the import and prints the list; list:list shows it; 
   expect(unknownOrg.status).toBe(1);
   expect(unknownOrg.stderr).toContain('No organisation has the path "Nowhere"');
 });
+
+test('campaign:create makes a target group of the named lists and a campaign, --activate fills its queue; a bad list writes nothing', async () => {
+  await t.newOrg({ name: 'Region Nord', kind: 'district', country: 'SE' });
+  const file = path.join(workDir, 'nord.csv');
+  writeFileSync(file, 'Förnamn;Mobil\r\nAnna;0701111111\r\nBo;0701111112\r\nCia;0701111113\r\n');
+  expect(cli('list:import', file, '--org', 'Region Nord', '--name', 'Nord A').status).toBe(0);
+  const second = path.join(workDir, 'nord-b.csv');
+  writeFileSync(second, 'Förnamn;Mobil\r\nCia;0701111113\r\nDan;0701111114\r\n');
+  expect(cli('list:import', second, '--org', 'Region Nord', '--name', 'Nord B').status).toBe(0);
+  // Readable up to its last row, where a quote opens and never closes: the list is there, failed.
+  const broken = path.join(workDir, 'nord-trasig.csv');
+  writeFileSync(broken, 'Förnamn;Mobil;Ort\r\nOlle;0703000001;Luleå\r\nPer;0703000002;"Luleå\r\n');
+  expect(cli('list:import', broken, '--org', 'Region Nord', '--name', 'Trasig').status).toBe(1);
+
+  const campaignRows = async () => ({
+    campaigns: (await t.db.selectFrom('campaign').select('id').execute()).length,
+    groups: (await t.db.selectFrom('targetGroup').select('id').execute()).length,
+  });
+  const before = await campaignRows();
+  const unknown = cli('campaign:create', '--org', 'Region Nord', '--name', 'X', '--lists', 'Nord A,Nord C');
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toContain('"Region Nord" has no list called "Nord C"');
+  const failed = cli('campaign:create', '--org', 'Region Nord', '--name', 'X', '--lists', 'Trasig');
+  expect(failed.status).toBe(1);
+  expect(failed.stderr).toContain('The list "Trasig" is not ready');
+  const window = cli('campaign:create', '--org', 'Region Nord', '--name', 'X', '--lists', 'Nord A', '--window', 'nights');
+  expect(window.status).toBe(2);
+  expect(window.stderr).toContain('--window must be always or default');
+  const dialing = cli('campaign:create', '--org', 'Region Nord', '--name', 'X', '--lists', 'Nord A', '--dialing', 'fax');
+  expect(dialing.status).toBe(2);
+  const tooLong = cli('campaign:create', '--org', 'Region Nord', '--name', 'X'.repeat(201), '--lists', 'Nord A');
+  expect(tooLong.status).toBe(2);
+  expect(tooLong.stderr).toContain('name');
+  // None of the refused attempts left a target group or a campaign behind.
+  expect(await campaignRows()).toEqual(before);
+
+  const activated = cli('campaign:create', '--org', 'Region Nord', '--name', 'Höstens ringning', '--lists', 'Nord A,Nord B', '--window', 'always', '--dialing', 'simulated', '--activate', '--json');
+  expect(activated.status, activated.stderr).toBe(0);
+  const campaign = JSON.parse(activated.stdout) as { id: string; name: string; status: string; dialing: string; windowWarning: boolean; targetGroupIds: string[]; queue: Record<string, number> };
+  expect(campaign).toMatchObject({ name: 'Höstens ringning', status: 'active', dialing: 'simulated', windowWarning: true, queue: { total: 4, fresh: 4, done: 0 } });
+  const row = await t.db.selectFrom('campaign').select(['createdBy', 'callingWindow']).where('id', '=', campaign.id).executeTakeFirstOrThrow();
+  expect(row.createdBy).toBeNull();
+  expect(row.callingWindow).toMatchObject({ mon: [['00:00', '24:00']], sun: [['00:00', '24:00']] });
+  const group = await t.db.selectFrom('targetGroup').select(['name', 'listIds', 'filters']).where('id', '=', campaign.targetGroupIds[0] ?? '').executeTakeFirstOrThrow();
+  expect([group.name, group.listIds.length, group.filters]).toEqual(['Höstens ringning', 2, []]);
+
+  const draft = cli('campaign:create', '--org', 'Region Nord', '--name', 'Utkast', '--lists', 'Nord A');
+  expect(draft.status, draft.stderr).toBe(0);
+  expect(draft.stdout).toMatch(/^Created campaign "Utkast" \(.+\) in Region Nord: draft, 0 people in the queue\.\n$/);
+});

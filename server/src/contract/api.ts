@@ -3,6 +3,7 @@
 import type { Static } from 'typebox';
 import type * as Accounts from '../modules/accounts/accounts.schemas';
 import type * as Audit from '../modules/audit/audit.schemas';
+import type * as Campaigns from '../modules/campaigns/campaigns.schemas';
 import type * as Invites from '../modules/invites/invites.schemas';
 import type * as Lists from '../modules/lists/lists.schemas';
 import type * as Organisations from '../modules/organisations/organisations.schemas';
@@ -61,3 +62,17 @@ export type ListField = Static<typeof Lists.Field>;
 export type MappedColumn = Static<typeof Lists.MappedColumn>;
 export type CreatedList = Static<typeof Lists.CreatedList>;
 export type ListPreview = Static<typeof Lists.ListPreview>;
+
+export type CampaignStatus = Static<typeof Campaigns.CampaignStatus>;
+export type CampaignDialing = Static<typeof Campaigns.Dialing>;
+export type CallingWindow = Static<typeof Campaigns.CallingWindow>;
+export type CampaignOutcome = Static<typeof Campaigns.Outcome>;
+export type CampaignQuestion = Static<typeof Campaigns.Question>;
+export type CampaignGoal = Static<typeof Campaigns.Goal>;
+export type QueueFigures = Static<typeof Campaigns.QueueFigures>;
+export type CampaignView = Static<typeof Campaigns.CampaignView>;
+export type CampaignList = Static<typeof Campaigns.CampaignList>;
+export type CampaignInput = Static<typeof Campaigns.CampaignInput>;
+export type CampaignSettings = Static<typeof Campaigns.CampaignSettings>;
+export type CampaignScriptInput = Static<typeof Campaigns.ScriptInput>;
+export type CampaignStatusChange = Static<typeof Campaigns.StatusChange>;

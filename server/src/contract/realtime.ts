@@ -2,6 +2,40 @@
 // { ok: true, data } | { ok: false, error }.
 import type { Static } from 'typebox';
 import type * as Shared from '../schemas';
+import type { CampaignForCaller } from '../modules/campaigns/campaigns.schemas';
+import type { Assignment, NoContactReason } from '../modules/calling/calling.service';
+import type * as Calling from '../modules/calling/calling.schemas';
+
+export type { Assignment, NoContactReason };
+export type CampaignRequest = Static<typeof Calling.CampaignRequest>;
+export type CompleteCallRequest = Static<typeof Calling.CompleteCall>;
+export type ReleaseRequest = Static<typeof Calling.ReleaseContact>;
+
+export interface JoinAnswer {
+  campaign: Static<typeof CampaignForCaller>;
+  me: { callsToday: number; conversationsToday: number };
+}
+export interface NextAnswer {
+  assignment: Assignment | null;
+  reason?: NoContactReason;
+}
+export interface CompleteAnswer {
+  callId: string;
+  next?: Assignment | null;
+  reason?: NoContactReason;
+}
+export interface RevokedEvent {
+  assignmentId: string;
+  reason: 'do-not-call' | 'expired';
+}
+export interface CampaignStatsEvent {
+  campaignId: string;
+  /** Calls saved in the campaign, all callers. */
+  calls: number;
+  conversations: number;
+  /** Callers connected to the campaign now. */
+  callersOnline: number;
+}
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: Static<typeof Shared.ErrorResponse>['error'] };
 
@@ -18,9 +52,21 @@ export interface ServerToClientEvents {
   'list:progress': (event: ListProgressEvent) => void;
   /** The session ended (signed out elsewhere, account disabled); the client should go to sign-in. */
   'session:ended': () => void;
+  /** The person a caller holds is no longer theirs: asked not to be called, or the lease ran out. */
+  'assignment:revoked': (event: RevokedEvent) => void;
+  /** The campaign's shared figures, at most once a second while calls are saved. */
+  'campaign:stats': (event: CampaignStatsEvent) => void;
 }
 
 export interface ClientToServerEvents {
   /** Follow the imports of an organisation's lists (organizers and admins). */
   'lists:watch': (request: { organisationId: string }, ack: (answer: Ack<null>) => void) => void;
+  /** Join a campaign as a caller: its script, questions and outcomes, and the caller's figures today. */
+  'campaign:join': (request: CampaignRequest, ack: (answer: Ack<JoinAnswer>) => void) => void;
+  /** The next person to call (or the one the caller already holds), or why there is none. */
+  'contact:next': (request: CampaignRequest, ack: (answer: Ack<NextAnswer>) => void) => void;
+  /** Save the call; with next: true the next person comes in the same answer. */
+  'call:complete': (request: CompleteCallRequest, ack: (answer: Ack<CompleteAnswer>) => void) => void;
+  /** Give the person back without an outcome. */
+  'contact:release': (request: ReleaseRequest, ack: (answer: Ack<null>) => void) => void;
 }

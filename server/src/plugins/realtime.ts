@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contract/realtime';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { SESSION_COOKIE } from '../modules/accounts/sessions.service';
 import { authorize } from '../modules/organisations/organisations.service';
+import { callingSocket, Presence } from '../modules/calling/calling.socket';
 
 interface SocketData {
   userId: string;
@@ -13,6 +14,7 @@ interface SocketData {
 }
 
 export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -58,8 +60,16 @@ export default fp<{ ctx: AppContext }>(
       );
     });
 
+    const presence = new Presence();
+    // Only what an error is, never its details: a database error's detail can hold a person's number.
+    const logError = (error: unknown) => {
+      const { name, code } = error instanceof Error ? (error as Error & { code?: unknown }) : { name: typeof error, code: undefined };
+      app.log.error({ name, code }, 'a calling event failed');
+    };
+
     io.on('connection', (socket) => {
       void socket.join([`session:${socket.data.sessionId}`, `user:${socket.data.userId}`]);
+      callingSocket(socket, ctx.calling, presence, logError);
       socket.on('lists:watch', (request, ack) => {
         const organisationId = typeof request?.organisationId === 'string' ? request.organisationId : '';
         authorize(ctx.db, socket.data.userId, organisationId, 'organizer').then(
@@ -77,6 +87,26 @@ export default fp<{ ctx: AppContext }>(
     });
 
     ctx.importer.on('progress', (progress) => io.to(`lists:${progress.organisationId}`).emit('list:progress', progress));
+
+    // Calling: revoked leases go to their callers; figures go out at most once a second per campaign.
+    ctx.calling.on('revoked', ({ userId, assignmentId, reason }) => io.to(`user:${userId}`).emit('assignment:revoked', { assignmentId, reason }));
+    const changed = new Set<string>();
+    ctx.calling.on('saved', ({ campaignId }) => changed.add(campaignId));
+    const timers = [
+      setInterval(() => {
+        for (const campaignId of changed) {
+          changed.delete(campaignId);
+          ctx.calling.figures(campaignId).then(
+            (figures) => io.to(`campaign:${campaignId}`).emit('campaign:stats', { campaignId, ...figures, callersOnline: presence.callersIn(campaignId) }),
+            logError,
+          );
+        }
+      }, 1000),
+      // Connected callers keep their person; leases whose time ran out go back to the queue.
+      setInterval(() => void ctx.calling.extend(presence.connected()).catch(logError), 30_000),
+      setInterval(() => void ctx.calling.reap().catch(logError), 5_000),
+    ];
+    for (const timer of timers) timer.unref();
     ctx.sessions.on('ended', ({ sessionId, userId }) => {
       const room = sessionId ? `session:${sessionId}` : `user:${userId ?? ''}`;
       io.to(room).emit('session:ended');
@@ -86,6 +116,7 @@ export default fp<{ ctx: AppContext }>(
     app.decorate('io', io);
     // Before Fastify closes the HTTP server: end the sockets (they would hold it open) and stop engine.io.
     app.addHook('preClose', async () => {
+      for (const timer of timers) clearInterval(timer);
       io.disconnectSockets(true);
       io.engine.close();
     });

@@ -114,8 +114,12 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
     app.post(
       '/orgs/:orgId/do-not-call',
       { schema: { tags: ['do-not-call'], params: OrgParams, body: AddDoNotCallBody, response: { 201: DoNotCallEntry, ...errors(400, 401, 403, 404) } } },
-      async (request, reply) =>
-        reply.status(201).send(await lists.addDoNotCall(ctx.db, ctx.clock, requireUser(request).userId, request.params.orgId, request.body)),
+      async (request, reply) => {
+        const entry = await lists.addDoNotCall(ctx.db, ctx.clock, requireUser(request).userId, request.params.orgId, request.body);
+        // At once: the number leaves every campaign queue beneath, and a caller holding it is told.
+        await ctx.calling.numberObjected(request.params.orgId, entry.phone);
+        return reply.status(201).send(entry);
+      },
     );
 
     app.get(

@@ -153,6 +153,15 @@ export async function addDoNotCall(
   return toEntry(row);
 }
 
+/**
+ * A person asked during a call not to be called again: the number goes on the register of the
+ * campaign's organisation at once (an entry already there stays as it was). The caller has been
+ * authorised on the campaign; callers may not otherwise write to the register.
+ */
+export async function recordObjection(db: Database, organisationId: string, phone: string, callerId: string, now: Date): Promise<void> {
+  await dnc.insertEntry(db, { organisationId, phone, reason: 'Asked during a call not to be called again.', source: 'call', createdBy: callerId, createdAt: now });
+}
+
 /** An organisation's register; with `inherited`, also the entries of the organisations above it, which bind it too. */
 export async function listDoNotCall(
   db: Database,

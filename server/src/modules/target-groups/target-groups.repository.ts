@@ -43,6 +43,15 @@ export async function countGroup(db: Database, listIds: string[], filters: Filte
   return { size: Number(row.size), doNotCall: row.doNotCall };
 }
 
+/** The ids of the people on any of the lists who pass every filter, as a query to build on. */
+export function memberIds(db: Database, listIds: string[], filters: FilterValue[]) {
+  return db
+    .selectFrom('person')
+    .where((eb) => eb.exists(eb.selectFrom('listPerson').select('listPerson.personId').whereRef('listPerson.personId', '=', 'person.id').where('listPerson.listId', 'in', listIds)))
+    .where((eb) => eb.and(filters.map(condition)))
+    .select('person.id');
+}
+
 export async function attributeSummary(db: Database, listIds: string[]) {
   const { rows } = await sql<{ name: string; value: string; count: number; numeric: boolean }>`
     with kv as (

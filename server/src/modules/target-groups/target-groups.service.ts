@@ -59,12 +59,21 @@ export async function attributesOf(db: Database, userId: string, organisationId:
 
 export async function createGroup(db: Database, clock: Clock, userId: string, organisationId: string, input: Static<typeof TargetGroupInput>): Promise<View> {
   await authorize(db, userId, organisationId, 'organizer');
+  return insertGroup(db, clock, userId, organisationId, input);
+}
+
+/** Creates a target group as the system (the CLI): no user, so no authorization and no creator. */
+export function createGroupAsSystem(db: Database, clock: Clock, organisationId: string, input: Static<typeof TargetGroupInput>): Promise<View> {
+  return insertGroup(db, clock, null, organisationId, input);
+}
+
+async function insertGroup(db: Database, clock: Clock, createdBy: string | null, organisationId: string, input: Static<typeof TargetGroupInput>): Promise<View> {
   const row = await repository.insertGroup(db, {
     organisationId,
     name: input.name.trim(),
     listIds: await checkedLists(db, organisationId, input.listIds),
     filters: JSON.stringify(checkedFilters(input.filters)),
-    createdBy: userId,
+    createdBy,
     createdAt: clock.now(),
     updatedAt: clock.now(),
   });
@@ -101,4 +110,10 @@ export async function deleteGroup(db: Database, userId: string, groupId: string)
 export async function listGroups(db: Database, userId: string, organisationId: string): Promise<View[]> {
   await authorize(db, userId, organisationId, 'organizer');
   return Promise.all((await repository.groupsOf(db, organisationId)).map((row) => toView(db, row)));
+}
+
+/** The people of target groups (their lists, narrowed by their filters), as a query of person ids for a campaign's queue. */
+export async function membersOfGroups(db: Database, groupIds: string[]) {
+  const found = groupIds.length === 0 ? [] : await db.selectFrom('targetGroup').selectAll().where('id', 'in', groupIds).execute();
+  return found.map((group) => repository.memberIds(db, group.listIds, group.filters as Static<typeof Filter>[]));
 }

@@ -1,0 +1,284 @@
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Database } from '../../../../db/database';
+import type { DB } from '../../../../db/schema';
+
+// The calling queue and the calls. Every query here runs inside the transaction the service opens;
+// a claim locks one queued row with FOR UPDATE SKIP LOCKED through the claim index, and nothing holds a
+// transaction open while a call is made: the claim commits and the lease carries the hold.
+
+type Tx = Kysely<DB>;
+
+/** Numbers on the do-not-call register of the contact's organisation or any organisation above it. */
+const onRegister = (contact: string) => sql<boolean>`exists (
+  select 1 from do_not_call d join organisation_closure oc on oc.ancestor_id = d.organisation_id
+  where oc.descendant_id = ${sql.ref(`${contact}.organisation_id`)} and d.phone = ${sql.ref(`${contact}.phone`)})`;
+
+/**
+ * Adds the people of the campaign's target groups to its queue (those already there stay as they
+ * are); numbers on the do-not-call register are left out. Returns how many were added.
+ */
+export async function fillQueue(db: Database | Tx, campaignId: string, members: SelectQueryBuilder<DB, 'person', { id: number }>[]): Promise<number> {
+  if (members.length === 0) return 0;
+  let ids = members[0] as SelectQueryBuilder<DB, 'person', { id: number }>;
+  for (const more of members.slice(1)) ids = ids.union(more);
+  const result = await db
+    .insertInto('campaignContact')
+    .columns(['campaignId', 'personId', 'phone', 'organisationId'])
+    .expression((eb) =>
+      eb
+        .selectFrom('person as p')
+        .select([sql<string>`${campaignId}::uuid`.as('campaignId'), 'p.id', 'p.phone', 'p.organisationId'])
+        .where('p.id', 'in', ids)
+        .where((eb) => eb.not(onRegister('p'))),
+    )
+    .onConflict((oc) => oc.columns(['campaignId', 'personId']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+export interface Claimed {
+  personId: number;
+  leaseId: string;
+  leaseExpiresAt: Date;
+}
+
+/**
+ * Claims the next contact for a caller: their own callbacks that are due, then by priority
+ * (callbacks due for anyone, people never called, retries due). Never a number on the register
+ * (checked here, so an objection made a second ago counts) or one another caller holds.
+ */
+export async function claimNext(trx: Tx, campaignId: string, callerId: string, now: Date, leaseMs: number): Promise<Claimed | null> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const own = await sql<{ personId: number }>`
+      select person_id as "personId" from campaign_contact c
+      where c.campaign_id = ${campaignId} and c.state = 'queued' and c.priority = 0
+        and c.callback_caller_id = ${callerId} and c.callback_at <= ${now}
+        and not ${onRegister('c')}
+        and not exists (select 1 from campaign_contact h where h.phone = c.phone and h.state = 'held')
+      order by c.callback_at
+      limit 1
+      for update skip locked`.execute(trx);
+    const candidate =
+      own.rows[0] ??
+      (
+        await sql<{ personId: number }>`
+          select person_id as "personId" from campaign_contact c
+          where c.campaign_id = ${campaignId} and c.state = 'queued' and c.due_at <= ${now}
+            and not ${onRegister('c')}
+            and not exists (select 1 from campaign_contact h where h.phone = c.phone and h.state = 'held')
+          order by c.priority, c.due_at
+          limit 1
+          for update skip locked`.execute(trx)
+      ).rows[0];
+    if (!candidate) return null;
+    // Another campaign's caller may take the same number at this instant: the unique index on held
+    // numbers refuses the second, which then tries the next contact.
+    await sql`savepoint claim`.execute(trx);
+    try {
+      const { rows } = await sql<Claimed>`
+        update campaign_contact set state = 'held', held_by = ${callerId}, lease_id = gen_random_uuid(),
+          lease_expires_at = ${new Date(now.getTime() + leaseMs)}
+        where campaign_id = ${campaignId} and person_id = ${candidate.personId} and state = 'queued'
+        returning person_id as "personId", lease_id as "leaseId", lease_expires_at as "leaseExpiresAt"`.execute(trx);
+      await sql`release savepoint claim`.execute(trx);
+      if (rows[0]) return rows[0];
+    } catch (error) {
+      if ((error as { code?: string }).code !== '23505') throw error;
+      await sql`rollback to savepoint claim`.execute(trx);
+    }
+  }
+  return null;
+}
+
+export interface HeldContact {
+  campaignId: string;
+  personId: number;
+  phone: string;
+  organisationId: string;
+  attempts: number;
+  leaseId: string;
+  leaseExpiresAt: Date;
+}
+
+/** The contact a lease holds, locked, if the caller still holds it (the fence for completions and releases). */
+export async function lockHeld(trx: Tx, leaseId: string, callerId: string): Promise<HeldContact | null> {
+  const { rows } = await sql<HeldContact>`
+    select campaign_id as "campaignId", person_id as "personId", phone, organisation_id as "organisationId", attempts,
+      lease_id as "leaseId", lease_expires_at as "leaseExpiresAt"
+    from campaign_contact
+    where lease_id = ${leaseId} and state = 'held' and held_by = ${callerId}
+    for update`.execute(trx);
+  return rows[0] ?? null;
+}
+
+/** What a contact becomes after a call. */
+export type NextState =
+  | { state: 'done'; reason: string }
+  | { state: 'queued'; priority: 0 | 2; dueAt: Date; callbackAt: Date | null; callbackCallerId: string | null };
+
+export async function afterCall(trx: Tx, contact: HeldContact, outcome: string, now: Date, next: NextState): Promise<void> {
+  const queued = next.state === 'queued';
+  await sql`
+    update campaign_contact set
+      state = ${next.state}, held_by = null, lease_id = null, lease_expires_at = null,
+      attempts = attempts + 1, last_outcome = ${outcome}, last_call_at = ${now},
+      priority = ${queued ? next.priority : sql`priority`},
+      due_at = ${queued ? next.dueAt : sql`due_at`},
+      callback_at = ${queued ? next.callbackAt : null},
+      callback_caller_id = ${queued ? next.callbackCallerId : null},
+      done_reason = ${queued ? null : next.reason}
+    where campaign_id = ${contact.campaignId} and person_id = ${contact.personId}`.execute(trx);
+}
+
+/** Gives a held contact back to the queue as it was before the claim. */
+export async function release(trx: Tx, leaseId: string, callerId: string): Promise<boolean> {
+  const result = await sql`
+    update campaign_contact set state = 'queued', held_by = null, lease_id = null, lease_expires_at = null
+    where lease_id = ${leaseId} and state = 'held' and held_by = ${callerId}`.execute(trx);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+export interface Revoked {
+  campaignId: string;
+  personId: number;
+  leaseId: string;
+  heldBy: string;
+}
+
+/** Leases past their time go back to the queue. */
+export async function reapExpired(db: Database, now: Date): Promise<Revoked[]> {
+  const { rows } = await sql<Revoked>`
+    with expired as (
+      select campaign_id, person_id, lease_id, held_by from campaign_contact
+      where state = 'held' and lease_expires_at < ${now}
+      for update skip locked
+    )
+    update campaign_contact c set state = 'queued', held_by = null, lease_id = null, lease_expires_at = null
+    from expired e where c.campaign_id = e.campaign_id and c.person_id = e.person_id
+    returning e.campaign_id as "campaignId", e.person_id as "personId", e.lease_id as "leaseId", e.held_by as "heldBy"`.execute(db);
+  return rows;
+}
+
+/** Moves on (never back) the leases of callers connected to their campaigns. */
+export async function extendLeases(db: Database, connected: { userId: string; campaignId: string }[], until: Date): Promise<void> {
+  if (connected.length === 0) return;
+  await sql`
+    update campaign_contact c set lease_expires_at = greatest(c.lease_expires_at, ${until})
+    from unnest(${connected.map((entry) => entry.userId)}::uuid[], ${connected.map((entry) => entry.campaignId)}::uuid[]) as live(user_id, campaign_id)
+    where c.state = 'held' and c.held_by = live.user_id and c.campaign_id = live.campaign_id`.execute(db);
+}
+
+/** The campaign a lease is in, if it is still held. */
+export async function campaignOfLease(db: Database, leaseId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('campaignContact').select('campaignId').where('leaseId', '=', leaseId).where('state', '=', 'held').executeTakeFirst();
+  return row?.campaignId;
+}
+
+/** A campaign's shared figures for the callers' screens. */
+export async function campaignFigures(db: Database, campaignId: string) {
+  return db
+    .selectFrom('call')
+    .where('campaignId', '=', campaignId)
+    .select([sql<number>`count(*)::int`.as('calls'), sql<number>`(count(*) filter (where outcome = 'conversation'))::int`.as('conversations')])
+    .executeTakeFirstOrThrow();
+}
+
+/** A caller gone: their leases in a campaign end at the latest by `until` (the grace period). */
+export async function shortenLeases(db: Database, callerId: string, campaignId: string, until: Date): Promise<void> {
+  await sql`
+    update campaign_contact set lease_expires_at = least(lease_expires_at, ${until})
+    where state = 'held' and held_by = ${callerId} and campaign_id = ${campaignId}`.execute(db);
+}
+
+/** The leases a caller holds in a campaign (a reconnecting caller gets theirs back). */
+export async function heldBy(db: Database | Tx, callerId: string, campaignId: string) {
+  return db
+    .selectFrom('campaignContact')
+    .select(['personId', 'leaseId', 'leaseExpiresAt'])
+    .where('state', '=', 'held')
+    .where('heldBy', '=', callerId)
+    .where('campaignId', '=', campaignId)
+    .execute();
+}
+
+/**
+ * A number goes on the register: every contact with it that is not done is done, in the campaigns of
+ * the organisation's subtree; held ones are revoked from their callers. Returns those revoked.
+ */
+export async function takeOutNumber(trx: Tx, organisationId: string, phone: string, now: Date): Promise<Revoked[]> {
+  const { rows } = await sql<Revoked & { state: string }>`
+    with affected as (
+      select c.campaign_id, c.person_id, c.lease_id, c.held_by, c.state from campaign_contact c
+      join organisation_closure oc on oc.descendant_id = c.organisation_id and oc.ancestor_id = ${organisationId}
+      where c.phone = ${phone} and c.state <> 'done'
+      for update of c
+    )
+    update campaign_contact c set state = 'done', done_reason = 'do-not-call', held_by = null, lease_id = null, lease_expires_at = null,
+      last_call_at = coalesce(c.last_call_at, ${now})
+    from affected a where c.campaign_id = a.campaign_id and c.person_id = a.person_id
+    returning a.campaign_id as "campaignId", a.person_id as "personId", a.lease_id as "leaseId", a.held_by as "heldBy", a.state`.execute(trx);
+  return rows.filter((row) => row.state === 'held');
+}
+
+export interface NewCall {
+  campaignId: string;
+  organisationId: string;
+  personId: number;
+  callerId: string;
+  versionId: number;
+  idempotencyKey: string;
+  leaseId: string;
+  outcome: string;
+  answers: unknown;
+  notes: string;
+  noteForNext: string;
+  flagged: boolean;
+  flagNote: string;
+  callbackAt: Date | null;
+  createdAt: Date;
+}
+
+/** Saves a call; returns null when this caller already saved one under the key. */
+export async function insertCall(trx: Tx, call: NewCall): Promise<string | null> {
+  const row = await trx
+    .insertInto('call')
+    .values({ ...call, answers: JSON.stringify(call.answers) })
+    .onConflict((oc) => oc.columns(['callerId', 'idempotencyKey']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+export function callByKey(db: Database | Tx, callerId: string, idempotencyKey: string) {
+  return db.selectFrom('call').select(['id', 'campaignId', 'leaseId']).where('callerId', '=', callerId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
+}
+
+/** The person as the caller sees them, with earlier calls in this campaign and their notes for the next caller. */
+export async function contactForCaller(db: Database | Tx, campaignId: string, personId: number) {
+  const person = await db
+    .selectFrom('person')
+    .select(['id', 'firstName', 'lastName', 'phone', 'phoneType', 'attributes'])
+    .where('id', '=', personId)
+    .executeTakeFirstOrThrow();
+  const history = await db
+    .selectFrom('call')
+    .select(['createdAt', 'outcome', 'noteForNext'])
+    .where('campaignId', '=', campaignId)
+    .where('personId', '=', personId)
+    .orderBy('createdAt', 'desc')
+    .limit(20)
+    .execute();
+  return { person, history };
+}
+
+/** Today's calls and conversations of a caller in a campaign, from `since` (midnight in the organisation's zone). */
+export async function callerFigures(db: Database, campaignId: string, callerId: string, since: Date) {
+  const row = await db
+    .selectFrom('call')
+    .where('campaignId', '=', campaignId)
+    .where('callerId', '=', callerId)
+    .where('createdAt', '>=', since)
+    .select([sql<number>`count(*)::int`.as('calls'), sql<number>`(count(*) filter (where outcome = 'conversation'))::int`.as('conversations')])
+    .executeTakeFirstOrThrow();
+  return row;
+}

@@ -1,0 +1,299 @@
+import { EventEmitter } from 'node:events';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import type { Database } from '../../../../db/database';
+import type { Clock } from '../../clock';
+import { badRequest, conflict, notFound } from '../../errors';
+import type { OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
+import { insideWindow, localTime } from '../campaigns/calling-window';
+import * as campaigns from '../campaigns/campaigns.service';
+import type { EngineCampaign } from '../campaigns/campaigns.service';
+import { recordObjection } from '../lists/lists.service';
+import { authorize } from '../organisations/organisations.service';
+import * as repository from './calling.repository';
+
+// The calling engine: claims, completions and releases, with the rules of DOMAIN.md kept here
+// rather than in the browser. Each answer is one transaction; no transaction stays open while a
+// person is being called: the lease carries the hold.
+
+/** A claim lasts this long, and is moved on while the caller's socket is connected. */
+export const LEASE_MS = 15 * 60_000;
+/** A caller whose socket is gone keeps their person this long, for a reconnect. */
+export const GRACE_MS = 2 * 60_000;
+/** A callback is offered to the caller who booked it first; after this, to anyone. */
+export const CALLBACK_HOLD_MS = 15 * 60_000;
+
+export type NoContactReason = 'empty' | 'outside-calling-window' | 'paused' | 'finished';
+
+export interface Assignment {
+  id: string;
+  campaignId: string;
+  leaseExpiresAt: string;
+  contact: {
+    id: number;
+    firstName: string;
+    lastName: string;
+    phone: string;
+    phoneDisplay: string;
+    attributes: Record<string, string>;
+    history: { at: string; outcome: string; noteForNext: string }[];
+  };
+}
+
+export interface CompleteRequest {
+  assignmentId: string;
+  key: string;
+  outcome: string;
+  answers: Record<string, unknown>;
+  notes?: string | undefined;
+  noteForNext?: string | undefined;
+  flag?: string | undefined;
+  callbackAt?: string | undefined;
+  next?: boolean | undefined;
+}
+
+export interface EngineEvents {
+  /** A lease ended without its caller: a number went on the register, or the lease ran out. */
+  revoked: [{ userId: string; assignmentId: string; campaignId: string; reason: 'do-not-call' | 'expired' }];
+  /** A call was saved (for live figures). */
+  saved: [{ campaignId: string; callerId: string; outcome: string }];
+}
+
+
+export class CallingEngine extends EventEmitter<EngineEvents> {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {
+    super();
+  }
+
+  /** The campaign as the engine needs it; callers must have a role in its organisation (or above). */
+  private async campaign(userId: string, campaignId: string): Promise<EngineCampaign> {
+    const found = await campaigns.campaignForEngine(this.db, campaignId);
+    if (!found) throw notFound('The campaign');
+    await authorize(this.db, userId, found.organisationId, 'caller');
+    return found;
+  }
+
+  async join(userId: string, campaignId: string) {
+    const campaign = await this.campaign(userId, campaignId);
+    if (campaign.status === 'draft') throw conflict('campaign_not_open', 'This campaign has not been opened for calling yet.');
+    const midnight = startOfLocalDay(this.clock.now(), campaign.timeZone);
+    const me = await repository.callerFigures(this.db, campaignId, userId, midnight);
+    return { campaign: campaign.forCaller, me: { callsToday: me.calls, conversationsToday: me.conversations } };
+  }
+
+  /** Why no one can be called now, or null when calling may go on. */
+  private closedReason(campaign: EngineCampaign, now: Date): NoContactReason | null {
+    if (campaign.status === 'finished' || (campaign.endsAt !== null && now >= campaign.endsAt)) return 'finished';
+    if (campaign.status !== 'active') return 'paused';
+    if (campaign.startsAt !== null && now < campaign.startsAt) return 'outside-calling-window';
+    if (!insideWindow(campaign.callingWindow, campaign.timeZone, now)) return 'outside-calling-window';
+    return null;
+  }
+
+  async next(userId: string, campaignId: string): Promise<{ assignment: Assignment | null; reason?: NoContactReason }> {
+    const campaign = await this.campaign(userId, campaignId);
+    return this.db.transaction().execute((trx) => this.claimIn(trx, campaign, userId));
+  }
+
+  private async claimIn(trx: Database, campaign: EngineCampaign, userId: string): Promise<{ assignment: Assignment | null; reason?: NoContactReason }> {
+    const now = this.clock.now();
+    const reason = this.closedReason(campaign, now);
+    if (reason) return { assignment: null, reason };
+    // A caller holds one person at a time: one they still hold (a reconnect, a repeated ask) comes back.
+    const [held] = await repository.heldBy(trx, userId, campaign.id);
+    if (held?.leaseId && held.leaseExpiresAt) {
+      return { assignment: await this.assignment(trx, campaign, held.personId, held.leaseId, held.leaseExpiresAt) };
+    }
+    const claimed = await repository.claimNext(trx, campaign.id, userId, now, LEASE_MS);
+    if (!claimed) return { assignment: null, reason: 'empty' };
+    return { assignment: await this.assignment(trx, campaign, claimed.personId, claimed.leaseId, claimed.leaseExpiresAt) };
+  }
+
+  private async assignment(db: Database, campaign: EngineCampaign, personId: number, leaseId: string, leaseExpiresAt: Date): Promise<Assignment> {
+    const { person, history } = await repository.contactForCaller(db, campaign.id, personId);
+    const attributes = person.attributes as Record<string, string>;
+    const shown: Record<string, string> = {};
+    for (const name of campaign.shownAttributes) if (attributes[name] !== undefined) shown[name] = attributes[name];
+    return {
+      id: leaseId,
+      campaignId: campaign.id,
+      leaseExpiresAt: new Date(leaseExpiresAt).toISOString(),
+      contact: {
+        id: person.id,
+        firstName: person.firstName,
+        lastName: person.lastName,
+        phone: person.phone,
+        phoneDisplay: parsePhoneNumberFromString(person.phone)?.formatInternational() ?? person.phone,
+        attributes: shown,
+        history: history.map((call) => ({ at: new Date(call.createdAt).toISOString(), outcome: call.outcome, noteForNext: call.noteForNext })),
+      },
+    };
+  }
+
+  /** The campaign of a save or a release: the lease's, or for a repeated save, the saved call's. */
+  private async campaignOf(userId: string, assignmentId: string, key?: string): Promise<string> {
+    const saved = key === undefined ? undefined : await repository.callByKey(this.db, userId, key);
+    const campaignId = saved?.campaignId ?? (await repository.campaignOfLease(this.db, assignmentId));
+    if (!campaignId) throw conflict('lease_lost', 'This person is no longer yours to call (the time ran out or they were given back). Nothing was saved; ask for the next person.');
+    return campaignId;
+  }
+
+  async complete(userId: string, request: CompleteRequest): Promise<{ callId: string; next?: Assignment | null; reason?: NoContactReason }> {
+    const campaignId = await this.campaignOf(userId, request.assignmentId, request.key);
+    const campaign = await this.campaign(userId, campaignId);
+    const revoked: repository.Revoked[] = [];
+    const result = await this.db.transaction().execute(async (trx) => {
+      const now = this.clock.now();
+      const replay = await repository.callByKey(trx, userId, request.key);
+      if (replay) return this.replay(trx, campaign, userId, replay.id, request.next);
+      const contact = await repository.lockHeld(trx, request.assignmentId, userId);
+      if (!contact || contact.campaignId !== campaign.id) {
+        throw conflict('lease_lost', 'This person is no longer yours to call (the time ran out or they were given back). Nothing was saved; ask for the next person.');
+      }
+      const outcome = campaign.outcomes.find((candidate) => candidate.code === request.outcome);
+      if (!outcome) throw badRequest('unknown_outcome', `"${request.outcome}" is not one of this campaign's outcomes.`);
+      checkAnswers(campaign.questions, request.answers);
+      const callbackAt = request.callbackAt === undefined ? null : new Date(request.callbackAt);
+      if (outcome.code === 'callback') {
+        if (!callbackAt || Number.isNaN(callbackAt.getTime())) throw badRequest('callback_time_required', 'Choose when to call back.');
+        if (callbackAt.getTime() <= now.getTime() || callbackAt.getTime() > now.getTime() + 60 * 86_400_000) {
+          throw badRequest('callback_time_invalid', 'The callback time must be in the future and within 60 days.');
+        }
+      }
+      const callId = await repository.insertCall(trx, {
+        campaignId: campaign.id,
+        organisationId: campaign.organisationId,
+        personId: contact.personId,
+        callerId: userId,
+        versionId: campaign.versionId,
+        idempotencyKey: request.key,
+        leaseId: contact.leaseId,
+        outcome: outcome.code,
+        answers: request.answers,
+        notes: request.notes ?? '',
+        noteForNext: request.noteForNext ?? '',
+        flagged: request.flag !== undefined,
+        flagNote: request.flag ?? '',
+        callbackAt: outcome.code === 'callback' ? callbackAt : null,
+        createdAt: now,
+      });
+      if (callId === null) {
+        // The same key saved a moment ago by a request that raced this one.
+        const saved = await repository.callByKey(trx, userId, request.key);
+        if (!saved) throw new Error('A call conflicted on its key but is not there');
+        return this.replay(trx, campaign, userId, saved.id, request.next);
+      }
+      await repository.afterCall(trx, contact, outcome.code, now, nextState(campaign, contact.attempts + 1, outcome, now, callbackAt, userId));
+      if (outcome.code === 'do-not-call') {
+        await recordObjection(trx, campaign.organisationId, contact.phone, userId, now);
+        revoked.push(...(await repository.takeOutNumber(trx, campaign.organisationId, contact.phone, now)));
+      }
+      if (!request.next) return { callId };
+      const claim = await this.claimIn(trx, campaign, userId);
+      return { callId, next: claim.assignment, ...(claim.reason ? { reason: claim.reason } : {}) };
+    });
+    for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
+    this.emit('saved', { campaignId, callerId: userId, outcome: request.outcome });
+    return result;
+  }
+
+  /** The answer a repeated save gets: the same call, and the person the caller now holds. */
+  private async replay(trx: Database, campaign: EngineCampaign, userId: string, callId: string, next: boolean | undefined) {
+    if (!next) return { callId };
+    const [held] = await repository.heldBy(trx, userId, campaign.id);
+    if (held?.leaseId && held.leaseExpiresAt) return { callId, next: await this.assignment(trx, campaign, held.personId, held.leaseId, held.leaseExpiresAt) };
+    return { callId, next: null };
+  }
+
+  async release(userId: string, assignmentId: string): Promise<void> {
+    await this.campaign(userId, await this.campaignOf(userId, assignmentId));
+    const released = await this.db.transaction().execute((trx) => repository.release(trx, assignmentId, userId));
+    if (!released) throw conflict('lease_lost', 'This person is no longer yours; nothing to give back.');
+  }
+
+  /** A number went on an organisation's register outside a call: it leaves the queues beneath at once; its caller, if any, is told. */
+  async numberObjected(organisationId: string, phone: string): Promise<void> {
+    const revoked = await this.db.transaction().execute((trx) => repository.takeOutNumber(trx, organisationId, phone, this.clock.now()));
+    for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
+  }
+
+  /** Leases past their time go back to the queue; their callers are told. */
+  async reap(): Promise<number> {
+    const expired = await repository.reapExpired(this.db, this.clock.now());
+    for (const lease of expired) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'expired' });
+    return expired.length;
+  }
+
+  /** Moves on the leases of callers whose sockets are connected to their campaigns. */
+  async extend(connected: { userId: string; campaignId: string }[]): Promise<void> {
+    await repository.extendLeases(this.db, connected, new Date(this.clock.now().getTime() + LEASE_MS));
+  }
+
+  async figures(campaignId: string) {
+    return repository.campaignFigures(this.db, campaignId);
+  }
+
+  /** The caller's last socket in the campaign went away: their person waits the grace period for them. */
+  async callerLeft(userId: string, campaignId: string): Promise<void> {
+    await repository.shortenLeases(this.db, userId, campaignId, new Date(this.clock.now().getTime() + GRACE_MS));
+  }
+
+}
+
+/** What a contact becomes after a call with this outcome (its `attempts` counting this call). */
+function nextState(
+  campaign: EngineCampaign,
+  attempts: number,
+  outcome: OutcomeValue,
+  now: Date,
+  callbackAt: Date | null,
+  callerId: string,
+): repository.NextState {
+  if (outcome.code === 'callback' && callbackAt) {
+    return { state: 'queued', priority: 0, dueAt: new Date(callbackAt.getTime() + CALLBACK_HOLD_MS), callbackAt, callbackCallerId: callerId };
+  }
+  if (outcome.final) return { state: 'done', reason: outcome.code };
+  if (attempts >= campaign.maxAttempts) return { state: 'done', reason: 'max-attempts' };
+  const hours = campaign.retryHours[outcome.code] ?? 4;
+  return { state: 'queued', priority: 2, dueAt: new Date(now.getTime() + hours * 3_600_000), callbackAt: null, callbackCallerId: null };
+}
+
+/** Answers must belong to the campaign's questions, fit their kind, and follow their conditions. */
+export function checkAnswers(questions: QuestionValue[], answers: Record<string, unknown>): void {
+  const byId = new Map(questions.map((question) => [question.id, question]));
+  for (const [id, answer] of Object.entries(answers)) {
+    const question = byId.get(id);
+    if (!question) throw badRequest('invalid_answers', `There is no question "${id}" in this campaign.`);
+    if (question.when) {
+      const earlier = answers[question.when.question];
+      const given = (Array.isArray(earlier) ? earlier : [earlier]).flatMap((value) => (typeof value === 'string' || typeof value === 'boolean' ? [String(value)] : []));
+      if (!given.some((value) => question.when?.values.includes(value))) {
+        throw badRequest('invalid_answers', `Question "${id}" is asked only after another answer; it was answered without it.`);
+      }
+    }
+    const fits = (() => {
+      switch (question.kind) {
+        case 'yes-no':
+          return typeof answer === 'boolean';
+        case 'single':
+          return typeof answer === 'string' && question.choices.some((choice) => choice.value === answer);
+        case 'multiple':
+          return Array.isArray(answer) && answer.length <= question.choices.length && answer.every((value) => question.choices.some((choice) => choice.value === value));
+        case 'text':
+          return typeof answer === 'string' && answer.length <= 2000;
+      }
+    })();
+    if (!fits) throw badRequest('invalid_answers', `The answer to "${id}" does not fit the question.`);
+  }
+}
+
+/** Midnight today in the time zone, for the caller's figures of the day. */
+function startOfLocalDay(now: Date, timeZone: string): Date {
+  const { minute } = localTime(now, timeZone);
+  const start = new Date(now.getTime() - minute * 60_000);
+  start.setUTCSeconds(0, 0);
+  return start;
+}
+

@@ -1,0 +1,134 @@
+import type { Validator } from 'typebox/compile';
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- typebox's compiled validator carries no context here
+type Checker<T extends TSchema> = Validator<{}, T>;
+import type { TSchema } from 'typebox';
+import type { Ack } from '../../contract/realtime';
+import type { RealtimeSocket } from '../../plugins/realtime';
+import { AppError } from '../../errors';
+import type { CallingEngine } from './calling.service';
+import { checkCampaignRequest, checkCompleteCall, checkReleaseContact } from './calling.schemas';
+
+// The calling events of one socket. Every payload is checked first; every answer is an ack of
+// { ok: true, data } or { ok: false, error: { code, message } }; each socket has its own rate limit.
+
+/** Per socket: this many events a second on average, and bursts up to BURST. */
+const RATE = 10;
+const BURST = 30;
+
+/** Which callers are connected to which campaigns in this process, for their leases' heartbeat. */
+export class Presence {
+  private readonly sockets = new Map<string, number>();
+
+  private static key(userId: string, campaignId: string): string {
+    return `${userId}|${campaignId}`;
+  }
+
+  add(userId: string, campaignId: string): void {
+    const key = Presence.key(userId, campaignId);
+    this.sockets.set(key, (this.sockets.get(key) ?? 0) + 1);
+  }
+
+  /** Returns whether the caller still has a socket in the campaign. */
+  remove(userId: string, campaignId: string): boolean {
+    const key = Presence.key(userId, campaignId);
+    const left = (this.sockets.get(key) ?? 1) - 1;
+    if (left <= 0) this.sockets.delete(key);
+    else this.sockets.set(key, left);
+    return left > 0;
+  }
+
+  connected(): { userId: string; campaignId: string }[] {
+    return [...this.sockets.keys()].map((key) => {
+      const [userId = '', campaignId = ''] = key.split('|');
+      return { userId, campaignId };
+    });
+  }
+
+  callersIn(campaignId: string): number {
+    let count = 0;
+    for (const key of this.sockets.keys()) if (key.endsWith(`|${campaignId}`)) count++;
+    return count;
+  }
+}
+
+function failure(error: unknown, log: (error: unknown) => void): Ack<never> {
+  if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
+  log(error);
+  return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side; nothing was saved. Try again in a moment.' } };
+}
+
+function invalid<T extends TSchema>(check: Checker<T>, payload: unknown): Ack<never> {
+  const first = [...check.Errors(payload)].at(-1);
+  const where = first?.instancePath ? ` (${first.instancePath.slice(1)})` : '';
+  return { ok: false, error: { code: 'invalid_payload', message: `The request does not have the expected shape${where}: ${first?.message ?? 'unknown'}.` } };
+}
+
+export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, presence: Presence, log: (error: unknown) => void): void {
+  const userId = socket.data.userId;
+  const joined = new Set<string>();
+  let tokens = BURST;
+  let refilled = performance.now();
+  const allowed = () => {
+    const now = performance.now();
+    tokens = Math.min(BURST, tokens + ((now - refilled) / 1000) * RATE);
+    refilled = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+
+  /** Registers an event whose payload must pass `check` and whose answer `run` gives. */
+  function handle<T extends TSchema, P, R>(event: string, check: Checker<T>, run: (payload: P) => Promise<R>): void {
+    (socket as unknown as { on(event: string, listener: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
+      if (typeof ack !== 'function') return; // every calling event is answered; one without an ack is ignored
+      const answer = ack as (answer: Ack<R>) => void;
+      if (!allowed()) {
+        answer({ ok: false, error: { code: 'rate_limited', message: 'Too many requests at once; wait a moment.' } });
+        return;
+      }
+      if (!check.Check(payload)) {
+        answer(invalid(check, payload));
+        return;
+      }
+      run(payload as P).then(
+        (data) => answer({ ok: true, data }),
+        (error: unknown) => answer(failure(error, log)),
+      );
+    });
+  }
+
+  const requireJoined = (campaignId: string) => {
+    if (!joined.has(campaignId)) throw new AppError(409, 'not_joined', 'Join the campaign first (campaign:join).');
+  };
+
+  handle('campaign:join', checkCampaignRequest, async ({ campaignId }: { campaignId: string }) => {
+    const answer = await engine.join(userId, campaignId);
+    if (!joined.has(campaignId)) {
+      joined.add(campaignId);
+      presence.add(userId, campaignId);
+      await socket.join(`campaign:${campaignId}`);
+      // Back in time: the person this caller held waits no longer for the grace period to end.
+      await engine.extend([{ userId, campaignId }]);
+    }
+    return answer;
+  });
+
+  handle('contact:next', checkCampaignRequest, async ({ campaignId }: { campaignId: string }) => {
+    requireJoined(campaignId);
+    return engine.next(userId, campaignId);
+  });
+
+  handle('call:complete', checkCompleteCall, async (request: Parameters<CallingEngine['complete']>[1]) => engine.complete(userId, request));
+
+  handle('contact:release', checkReleaseContact, async ({ assignmentId }: { assignmentId: string }) => {
+    await engine.release(userId, assignmentId);
+    return null;
+  });
+
+  socket.on('disconnect', () => {
+    for (const campaignId of joined) {
+      if (!presence.remove(userId, campaignId)) engine.callerLeft(userId, campaignId).catch(log);
+    }
+  });
+}

@@ -1,0 +1,44 @@
+import { describe, expect, test } from 'vitest';
+import { insideWindow, localTime, outsideNormalHours, windowProblem } from './calling-window';
+import { ALWAYS_WINDOW, DEFAULT_WINDOW } from './outcomes';
+
+const STOCKHOLM = 'Europe/Stockholm';
+
+describe('the calling window, in the organisation’s time zone', () => {
+  test('weekday 09:00 is inside, 08:59 and 20:00 are not (Stockholm in winter is UTC+1)', () => {
+    // Monday 2026-11-23.
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-11-23T08:00:00Z'))).toBe(true); // 09:00
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-11-23T07:59:00Z'))).toBe(false); // 08:59
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-11-23T18:59:00Z'))).toBe(true); // 19:59
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-11-23T19:00:00Z'))).toBe(false); // 20:00
+  });
+
+  test('the weekend has its own hours, 11–17', () => {
+    // Saturday 2026-11-28, 10:30 and 11:30 local.
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-11-28T09:30:00Z'))).toBe(false);
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-11-28T10:30:00Z'))).toBe(true);
+  });
+
+  test('across the daylight-saving change the local hour counts, not UTC', () => {
+    // Sunday 2026-03-29 clocks go from 02:00 to 03:00 in Stockholm (UTC+1 → UTC+2).
+    // 10:30 UTC on Saturday 28 March is 11:30 local (UTC+1): inside. 09:30 UTC on Sunday 29 March is 11:30 local (UTC+2): inside.
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-03-28T10:30:00Z'))).toBe(true);
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-03-29T09:30:00Z'))).toBe(true);
+    // 15:30 UTC: Saturday 16:30 local (inside), Sunday 17:30 local (outside).
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-03-28T15:30:00Z'))).toBe(true);
+    expect(insideWindow(DEFAULT_WINDOW, STOCKHOLM, new Date('2026-03-29T15:30:00Z'))).toBe(false);
+    expect(localTime(new Date('2026-03-29T15:30:00Z'), STOCKHOLM)).toEqual({ day: 'sun', minute: 17 * 60 + 30 });
+  });
+
+  test('Copenhagen and Stockholm share a zone; a window open all day is open at midnight', () => {
+    expect(insideWindow(ALWAYS_WINDOW, 'Europe/Copenhagen', new Date('2026-11-23T23:00:00Z'))).toBe(true);
+  });
+
+  test('a window outside the usual hours is flagged for a warning; one that ends before it starts is refused', () => {
+    expect(outsideNormalHours(DEFAULT_WINDOW)).toBe(false);
+    expect(outsideNormalHours({ ...DEFAULT_WINDOW, mon: [['18:00', '21:00']] })).toBe(true);
+    expect(outsideNormalHours({ ...DEFAULT_WINDOW, sat: [] })).toBe(false);
+    expect(windowProblem({ ...DEFAULT_WINDOW, tue: [['20:00', '09:00']] })).toMatch(/tue/);
+    expect(windowProblem(DEFAULT_WINDOW)).toBeNull();
+  });
+});

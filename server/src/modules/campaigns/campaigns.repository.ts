@@ -1,0 +1,90 @@
+import { sql, type Insertable, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
+import type { Database } from '../../../../db/database';
+import type { Campaign, CampaignVersion, DB } from '../../../../db/schema';
+
+export type CampaignRow = Selectable<Campaign>;
+export type VersionRow = Selectable<CampaignVersion>;
+
+export function insertCampaign(db: Database, campaign: Insertable<Campaign>) {
+  return db.insertInto('campaign').values(campaign).returningAll().executeTakeFirstOrThrow();
+}
+
+export function updateCampaign(db: Database, campaignId: string, changes: Updateable<Campaign>) {
+  return db.updateTable('campaign').set(changes).where('id', '=', campaignId).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findCampaign(db: Database, campaignId: string) {
+  return db.selectFrom('campaign').selectAll().where('id', '=', campaignId).executeTakeFirst();
+}
+
+/** The campaign, locked until the transaction ends: status moves, settings and versions take turns. */
+export function lockCampaign(trx: Database, campaignId: string) {
+  return trx.selectFrom('campaign').selectAll().where('id', '=', campaignId).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Takes out of the queue the people never called who are in none of `members` (the target groups
+ * as they are now). Someone a caller holds, has tried or booked a callback with stays.
+ */
+export async function dropUncalled(db: Database, campaignId: string, members: SelectQueryBuilder<DB, 'person', { id: number }>[]): Promise<number> {
+  let query = db.deleteFrom('campaignContact').where('campaignId', '=', campaignId).where('state', '=', 'queued').where('priority', '=', 1).where('attempts', '=', 0);
+  const [first, ...more] = members;
+  if (first) query = query.where('personId', 'not in', more.reduce((ids, next) => ids.union(next), first));
+  const result = await query.executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+export function campaignsOf(db: Database, organisationId: string) {
+  return db.selectFrom('campaign').selectAll().where('organisationId', '=', organisationId).orderBy('createdAt', 'desc').execute();
+}
+
+/** Saves a new version of the script, questions and outcomes, numbered after the last. */
+export async function insertVersion(db: Database, version: Omit<Insertable<CampaignVersion>, 'version'>) {
+  return db
+    .insertInto('campaignVersion')
+    .values({
+      ...version,
+      version: sql<number>`(select coalesce(max(version), 0) + 1 from campaign_version where campaign_id = ${version.campaignId})`,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function currentVersion(db: Database, campaignId: string) {
+  return db.selectFrom('campaignVersion').selectAll().where('campaignId', '=', campaignId).orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
+}
+
+export async function setTargetGroups(db: Database, campaignId: string, groupIds: string[]): Promise<void> {
+  await db.deleteFrom('campaignTargetGroup').where('campaignId', '=', campaignId).execute();
+  if (groupIds.length > 0) await db.insertInto('campaignTargetGroup').values(groupIds.map((targetGroupId) => ({ campaignId, targetGroupId }))).execute();
+}
+
+export async function targetGroupIds(db: Database, campaignId: string): Promise<string[]> {
+  const rows = await db.selectFrom('campaignTargetGroup').select('targetGroupId').where('campaignId', '=', campaignId).execute();
+  return rows.map((row) => row.targetGroupId);
+}
+
+/** How many calls the campaign has saved. */
+export async function callCount(db: Database, campaignId: string): Promise<number> {
+  const row = await db.selectFrom('call').select((eb) => eb.fn.countAll<string>().as('n')).where('campaignId', '=', campaignId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The queue's figures at `now`, from the queue itself (one pass over the campaign's contacts). */
+export async function queueFigures(db: Database, campaignId: string, now: Date) {
+  const row = await db
+    .selectFrom('campaignContact')
+    .where('campaignId', '=', campaignId)
+    .select([
+      sql<number>`count(*)::int`.as('total'),
+      sql<number>`(count(*) filter (where state = 'queued' and priority = 1))::int`.as('fresh'),
+      sql<number>`(count(*) filter (where state = 'queued' and priority <> 1 and due_at <= ${now}))::int`.as('due'),
+      sql<number>`(count(*) filter (where state = 'queued' and priority <> 1 and due_at > ${now}))::int`.as('waiting'),
+      sql<number>`(count(*) filter (where state = 'queued' and priority = 0))::int`.as('callbacks'),
+      sql<number>`(count(*) filter (where state = 'held'))::int`.as('held'),
+      sql<number>`(count(*) filter (where state = 'done'))::int`.as('done'),
+      sql<number>`(count(*) filter (where state = 'done' and done_reason = 'do-not-call'))::int`.as('doNotCall'),
+    ])
+    .executeTakeFirstOrThrow();
+  return row;
+}

@@ -1,0 +1,371 @@
+// The calling engine through real socket.io clients on a real port: callers join a campaign, get
+// one person at a time (never one another caller holds), save calls exactly once under their key,
+// and the server keeps the rules: retry times and maximum attempts, callbacks to their caller first,
+// do-not-call at once, the calling window, paused and finished campaigns, leases that end.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, Assignment, ClientToServerEvents, CompleteAnswer, JoinAnswer, NextAnswer, RevokedEvent, ServerToClientEvents } from '../src/contract/realtime';
+import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns.service';
+import type { CampaignInputValue } from '../src/modules/campaigns/campaigns.service';
+import { ALWAYS_WINDOW, DEFAULT_WINDOW } from '../src/modules/campaigns/outcomes';
+import { GRACE_MS, LEASE_MS } from '../src/modules/calling/calling.service';
+import { ask } from './ask';
+import { TestContext, type TestUser } from './harness';
+import { multipart } from './multipart';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+const WAIT_MS = 5000;
+
+let t: TestContext;
+let url: string;
+let district: { id: string };
+let association: { id: string };
+let other: { id: string };
+let organizer: TestUser;
+let organizerCookie: string;
+const callers: { user: TestUser; cookie: string }[] = [];
+let outsider: { user: TestUser; cookie: string };
+const opened: Client[] = [];
+
+beforeAll(async () => {
+  t = await TestContext.create();
+  url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  district = await t.newOrg({ name: 'Region Nord', kind: 'district', country: 'SE' });
+  association = await t.newOrg({ parent: district, name: 'S-föreningen Centrum' });
+  other = await t.newOrg({ parent: district, name: 'Grannföreningen' });
+  organizer = await t.newUser([{ org: association, role: 'organizer' }]);
+  organizerCookie = await t.login(organizer);
+  for (let i = 0; i < 6; i++) {
+    const user = await t.newUser([{ org: association, role: 'caller' }]);
+    callers.push({ user, cookie: await t.login(user) });
+  }
+  const outsiderUser = await t.newUser([{ org: other, role: 'caller' }]);
+  outsider = { user: outsiderUser, cookie: await t.login(outsiderUser) };
+});
+afterAll(async () => {
+  for (const socket of opened) socket.disconnect();
+  await t.close();
+});
+
+function client(cookie: string): Promise<Client> {
+  const socket: Client = io(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, origin: t.origin }, reconnection: false, forceNew: true, timeout: WAIT_MS });
+  opened.push(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** A caller signed in anew (tests move the clock by hours, past a session's idle limit) and connected. */
+async function callerClient(index: number): Promise<Client> {
+  const caller = callers[index];
+  if (!caller) throw new Error(`No caller ${index}`);
+  caller.cookie = await t.login(caller.user);
+  return client(caller.cookie);
+}
+
+function data<T>(answer: Ack<T>): T {
+  if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
+  return answer.data;
+}
+
+const join = async (socket: Client, campaignId: string) => data<JoinAnswer>(await ask(socket, 'campaign:join', { campaignId }));
+const next = async (socket: Client, campaignId: string) => data<NextAnswer>(await ask(socket, 'contact:next', { campaignId }));
+const complete = (socket: Client, request: Parameters<ClientToServerEvents['call:complete']>[0]): Promise<Ack<CompleteAnswer>> =>
+  ask(socket, 'call:complete', request);
+
+/** Imports a list of `count` people (070-300 xx xx from `first`) into the association and makes a campaign of it. */
+async function campaignOf(count: number, options: Partial<CampaignInputValue> & { first?: number; activate?: boolean } = {}) {
+  const first = options.first ?? 3_000_000 + Math.floor(Math.random() * 900_000);
+  // Tests move the clock by hours; a session of the morning may have ended.
+  organizerCookie = await t.login(organizer);
+  const rows = Array.from({ length: count }, (_, i) => `Person;${i};070${String(first + i)};Luleå;${1950 + (i % 50)}`).join('\r\n');
+  const body = multipart({ name: `Lista ${first}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil;Ort;Födelseår\r\n${rows}\r\n` });
+  const response = await t.request('POST', `/api/orgs/${association.id}/lists`, { cookie: organizerCookie, body: body.payload, headers: { 'content-type': body.contentType } });
+  expect(response.statusCode, response.body).toBe(202);
+  const { id: listId } = response.json<{ id: string }>();
+  await t.app.ctx.importer.wait(listId);
+  const group = await t.request('POST', `/api/orgs/${association.id}/target-groups`, { cookie: organizerCookie, body: { name: `Grupp ${first}`, listIds: [listId], filters: [] } });
+  expect(group.statusCode, group.body).toBe(201);
+  const { activate = true, first: _first, ...input } = options;
+  const campaign = await createCampaign(t.db, t.clock, organizer.id, association.id, {
+    name: `Kampanj ${first}`,
+    callingWindow: ALWAYS_WINDOW,
+    script: 'Hej {first_name}! Jag ringer från S-föreningen Centrum.',
+    shownAttributes: ['Ort'],
+    questions: [
+      { id: 'member', kind: 'yes-no', text: 'Vill du bli medlem?', tags: ['recruit'] },
+      { id: 'why', kind: 'text', text: 'Varför?', when: { question: 'member', values: ['true'] } },
+    ],
+    targetGroupIds: [group.json<{ id: string }>().id],
+    ...input,
+  });
+  if (activate) await changeStatus(t.db, t.clock, organizer.id, campaign.id, 'active');
+  return { campaignId: campaign.id, first };
+}
+
+async function contactRow(campaignId: string, personId: number) {
+  return t.db.selectFrom('campaignContact').selectAll().where('campaignId', '=', campaignId).where('personId', '=', personId).executeTakeFirstOrThrow();
+}
+
+describe('one person at a time', () => {
+  test('a caller joins, gets a person with the script’s fields, only the attributes the campaign shows, and their earlier calls', async () => {
+    const { campaignId } = await campaignOf(3);
+    const socket = await callerClient(0);
+    const joined = await join(socket, campaignId);
+    expect(joined.campaign).toMatchObject({ id: campaignId, script: expect.stringContaining('{first_name}') as string, version: 1 });
+    expect(joined.campaign.outcomes.map((o) => o.code)).toEqual(['no-answer', 'busy', 'voicemail', 'wrong-number', 'conversation', 'callback', 'refused', 'do-not-call']);
+    expect(joined.me).toEqual({ callsToday: 0, conversationsToday: 0 });
+    const { assignment } = await next(socket, campaignId);
+    expect(assignment).not.toBeNull();
+    expect(assignment?.contact).toMatchObject({ firstName: 'Person', attributes: { Ort: 'Luleå' }, history: [] });
+    expect(assignment?.contact.attributes).not.toHaveProperty('Födelseår');
+    expect(assignment?.contact.phone).toMatch(/^\+46703\d{6}$/);
+    expect(assignment?.contact.phoneDisplay).toMatch(/^\+46 70 3\d\d \d\d \d\d$/);
+    // Asking again gives the same person: one at a time.
+    expect((await next(socket, campaignId)).assignment?.id).toBe(assignment?.id);
+  });
+
+  test('callers asking at once never get the same person; when everyone is taken the answer says the queue is empty', async () => {
+    const { campaignId } = await campaignOf(5);
+    const sockets = await Promise.all(callers.map((_, i) => callerClient(i)));
+    await Promise.all(sockets.map((socket) => join(socket, campaignId)));
+    const answers = await Promise.all(sockets.map((socket) => next(socket, campaignId)));
+    const people = answers.flatMap((answer) => (answer.assignment ? [answer.assignment.contact.id] : []));
+    expect(people).toHaveLength(5);
+    expect(new Set(people).size).toBe(5);
+    expect(answers.filter((answer) => answer.assignment === null).map((answer) => answer.reason)).toEqual(['empty']);
+  });
+});
+
+describe('saving a call', () => {
+  test('saved once under its key: the same key again saves nothing and answers the same; the next person comes in the same answer', async () => {
+    const { campaignId } = await campaignOf(3);
+    const socket = await callerClient(1);
+    await join(socket, campaignId);
+    const first = (await next(socket, campaignId)).assignment as Assignment;
+    const key = randomUUID();
+    const request = { assignmentId: first.id, key, outcome: 'conversation', answers: { member: true, why: 'Vill påverka' }, noteForNext: 'Trevlig', next: true };
+    const saved = data(await complete(socket, request));
+    expect(saved.next?.contact.id).not.toBe(first.contact.id);
+    const again = data(await complete(socket, request));
+    expect(again).toEqual(saved);
+    const calls = await t.db.selectFrom('call').selectAll().where('campaignId', '=', campaignId).execute();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ outcome: 'conversation', answers: { member: true, why: 'Vill påverka' }, noteForNext: 'Trevlig', versionId: expect.any(Number) as number });
+    expect(await contactRow(campaignId, first.contact.id)).toMatchObject({ state: 'done', attempts: 1, doneReason: 'conversation' });
+  });
+
+  test('a save from a caller who no longer holds the person is refused and saves nothing (fencing)', async () => {
+    const { campaignId } = await campaignOf(2);
+    const socket = await callerClient(2);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    const released = await ask(socket, 'contact:release', { assignmentId: held.id });
+    expect(released).toEqual({ ok: true, data: null });
+    const late = await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'no-answer', answers: {} });
+    expect(late).toMatchObject({ ok: false, error: { code: 'lease_lost' } });
+    expect(await t.db.selectFrom('call').select('id').where('campaignId', '=', campaignId).execute()).toHaveLength(0);
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'queued', attempts: 0 });
+  });
+
+  test('answers must fit the questions: an unknown question, a wrong kind, a follow-up without its trigger, an unknown outcome', async () => {
+    const { campaignId } = await campaignOf(1);
+    const socket = await callerClient(3);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    const attempt = (answers: Record<string, unknown>, outcome = 'conversation') =>
+      complete(socket, { assignmentId: held.id, key: randomUUID(), outcome, answers: answers as Record<string, boolean> });
+    expect(await attempt({ age: true })).toMatchObject({ ok: false, error: { code: 'invalid_answers' } });
+    expect(await attempt({ member: 'ja' })).toMatchObject({ ok: false, error: { code: 'invalid_answers' } });
+    expect(await attempt({ member: false, why: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid_answers' } });
+    expect(await attempt({}, 'sang-en-sang')).toMatchObject({ ok: false, error: { code: 'unknown_outcome' } });
+    expect(await t.db.selectFrom('call').select('id').where('campaignId', '=', campaignId).execute()).toHaveLength(0);
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'held' });
+  });
+
+  test('a payload of the wrong shape is refused with the reason', async () => {
+    const socket = await callerClient(3);
+    const answer = await ask(socket, 'contact:next', { campaignId: 'not-a-uuid' });
+    expect(answer).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    const extra = await ask(socket, 'call:complete', { assignmentId: randomUUID(), key: 'short', outcome: 'busy', answers: {}, evil: 1 } as never);
+    expect(extra).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+  });
+});
+
+describe('the rules of calling', () => {
+  test('no answer: tried again after 4 hours, not before, and done after the maximum attempts', async () => {
+    const { campaignId } = await campaignOf(1, { maxAttempts: 2 });
+    const socket = await callerClient(4);
+    await join(socket, campaignId);
+    const firstTry = (await next(socket, campaignId)).assignment as Assignment;
+    const saved = data(await complete(socket, { assignmentId: firstTry.id, key: randomUUID(), outcome: 'no-answer', answers: {}, next: true }));
+    expect(saved.next).toBeNull();
+    expect(saved.reason).toBe('empty');
+    t.clock.advance(3 * 3_600_000);
+    expect((await next(socket, campaignId)).assignment).toBeNull();
+    t.clock.advance(3_600_000 + 1000);
+    const secondTry = (await next(socket, campaignId)).assignment as Assignment;
+    expect(secondTry.contact.id).toBe(firstTry.contact.id);
+    expect(secondTry.contact.history.map((h) => h.outcome)).toEqual(['no-answer']);
+    data(await complete(socket, { assignmentId: secondTry.id, key: randomUUID(), outcome: 'busy', answers: {} }));
+    t.clock.advance(5 * 3_600_000);
+    expect((await next(socket, campaignId)).reason).toBe('empty');
+    expect(await contactRow(campaignId, firstTry.contact.id)).toMatchObject({ state: 'done', attempts: 2, doneReason: 'max-attempts' });
+  });
+
+  test('a callback goes to the caller who booked it at its time, and to anyone 15 minutes later', async () => {
+    const { campaignId } = await campaignOf(1);
+    const [booker, colleague] = await Promise.all([callerClient(0), callerClient(5)]);
+    await Promise.all([join(booker, campaignId), join(colleague, campaignId)]);
+    const held = (await next(booker, campaignId)).assignment as Assignment;
+    const at = new Date(t.clock.now().getTime() + 2 * 3_600_000);
+    data(await complete(booker, { assignmentId: held.id, key: randomUUID(), outcome: 'callback', answers: {}, callbackAt: at.toISOString() }));
+    t.clock.advance(2 * 3_600_000);
+    expect((await next(colleague, campaignId)).assignment).toBeNull();
+    const back = (await next(booker, campaignId)).assignment as Assignment;
+    expect(back.contact.id).toBe(held.contact.id);
+    expect(await socketRelease(booker, back.id)).toBe(true);
+    t.clock.advance(15 * 60_000);
+    expect((await next(colleague, campaignId)).assignment?.contact.id).toBe(held.contact.id);
+  });
+
+  test('do not call: the number goes on the register at once and leaves every queue of the organisation', async () => {
+    const shared = await campaignOf(2);
+    // A second campaign over the same people.
+    const groups = await t.db.selectFrom('campaignTargetGroup').select('targetGroupId').where('campaignId', '=', shared.campaignId).execute();
+    const second = await createCampaign(t.db, t.clock, organizer.id, association.id, { name: 'Andra', callingWindow: ALWAYS_WINDOW, targetGroupIds: groups.map((g) => g.targetGroupId) });
+    await changeStatus(t.db, t.clock, organizer.id, second.id, 'active');
+    const socket = await callerClient(1);
+    await join(socket, shared.campaignId);
+    const held = (await next(socket, shared.campaignId)).assignment as Assignment;
+    data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'do-not-call', answers: {} }));
+    const register = await t.db.selectFrom('doNotCall').selectAll().where('phone', '=', held.contact.phone).execute();
+    expect(register).toMatchObject([{ organisationId: association.id, source: 'call' }]);
+    expect(await contactRow(second.id, held.contact.id)).toMatchObject({ state: 'done', doneReason: 'do-not-call' });
+    await join(socket, second.id);
+    const inSecond = (await next(socket, second.id)).assignment as Assignment;
+    expect(inSecond.contact.id).not.toBe(held.contact.id);
+  });
+
+  test('a number put on the register a moment ago is never handed out', async () => {
+    const { campaignId, first } = await campaignOf(1);
+    // The district's admin puts the number on the district's register, which binds the association beneath it.
+    const admin = await t.newUser([{ org: district, role: 'admin' }]);
+    const added = await t.request('POST', `/api/orgs/${district.id}/do-not-call`, { cookie: await t.login(admin), body: { phone: `070${first}` } });
+    expect(added.statusCode, added.body).toBe(201);
+    const socket = await callerClient(2);
+    await join(socket, campaignId);
+    expect(await next(socket, campaignId)).toEqual({ assignment: null, reason: 'empty' });
+  });
+
+  test('a number the organizer puts on the register while a caller holds it is taken from them, with the reason', async () => {
+    const { campaignId } = await campaignOf(1);
+    const socket = await callerClient(0);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    const revoked = new Promise<RevokedEvent>((resolve) =>
+      socket.on('assignment:revoked', (event) => {
+        if (event.assignmentId === held.id) resolve(event);
+      }),
+    );
+    const added = await t.request('POST', `/api/orgs/${association.id}/do-not-call`, { cookie: organizerCookie, body: { phone: held.contact.phone, reason: 'Ringde kansliet' } });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(await revoked).toEqual({ assignmentId: held.id, reason: 'do-not-call' });
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'done', doneReason: 'do-not-call', heldBy: null });
+    expect(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'conversation', answers: {} })).toMatchObject({ ok: false, error: { code: 'lease_lost' } });
+  });
+
+  test('paused, finished, not yet open, outside the calling window, and another organisation’s campaign', async () => {
+    const { campaignId } = await campaignOf(1);
+    const socket = await callerClient(3);
+    await join(socket, campaignId);
+    await changeStatus(t.db, t.clock, organizer.id, campaignId, 'paused');
+    expect(await next(socket, campaignId)).toEqual({ assignment: null, reason: 'paused' });
+    await changeStatus(t.db, t.clock, organizer.id, campaignId, 'finished');
+    expect(await next(socket, campaignId)).toEqual({ assignment: null, reason: 'finished' });
+
+    const draft = await campaignOf(1, { activate: false });
+    expect(await ask(socket, 'campaign:join', { campaignId: draft.campaignId })).toMatchObject({ ok: false, error: { code: 'campaign_not_open' } });
+
+    // The test clock stands at Sunday 4 October 2026, 19:00 in Stockholm: after the weekend's 11–17.
+    const windowed = await campaignOf(1, { callingWindow: DEFAULT_WINDOW });
+    await join(socket, windowed.campaignId);
+    expect(await next(socket, windowed.campaignId)).toEqual({ assignment: null, reason: 'outside-calling-window' });
+
+    const stranger = await client(await t.login(outsider.user));
+    expect(await ask(stranger, 'campaign:join', { campaignId: windowed.campaignId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await ask(stranger, 'contact:next', { campaignId: windowed.campaignId })).toMatchObject({ ok: false, error: { code: 'not_joined' } });
+  });
+});
+
+describe('leases', () => {
+  test('a lease that runs out goes back to the queue and its caller is told; a late save is refused', async () => {
+    const { campaignId } = await campaignOf(1);
+    const socket = await callerClient(4);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    // Other tests' leases of this caller run out at the same time; this one's event is the one to wait for.
+    const revoked = new Promise<RevokedEvent>((resolve) =>
+      socket.on('assignment:revoked', (event) => {
+        if (event.assignmentId === held.id) resolve(event);
+      }),
+    );
+    t.clock.advance(LEASE_MS + 1000);
+    await t.app.ctx.calling.reap();
+    expect(await revoked).toEqual({ assignmentId: held.id, reason: 'expired' });
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'queued', heldBy: null });
+    expect(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'busy', answers: {} })).toMatchObject({ ok: false, error: { code: 'lease_lost' } });
+  });
+
+  test('a caller whose socket is gone keeps the person for the grace period, then the person returns to the queue', async () => {
+    const { campaignId } = await campaignOf(1);
+    const socket = await callerClient(5);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    socket.disconnect();
+    await waitFor(async () => (await contactRow(campaignId, held.contact.id)).leaseExpiresAt?.getTime() === t.clock.now().getTime() + GRACE_MS);
+    t.clock.advance(GRACE_MS - 1000);
+    await t.app.ctx.calling.reap();
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'held' });
+    // Back within the grace period: the same person, and the lease runs on.
+    const back = await callerClient(5);
+    await join(back, campaignId);
+    expect((await next(back, campaignId)).assignment?.id).toBe(held.id);
+    back.disconnect();
+    await waitFor(async () => (await contactRow(campaignId, held.contact.id)).leaseExpiresAt?.getTime() === t.clock.now().getTime() + GRACE_MS);
+    t.clock.advance(GRACE_MS + 1000);
+    await t.app.ctx.calling.reap();
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'queued', heldBy: null });
+  });
+
+  test('a caller who signs out has their socket cut, and their person returns after the grace period', async () => {
+    const { campaignId } = await campaignOf(1);
+    const user = await t.newUser([{ org: association, role: 'caller' }]);
+    const cookie = await t.login(user);
+    const socket = await client(cookie);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    const cut = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+    await t.request('POST', '/api/auth/logout', { cookie });
+    await cut;
+    await waitFor(async () => (await contactRow(campaignId, held.contact.id)).leaseExpiresAt?.getTime() === t.clock.now().getTime() + GRACE_MS);
+    t.clock.advance(GRACE_MS + 1000);
+    await t.app.ctx.calling.reap();
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'queued' });
+  });
+});
+
+async function socketRelease(socket: Client, assignmentId: string): Promise<boolean> {
+  const answer = await ask(socket, 'contact:release', { assignmentId });
+  return answer.ok;
+}
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('The condition did not come true');
+}
