@@ -5,15 +5,14 @@
 // maximum attempts and the hours between retries held, and no number was called after its do-not-call.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
-import type { Ack, Assignment, ClientToServerEvents, CompleteAnswer, NextAnswer, ServerToClientEvents } from '../src/contract/realtime';
+import { io } from 'socket.io-client';
+import type { Ack, Assignment, CompleteAnswer, NextAnswer } from '../src/contract/realtime';
 import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns.service';
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
-import { ask } from './ask';
+import { ask, type Client } from './ask';
 import { TestContext, type TestUser } from './harness';
 import { multipart } from './multipart';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const CALLERS = 200;
 const PEOPLE = 400;
 const ROUNDS = 4;

@@ -4,17 +4,16 @@
 // do-not-call at once, the calling window, paused and finished campaigns, leases that end.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { io, type Socket } from 'socket.io-client';
-import type { Ack, Assignment, ClientToServerEvents, CompleteAnswer, JoinAnswer, NextAnswer, RevokedEvent, ServerToClientEvents } from '../src/contract/realtime';
+import { io } from 'socket.io-client';
+import type { Ack, Assignment, ClientToServerEvents, CompleteAnswer, JoinAnswer, NextAnswer, RevokedEvent } from '../src/contract/realtime';
 import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns.service';
 import type { CampaignInputValue } from '../src/modules/campaigns/campaigns.service';
 import { ALWAYS_WINDOW, DEFAULT_WINDOW } from '../src/modules/campaigns/outcomes';
 import { GRACE_MS, LEASE_MS } from '../src/modules/calling/calling.service';
-import { ask } from './ask';
+import { ask, type Client } from './ask';
 import { TestContext, type TestUser } from './harness';
 import { multipart } from './multipart';
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const WAIT_MS = 5000;
 
 let t: TestContext;

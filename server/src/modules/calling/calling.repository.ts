@@ -48,13 +48,14 @@ export interface Claimed {
  * (checked here, so an objection made a second ago counts) or one another caller holds.
  */
 export async function claimNext(trx: Tx, campaignId: string, callerId: string, now: Date, leaseMs: number): Promise<Claimed | null> {
+  // Both probes below take only a contact whose number is off the register and held by no one.
+  const callable = sql<boolean>`not ${onRegister('c')} and not exists (select 1 from campaign_contact h where h.phone = c.phone and h.state = 'held')`;
   for (let attempt = 0; attempt < 5; attempt++) {
     const own = await sql<{ personId: number }>`
       select person_id as "personId" from campaign_contact c
       where c.campaign_id = ${campaignId} and c.state = 'queued' and c.priority = 0
         and c.callback_caller_id = ${callerId} and c.callback_at <= ${now}
-        and not ${onRegister('c')}
-        and not exists (select 1 from campaign_contact h where h.phone = c.phone and h.state = 'held')
+        and ${callable}
       order by c.callback_at
       limit 1
       for update skip locked`.execute(trx);
@@ -64,8 +65,7 @@ export async function claimNext(trx: Tx, campaignId: string, callerId: string, n
         await sql<{ personId: number }>`
           select person_id as "personId" from campaign_contact c
           where c.campaign_id = ${campaignId} and c.state = 'queued' and c.due_at <= ${now}
-            and not ${onRegister('c')}
-            and not exists (select 1 from campaign_contact h where h.phone = c.phone and h.state = 'held')
+            and ${callable}
           order by c.priority, c.due_at
           limit 1
           for update skip locked`.execute(trx)

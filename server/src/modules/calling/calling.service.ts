@@ -22,6 +22,10 @@ export const GRACE_MS = 2 * 60_000;
 /** A callback is offered to the caller who booked it first; after this, to anyone. */
 export const CALLBACK_HOLD_MS = 15 * 60_000;
 
+/** A save from a caller who no longer holds the person: refused, nothing saved. */
+const leaseLost = () =>
+  conflict('lease_lost', 'This person is no longer yours to call (the time ran out or they were given back). Nothing was saved; ask for the next person.');
+
 export type NoContactReason = 'empty' | 'outside-calling-window' | 'paused' | 'finished';
 
 export interface Assignment {
@@ -136,7 +140,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   private async campaignOf(userId: string, assignmentId: string, key?: string): Promise<string> {
     const saved = key === undefined ? undefined : await repository.callByKey(this.db, userId, key);
     const campaignId = saved?.campaignId ?? (await repository.campaignOfLease(this.db, assignmentId));
-    if (!campaignId) throw conflict('lease_lost', 'This person is no longer yours to call (the time ran out or they were given back). Nothing was saved; ask for the next person.');
+    if (!campaignId) throw leaseLost();
     return campaignId;
   }
 
@@ -150,7 +154,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       if (replay) return this.replay(trx, campaign, userId, replay.id, request.next);
       const contact = await repository.lockHeld(trx, request.assignmentId, userId);
       if (!contact || contact.campaignId !== campaign.id) {
-        throw conflict('lease_lost', 'This person is no longer yours to call (the time ran out or they were given back). Nothing was saved; ask for the next person.');
+        throw leaseLost();
       }
       const outcome = campaign.outcomes.find((candidate) => candidate.code === request.outcome);
       if (!outcome) throw badRequest('unknown_outcome', `"${request.outcome}" is not one of this campaign's outcomes.`);
