@@ -222,9 +222,14 @@ export function createDatabase(connectionString: string, options: { max?: number
   return db;
 }
 
-/** A client of the pool behind a Database, for what Kysely cannot do (COPY). Release it when done. */
-export async function rawClient(db: Database): Promise<pg.PoolClient> {
+/** The pool behind a Database (socket.io's PostgreSQL adapter listens and notifies through it). */
+export function poolOf(db: Database): pg.Pool {
   const pool = pools.get(db);
   if (!pool) throw new Error('This Database was not made by createDatabase');
-  return pool.connect();
+  return pool;
+}
+
+/** A client of the pool behind a Database, for what Kysely cannot do (COPY). Release it when done. */
+export async function rawClient(db: Database): Promise<pg.PoolClient> {
+  return poolOf(db).connect();
 }

@@ -52,6 +52,7 @@ export interface Call {
   flagged: Generated<boolean>;
   flagNote: Generated<string>;
   flagResolvedAt: Timestamp | null;
+  flagResolvedBy: string | null;
   id: Generated<string>;
   idempotencyKey: string;
   leaseId: string;
@@ -80,6 +81,11 @@ export interface Campaign {
   startsAt: Timestamp | null;
   status: Generated<string>;
   updatedAt: Timestamp;
+}
+
+export interface CampaignCallerTeam {
+  campaignId: string;
+  organisationId: string;
 }
 
 export interface CampaignContact {
@@ -206,6 +212,12 @@ export interface SetupToken {
   usedAt: Timestamp | null;
 }
 
+export interface SocketIoAttachments {
+  createdAt: Generated<Timestamp | null>;
+  id: Generated<number>;
+  payload: Buffer | null;
+}
+
 export interface TargetGroup {
   createdAt: Timestamp;
   createdBy: string | null;
@@ -243,6 +255,7 @@ export interface DB {
   auditEvent: AuditEvent;
   call: Call;
   campaign: Campaign;
+  campaignCallerTeam: CampaignCallerTeam;
   campaignContact: CampaignContact;
   campaignTargetGroup: CampaignTargetGroup;
   campaignVersion: CampaignVersion;
@@ -256,6 +269,7 @@ export interface DB {
   person: Person;
   session: Session;
   setupToken: SetupToken;
+  socketIoAttachments: SocketIoAttachments;
   targetGroup: TargetGroup;
   targetList: TargetList;
 }

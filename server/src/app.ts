@@ -11,6 +11,7 @@ import { LoginService } from './modules/accounts/accounts.service';
 import { SessionService } from './modules/accounts/sessions.service';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes';
+import { callingRoutes } from './modules/calling/calling.routes';
 import { invitesRoutes } from './modules/invites/invites.routes';
 import { ListImporter } from './modules/lists/lists.import';
 import { CallingEngine } from './modules/calling/calling.service';
@@ -34,6 +35,8 @@ export interface AppDeps {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** The largest list file taken (default 200 MB). */
   importMaxBytes?: number;
+  /** Share socket.io broadcasts with other server processes on the same database (PostgreSQL LISTEN/NOTIFY). */
+  shareBroadcasts?: boolean;
 }
 
 export type App = FastifyInstance & { ctx: AppContext };
@@ -78,7 +81,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(security, { publicUrl: deps.publicUrl });
   await app.register(auth, { sessions, publicUrl: deps.publicUrl });
   await app.register(multipart);
-  await app.register(realtime, { ctx });
+  await app.register(realtime, { ctx, shareBroadcasts: deps.shareBroadcasts ?? false });
 
   await app.register(swagger, {
     openapi: {
@@ -97,6 +100,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(listsRoutes(ctx));
       await api.register(targetGroupsRoutes(ctx));
       await api.register(campaignsRoutes(ctx));
+      await api.register(callingRoutes(ctx));
     },
     { prefix: '/api' },
   );

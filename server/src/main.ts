@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     webRoot: webBuildDir(root),
     trustProxy: config.trustProxy,
     importMaxBytes: config.importMaxBytes,
+    // Several processes may run on one database behind a load balancer; their broadcasts meet in PostgreSQL.
+    shareBroadcasts: true,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
   });
 

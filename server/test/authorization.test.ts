@@ -405,6 +405,31 @@ describe('campaigns (organizers and admins of the campaign\'s organisation)', ()
       expect((after as Awaited<ReturnType<typeof stored>>).queue).toBe(1);
     }
   });
+
+  /** A flagged call in a campaign of the organisation, saved directly. */
+  async function flaggedCallIn(org: OrgKey): Promise<{ campaignId: string; callId: string }> {
+    const campaign = await campaignIn(org);
+    const version = await t.db.selectFrom('campaignVersion').select('id').where('campaignId', '=', campaign.id).executeTakeFirstOrThrow();
+    const call = await t.db
+      .insertInto('call')
+      .values({ campaignId: campaign.id, organisationId: orgs[org].id, versionId: version.id, idempotencyKey: `key-${++n}-flag`, leaseId: crypto.randomUUID(), outcome: 'refused', flagged: true, flagNote: 'Hör av er', createdAt: t.clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { campaignId: campaign.id, callId: call.id };
+  }
+  const openFlags = (campaignId: string) => t.db.selectFrom('call').select('id').where('campaignId', '=', campaignId).where('flagResolvedAt', 'is', null).execute();
+
+  test.each(rows(MANAGE, 200))('GET /api/campaigns/:campaignId/flags: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { campaignId, callId } = await flaggedCallIn(org);
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/campaigns/${campaignId}/flags` }, status);
+    if (status === 200) expect(response.json<{ flags: { callId: string }[] }>().flags.map((flag) => flag.callId)).toEqual([callId]);
+  });
+
+  test.each(rows(MANAGE, 200))('POST /api/calls/:callId/flag/resolve: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { campaignId, callId } = await flaggedCallIn(org);
+    const { after } = await attempt(actor, { method: 'POST', url: `/api/calls/${callId}/flag/resolve`, body: {} }, status, () => openFlags(campaignId));
+    if (status === 200) expect(after).toEqual([]);
+  });
 });
 
 describe('an organizer works up to their own role, never above it', () => {

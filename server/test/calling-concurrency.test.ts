@@ -3,13 +3,16 @@
 // rounds so that retries come due. Afterwards the saved calls are checked against the rules: no
 // person was held by two callers at once, every acknowledged call is saved exactly once, the
 // maximum attempts and the hours between retries held, and no number was called after its do-not-call.
+// Then all of it again with two servers on the one database, as behind a load balancer: callers are
+// spread over both, and one who drops comes back through the other.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { io } from 'socket.io-client';
-import type { Ack, Assignment, CompleteAnswer, NextAnswer } from '../src/contract/realtime';
+import type { Ack, Assignment, CompleteAnswer, NextAnswer, RevokedEvent } from '../src/contract/realtime';
 import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns.service';
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import { ask, type Client } from './ask';
+import type { App } from '../src/app';
 import { TestContext, type TestUser } from './harness';
 import { multipart } from './multipart';
 
@@ -19,8 +22,11 @@ const ROUNDS = 4;
 const WAIT_MS = 15_000;
 
 let t: TestContext;
-let url: string;
-let campaignId: string;
+/** The servers' addresses: the test context's app, and another on the same database. */
+let servers: string[] = [];
+let second: App;
+let org: { id: string };
+let organizer: TestUser;
 const sockets: Client[] = [];
 
 /** mulberry32: the same run every time. */
@@ -33,21 +39,13 @@ function random(): number {
 }
 
 beforeAll(async () => {
-  t = await TestContext.create();
-  url = await t.app.listen({ port: 0, host: '127.0.0.1' });
-  const org = await t.newOrg({ name: 'Ringkväll', country: 'SE' });
-  const organizer = await t.newUser([{ org, role: 'organizer' }]);
-  const cookie = await t.login(organizer);
-  const rows = Array.from({ length: PEOPLE }, (_, i) => `P${i};070${String(4_000_000 + i)}`).join('\r\n');
-  const body = multipart({ name: 'Alla' }, { field: 'file', filename: 'alla.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
-  const imported = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
-  await t.app.ctx.importer.wait(imported.json<{ id: string }>().id);
-  const group = await t.request('POST', `/api/orgs/${org.id}/target-groups`, { cookie, body: { name: 'Alla', listIds: [imported.json<{ id: string }>().id], filters: [] } });
-  const campaign = await createCampaign(t.db, t.clock, organizer.id, org.id, { name: 'Ringkväll', callingWindow: ALWAYS_WINDOW, targetGroupIds: [group.json<{ id: string }>().id] });
-  await changeStatus(t.db, t.clock, organizer.id, campaign.id, 'active');
-  campaignId = campaign.id;
+  t = await TestContext.create({ shareBroadcasts: true });
+  const another = await t.anotherServer();
+  second = another.app;
+  servers = [await t.app.listen({ port: 0, host: '127.0.0.1' }), another.url];
+  org = await t.newOrg({ name: 'Ringkväll', country: 'SE' });
+  organizer = await t.newUser([{ org, role: 'organizer' }]);
   for (let i = 0; i < CALLERS; i++) users.push(await t.newUser([{ org, role: 'caller' }]));
-  callerCookies = await Promise.all(users.map((user) => t.login(user)));
 }, 120_000);
 afterAll(async () => {
   for (const socket of sockets) socket.disconnect();
@@ -57,7 +55,20 @@ afterAll(async () => {
 let callerCookies: string[] = [];
 const users: TestUser[] = [];
 
-async function connect(cookie: string): Promise<Client> {
+/** A campaign of PEOPLE people whose numbers start at 070-`first`. */
+async function campaignOf(first: number): Promise<string> {
+  const cookie = await t.login(organizer);
+  const rows = Array.from({ length: PEOPLE }, (_, i) => `P${i};070${String(first + i)}`).join('\r\n');
+  const body = multipart({ name: `Alla ${first}` }, { field: 'file', filename: 'alla.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
+  const imported = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
+  await t.app.ctx.importer.wait(imported.json<{ id: string }>().id);
+  const group = await t.request('POST', `/api/orgs/${org.id}/target-groups`, { cookie, body: { name: `Alla ${first}`, listIds: [imported.json<{ id: string }>().id], filters: [] } });
+  const campaign = await createCampaign(t.db, t.clock, organizer.id, org.id, { name: `Ringkväll ${first}`, callingWindow: ALWAYS_WINDOW, targetGroupIds: [group.json<{ id: string }>().id] });
+  await changeStatus(t.db, t.clock, organizer.id, campaign.id, 'active');
+  return campaign.id;
+}
+
+async function connect(url: string, cookie: string, campaignId: string): Promise<Client> {
   const socket: Client = io(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, origin: t.origin }, reconnection: false, forceNew: true, timeout: WAIT_MS });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
@@ -76,9 +87,16 @@ function data<T>(answer: Ack<T>): T {
 
 const OUTCOMES = ['no-answer', 'no-answer', 'busy', 'voicemail', 'conversation', 'refused', 'wrong-number', 'do-not-call'];
 
-test(
-  `${CALLERS} callers at once: never one person with two callers, every acknowledged call saved once, the rules kept`,
-  async () => {
+test.each([
+  { servers: 1, first: 4_000_000 },
+  { servers: 2, first: 5_000_000 },
+])(
+  `${CALLERS} callers at once on $servers server(s): never one person with two callers, every acknowledged call saved once, the rules kept`,
+  async ({ servers: serverCount, first }) => {
+    const campaignId = await campaignOf(first);
+    callerCookies = await Promise.all(users.map((user) => t.login(user)));
+    /** Callers are spread over the servers; each reconnect goes to the next one. */
+    const serverOf = (caller: number, connection: number) => servers[(caller + connection) % serverCount] as string;
     /** Who holds each person, as the answers told the callers. */
     const holder = new Map<number, number>();
     const violations: string[] = [];
@@ -97,7 +115,8 @@ test(
     };
 
     async function work(caller: number): Promise<void> {
-      let socket = await connect(callerCookies[caller] as string);
+      let connection = 0;
+      let socket = await connect(serverOf(caller, connection), callerCookies[caller] as string, campaignId);
       let current = (data<NextAnswer>(await ask(socket, 'contact:next', { campaignId }))).assignment;
       take(caller, current);
       for (let step = 0; step < 6 && current; step++) {
@@ -115,7 +134,8 @@ test(
           // The connection drops; the caller comes back and gets the same person.
           socket.disconnect();
           reconnects += 1;
-          socket = await connect(callerCookies[caller] as string);
+          connection += 1;
+          socket = await connect(serverOf(caller, connection), callerCookies[caller] as string, campaignId);
           const back = data<NextAnswer>(await ask(socket, 'contact:next', { campaignId })).assignment;
           if (back?.id !== current.id) violations.push(`caller ${caller} came back to ${back?.id ?? 'nobody'} instead of ${current.id}`);
           continue;
@@ -182,6 +202,12 @@ test(
     expect(objections.length).toBeGreaterThan(10);
     const register = await t.db.selectFrom('doNotCall').select('phone').execute();
     const phones = new Map((await t.db.selectFrom('person').select(['id', 'phone']).execute()).map((person) => [person.id, person.phone]));
+    // No number was called after it went on the register (in this campaign or the one before).
+    const objectedAt = new Map(objections.map((call) => [phones.get(call.personId as number), new Date(call.createdAt).getTime()]));
+    for (const call of calls) {
+      const at = objectedAt.get(phones.get(call.personId as number));
+      if (at !== undefined) expect(new Date(call.createdAt).getTime()).toBeLessThanOrEqual(at);
+    }
     for (const objection of objections) expect(register.map((entry) => entry.phone)).toContain(phones.get(objection.personId as number));
     // Nobody is held once every caller has given their person back.
     const held = await t.db.selectFrom('campaignContact').select('personId').where('campaignId', '=', campaignId).where('state', '=', 'held').execute();
@@ -190,3 +216,24 @@ test(
   240_000,
 );
 
+
+test('between the servers: a lease revoked on one reaches its caller on the other; callers online count both; signing out on one cuts the socket on the other', async () => {
+  const campaignId = await campaignOf(6_000_000);
+  const callerCookie = await t.login(users[0] as TestUser);
+  const caller = await connect(servers[0] as string, callerCookie, campaignId);
+  const held = data<NextAnswer>(await ask(caller, 'contact:next', { campaignId })).assignment as Assignment;
+  const organizerCookie = await t.login(organizer);
+  const watcher: Client = io(servers[1] as string, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: organizerCookie, origin: t.origin }, reconnection: false, forceNew: true });
+  sockets.push(watcher);
+  expect(await ask(watcher, 'campaign:watch', { campaignId })).toMatchObject({ ok: true, data: { callersOnline: 1 } });
+
+  const revoked = new Promise<RevokedEvent>((resolve) => caller.on('assignment:revoked', resolve));
+  const added = await second.inject({ method: 'POST', url: `/api/orgs/${org.id}/do-not-call`, headers: { cookie: organizerCookie, origin: t.origin }, payload: { phone: held.contact.phone } });
+  expect(added.statusCode, added.body).toBe(201);
+  expect(await revoked).toEqual({ assignmentId: held.id, reason: 'do-not-call' });
+
+  const cut = new Promise<void>((resolve) => caller.once('disconnect', () => resolve()));
+  const loggedOut = await second.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: callerCookie, origin: t.origin } });
+  expect(loggedOut.statusCode).toBeLessThan(300);
+  await cut;
+});

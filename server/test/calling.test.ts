@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { io } from 'socket.io-client';
-import type { Ack, Assignment, ClientToServerEvents, CompleteAnswer, JoinAnswer, NextAnswer, RevokedEvent } from '../src/contract/realtime';
+import type { Ack, Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteAnswer, JoinAnswer, NextAnswer, RevokedEvent } from '../src/contract/realtime';
 import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns.service';
 import type { CampaignInputValue } from '../src/modules/campaigns/campaigns.service';
 import { ALWAYS_WINDOW, DEFAULT_WINDOW } from '../src/modules/campaigns/outcomes';
@@ -353,6 +353,148 @@ describe('leases', () => {
     t.clock.advance(GRACE_MS + 1000);
     await t.app.ctx.calling.reap();
     expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'queued' });
+  });
+});
+
+describe('correcting a call', () => {
+  const correct = (socket: Client, request: Parameters<ClientToServerEvents['call:correct']>[0]) => ask(socket, 'call:correct', request);
+
+  test('a caller corrects their last call within 10 minutes: the record changes, and the person’s place in the queue follows', async () => {
+    const { campaignId } = await campaignOf(2, { maxAttempts: 3 });
+    const socket = await callerClient(4);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    // Saved as a wrong number by mistake: final, the person would never be called again.
+    const { callId } = data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'wrong-number', answers: {} }));
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'done', doneReason: 'wrong-number', attempts: 1 });
+    t.clock.advance(9 * 60_000);
+    const corrected = data(await correct(socket, { callId, outcome: 'no-answer', answers: {}, notes: 'Fel knapp', flag: 'Kolla numret' }));
+    expect(corrected).toEqual({ callId, correctedAt: t.clock.now().toISOString() });
+    const call = await t.db.selectFrom('call').selectAll().where('id', '=', callId).executeTakeFirstOrThrow();
+    expect(call).toMatchObject({ outcome: 'no-answer', notes: 'Fel knapp', flagged: true, flagNote: 'Kolla numret' });
+    // Back in the queue as a retry 4 hours after the call, the attempt still counted.
+    const contact = await contactRow(campaignId, held.contact.id);
+    expect(contact).toMatchObject({ state: 'queued', priority: 2, attempts: 1, lastOutcome: 'no-answer' });
+    expect(contact.dueAt.getTime()).toBe(call.createdAt.getTime() + 4 * 3_600_000);
+    expect(await t.db.selectFrom('call').select('id').where('campaignId', '=', campaignId).execute()).toHaveLength(1);
+  });
+
+  test('only the last call, only for 10 minutes, only one’s own, answers checked; a do-not-call stays on the register', async () => {
+    const { campaignId } = await campaignOf(3);
+    const socket = await callerClient(5);
+    await join(socket, campaignId);
+    const first = (await next(socket, campaignId)).assignment as Assignment;
+    const one = data(await complete(socket, { assignmentId: first.id, key: randomUUID(), outcome: 'busy', answers: {}, next: true }));
+    t.clock.advance(1000);
+    const two = data(await complete(socket, { assignmentId: (one.next as Assignment).id, key: randomUUID(), outcome: 'do-not-call', answers: {} }));
+    expect(await correct(socket, { callId: one.callId, outcome: 'conversation', answers: {} })).toMatchObject({ ok: false, error: { code: 'correction_closed' } });
+    expect(await correct(socket, { callId: two.callId, outcome: 'refused', answers: {} })).toMatchObject({ ok: false, error: { code: 'objection_kept' } });
+    expect(await correct(socket, { callId: two.callId, outcome: 'do-not-call', answers: { member: 'ja' } })).toMatchObject({ ok: false, error: { code: 'invalid_answers' } });
+    const colleague = await callerClient(0);
+    expect(await correct(colleague, { callId: two.callId, outcome: 'do-not-call', answers: {} })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    t.clock.advance(10 * 60_000 + 1000);
+    expect(await correct(socket, { callId: two.callId, outcome: 'do-not-call', answers: {}, notes: 'sent' })).toMatchObject({ ok: false, error: { code: 'correction_closed' } });
+    const calls = await t.db.selectFrom('call').select(['outcome', 'notes', 'correctedAt']).where('campaignId', '=', campaignId).orderBy('createdAt').execute();
+    expect(calls).toEqual([
+      { outcome: 'busy', notes: '', correctedAt: null },
+      { outcome: 'do-not-call', notes: '', correctedAt: null },
+    ]);
+  });
+
+  test('corrected to do-not-call: the number goes on the register and leaves the queue', async () => {
+    const { campaignId } = await campaignOf(1);
+    const socket = await callerClient(2);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    const { callId } = data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'no-answer', answers: {} }));
+    data(await correct(socket, { callId, outcome: 'do-not-call', answers: {} }));
+    expect(await t.db.selectFrom('doNotCall').select('organisationId').where('phone', '=', held.contact.phone).execute()).toEqual([{ organisationId: association.id }]);
+    expect(await contactRow(campaignId, held.contact.id)).toMatchObject({ state: 'done', doneReason: 'do-not-call' });
+  });
+});
+
+describe('invited teams', () => {
+  test('the people of an invited team may call; those of other organisations may not; an organizer invites only teams they organize', async () => {
+    const team = await t.newOrg({ parent: district, name: 'Ungdomsklubben' });
+    const teamCaller = await t.newUser([{ org: team, role: 'caller' }]);
+    const { campaignId } = await campaignOf(2);
+    const teamSocket = await client(await t.login(teamCaller));
+    expect(await ask(teamSocket, 'campaign:join', { campaignId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    // The association's organizer does not organize the club; the district's does.
+    const refused = await t.request('PUT', `/api/campaigns/${campaignId}`, { cookie: organizerCookie, body: { callerTeamIds: [team.id] } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ error: { code: 'unknown_team' } });
+    const districtOrganizer = await t.newUser([{ org: district, role: 'organizer' }]);
+    const invited = await t.request('PUT', `/api/campaigns/${campaignId}`, { cookie: await t.login(districtOrganizer), body: { callerTeamIds: [team.id] } });
+    expect(invited.statusCode, invited.body).toBe(200);
+    expect(invited.json()).toMatchObject({ callerTeams: [{ id: team.id, name: 'Ungdomsklubben' }] });
+
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // the engine reads a campaign at most once a second
+    expect((await join(teamSocket, campaignId)).campaign.id).toBe(campaignId);
+    expect((await next(teamSocket, campaignId)).assignment).not.toBeNull();
+    const stranger = await client(await t.login(outsider.user));
+    expect(await ask(stranger, 'campaign:join', { campaignId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+});
+
+describe('organizers follow the calls', () => {
+  test('an organizer watching a campaign sees calls and callers online change; callers and strangers may not watch', async () => {
+    const { campaignId } = await campaignOf(3);
+    const watcher = await client(organizerCookie);
+    const stats: CampaignStatsEvent[] = [];
+    watcher.on('campaign:stats', (event) => stats.push(event));
+    const start = await ask(watcher, 'campaign:watch', { campaignId });
+    expect(start).toEqual({ ok: true, data: { campaignId, calls: 0, conversations: 0, callersOnline: 0 } });
+
+    const socket = await callerClient(1);
+    await join(socket, campaignId);
+    await waitFor(async () => stats.at(-1)?.callersOnline === 1);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'conversation', answers: { member: true }, flag: 'Vill bli kontaktad av ordföranden' }));
+    await waitFor(async () => stats.at(-1)?.calls === 1 && stats.at(-1)?.conversations === 1);
+    socket.disconnect();
+    await waitFor(async () => stats.at(-1)?.callersOnline === 0);
+
+    expect(await ask(await callerClient(2), 'campaign:watch', { campaignId })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await ask(await client(await t.login(outsider.user)), 'campaign:watch', { campaignId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await ask(watcher, 'campaign:watch', { campaignId: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+  });
+
+  test('flagged calls wait for an organizer until handled; callers and other organisations cannot see or handle them', async () => {
+    const { campaignId } = await campaignOf(2);
+    const socket = await callerClient(3);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    const flagged = data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'refused', answers: {}, notes: 'Arg', flag: 'Hotade att anmäla oss', next: true }));
+    data(await complete(socket, { assignmentId: (flagged.next as Assignment).id, key: randomUUID(), outcome: 'busy', answers: {} }));
+
+    const list = await t.request('GET', `/api/campaigns/${campaignId}/flags`, { cookie: organizerCookie });
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json()).toEqual({
+      flags: [
+        {
+          callId: flagged.callId,
+          at: expect.any(String) as string,
+          callerName: callers[3]?.user.name,
+          outcome: 'refused',
+          flagNote: 'Hotade att anmäla oss',
+          notes: 'Arg',
+          contact: { firstName: 'Person', lastName: held.contact.lastName },
+        },
+      ],
+    });
+    const callerCookie = callers[3]?.cookie ?? '';
+    expect((await t.request('GET', `/api/campaigns/${campaignId}/flags`, { cookie: callerCookie })).statusCode).toBe(403);
+    const strangerCookie = await t.login(outsider.user);
+    expect((await t.request('POST', `/api/calls/${flagged.callId}/flag/resolve`, { cookie: strangerCookie, body: {} })).statusCode).toBe(404);
+
+    const resolved = await t.request('POST', `/api/calls/${flagged.callId}/flag/resolve`, { cookie: organizerCookie, body: {} });
+    expect(resolved.statusCode, resolved.body).toBe(200);
+    expect(resolved.json()).toEqual({ callId: flagged.callId, resolvedAt: t.clock.now().toISOString() });
+    expect((await t.request('GET', `/api/campaigns/${campaignId}/flags`, { cookie: organizerCookie })).json()).toEqual({ flags: [] });
+    const again = await t.request('POST', `/api/calls/${flagged.callId}/flag/resolve`, { cookie: organizerCookie, body: {} });
+    expect(again.json()).toEqual(resolved.json());
   });
 });
 

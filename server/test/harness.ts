@@ -15,6 +15,7 @@ import { addMembership, insertOrganisation } from '../src/modules/organisations/
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PASSWORD = 'correct horse battery';
+const SESSION_SECRET = 'x'.repeat(40);
 
 /** A fresh database cloned from the migrated template. */
 export async function createTestDatabase(): Promise<{ db: Database; url: string; drop: () => Promise<void> }> {
@@ -63,15 +64,33 @@ export class TestContext {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async create(options: { trustProxy?: boolean | string[] } = {}): Promise<TestContext> {
+  static async create(options: { trustProxy?: boolean | string[]; shareBroadcasts?: boolean } = {}): Promise<TestContext> {
     const { db, url, drop } = await createTestDatabase();
     const clock = new ManualClock(new Date('2026-10-04T17:00:00Z'));
-    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: 'x'.repeat(40), ...options });
+    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: SESSION_SECRET, ...options });
     await app.ready();
     return new TestContext(db, app, clock, url, drop);
   }
 
+  private readonly others: { app: App; db: Database }[] = [];
+
+  /**
+   * Another server on this file's database, as a second process behind a load balancer would be: its
+   * own connection pool, engine, socket.io server and timers; broadcasts meet the first's through
+   * PostgreSQL. It shares the test clock. Listens on a free port; returns its address.
+   */
+  async anotherServer(): Promise<{ url: string; app: App }> {
+    const db = createDatabase(this.databaseUrl, { max: 5 });
+    const app = await buildApp({ db, clock: this.clock, publicUrl: this.publicUrl, sessionSecret: SESSION_SECRET, shareBroadcasts: true });
+    this.others.push({ app, db });
+    return { url: await app.listen({ port: 0, host: '127.0.0.1' }), app };
+  }
+
   async close(): Promise<void> {
+    for (const other of this.others) {
+      await other.app.close();
+      await other.db.destroy();
+    }
     await this.app.close();
     await this.dropDatabase();
   }

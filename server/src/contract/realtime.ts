@@ -10,6 +10,7 @@ export type { Assignment, NoContactReason };
 export type CampaignRequest = Static<typeof Calling.CampaignRequest>;
 export type CompleteCallRequest = Static<typeof Calling.CompleteCall>;
 export type ReleaseRequest = Static<typeof Calling.ReleaseContact>;
+export type CorrectCallRequest = Static<typeof Calling.CorrectCall>;
 
 export interface JoinAnswer {
   campaign: Static<typeof CampaignForCaller>;
@@ -23,6 +24,10 @@ export interface CompleteAnswer {
   callId: string;
   next?: Assignment | null;
   reason?: NoContactReason;
+}
+export interface CorrectAnswer {
+  callId: string;
+  correctedAt: string;
 }
 export interface RevokedEvent {
   assignmentId: string;
@@ -61,12 +66,16 @@ export interface ServerToClientEvents {
 export interface ClientToServerEvents {
   /** Follow the imports of an organisation's lists (organizers and admins). */
   'lists:watch': (request: { organisationId: string }, ack: (answer: Ack<null>) => void) => void;
+  /** Follow a campaign's figures live (organizers and admins): its figures now, then campaign:stats. */
+  'campaign:watch': (request: CampaignRequest, ack: (answer: Ack<CampaignStatsEvent>) => void) => void;
   /** Join a campaign as a caller: its script, questions and outcomes, and the caller's figures today. */
   'campaign:join': (request: CampaignRequest, ack: (answer: Ack<JoinAnswer>) => void) => void;
   /** The next person to call (or the one the caller already holds), or why there is none. */
   'contact:next': (request: CampaignRequest, ack: (answer: Ack<NextAnswer>) => void) => void;
   /** Save the call; with next: true the next person comes in the same answer. */
   'call:complete': (request: CompleteCallRequest, ack: (answer: Ack<CompleteAnswer>) => void) => void;
+  /** Correct one's last call, within 10 minutes of saving it. */
+  'call:correct': (request: CorrectCallRequest, ack: (answer: Ack<CorrectAnswer>) => void) => void;
   /** Give the person back without an outcome. */
   'contact:release': (request: ReleaseRequest, ack: (answer: Ack<null>) => void) => void;
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { createAdapter } from '@socket.io/postgres-adapter';
 import { Server, type Socket } from 'socket.io';
+import { poolOf } from '../../../db/database';
 import type { ClientToServerEvents, ServerToClientEvents } from '../contract/realtime';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
@@ -22,6 +24,8 @@ declare module 'fastify' {
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...value] = part.trim().split('=');
@@ -30,15 +34,25 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/** The callers connected to a campaign, across every server process (one per person, however many tabs). */
+async function callersOnline(io: RealtimeServer, campaignId: string): Promise<number> {
+  const sockets = await io.in(`callers:${campaignId}`).fetchSockets();
+  return new Set(sockets.map((socket) => socket.data.userId)).size;
+}
+
 /**
  * socket.io on the app's HTTP server. Sockets authenticate in io.use() with the session cookie and
- * must come from PUBLIC_URL's origin; a socket ends when its session ends.
+ * must come from PUBLIC_URL's origin; a socket ends when its session ends. With shareBroadcasts,
+ * broadcasts reach the sockets of every server process on the same database (PostgreSQL NOTIFY).
  */
-export default fp<{ ctx: AppContext }>(
-  async function realtime(app: FastifyInstance, { ctx }) {
+export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
+  async function realtime(app: FastifyInstance, { ctx, shareBroadcasts }) {
     const io: RealtimeServer = new Server(app.server, {
       path: '/socket.io',
       serveClient: false,
+      ...(shareBroadcasts
+        ? { adapter: createAdapter(poolOf(ctx.db), { errorHandler: (error) => app.log.error({ name: error.name }, 'socket.io broadcast between processes failed') }) }
+        : {}),
       // Another site's page always sends its Origin (WebSocket handshakes and cross-site requests do);
       // the browser leaves it out only on same-origin GETs, such as the polling transport's.
       allowRequest: (request, callback) => {
@@ -84,6 +98,28 @@ export default fp<{ ctx: AppContext }>(
             }),
         );
       });
+      // Organizers follow a campaign: its figures now, then campaign:stats while calls are saved.
+      socket.on('campaign:watch', (request, ack) => {
+        if (typeof ack !== 'function') return;
+        const campaignId = typeof request?.campaignId === 'string' && UUID.test(request.campaignId) ? request.campaignId : '';
+        if (!campaignId) {
+          ack({ ok: false, error: { code: 'invalid_payload', message: 'The request does not have the expected shape (campaignId).' } });
+          return;
+        }
+        ctx.calling.watch(socket.data.userId, campaignId).then(
+          async (figures) => {
+            await socket.join(`campaign:${campaignId}`);
+            ack({ ok: true, data: { campaignId, ...figures, callersOnline: await callersOnline(io, campaignId) } });
+          },
+          (error: unknown) => {
+            if (!(error instanceof AppError)) logError(error);
+            ack({
+              ok: false,
+              error: error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'Something went wrong on our side. Try again in a moment.' },
+            });
+          },
+        );
+      });
     });
 
     ctx.importer.on('progress', (progress) => io.to(`lists:${progress.organisationId}`).emit('list:progress', progress));
@@ -92,12 +128,13 @@ export default fp<{ ctx: AppContext }>(
     ctx.calling.on('revoked', ({ userId, assignmentId, reason }) => io.to(`user:${userId}`).emit('assignment:revoked', { assignmentId, reason }));
     const changed = new Set<string>();
     ctx.calling.on('saved', ({ campaignId }) => changed.add(campaignId));
+    ctx.calling.on('presence', ({ campaignId }) => changed.add(campaignId));
     const timers = [
       setInterval(() => {
         for (const campaignId of changed) {
           changed.delete(campaignId);
-          ctx.calling.figures(campaignId).then(
-            (figures) => io.to(`campaign:${campaignId}`).emit('campaign:stats', { campaignId, ...figures, callersOnline: presence.callersIn(campaignId) }),
+          Promise.all([ctx.calling.figures(campaignId), callersOnline(io, campaignId)]).then(
+            ([figures, online]) => io.to(`campaign:${campaignId}`).emit('campaign:stats', { campaignId, ...figures, callersOnline: online }),
             logError,
           );
         }
@@ -119,6 +156,8 @@ export default fp<{ ctx: AppContext }>(
       for (const timer of timers) clearInterval(timer);
       io.disconnectSockets(true);
       io.engine.close();
+      // Stops the adapter's LISTEN and heartbeat, so the database pool can close after.
+      await io.of('/').adapter.close();
     });
   },
   { name: 'realtime', dependencies: ['auth'] },

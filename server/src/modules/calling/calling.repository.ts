@@ -116,12 +116,13 @@ export type NextState =
   | { state: 'done'; reason: string }
   | { state: 'queued'; priority: 0 | 2; dueAt: Date; callbackAt: Date | null; callbackCallerId: string | null };
 
-export async function afterCall(trx: Tx, contact: HeldContact, outcome: string, now: Date, next: NextState): Promise<void> {
+/** The contact after a call (`counted`: a new attempt) or after a correction of its last call (the attempt counted already). */
+export async function afterCall(trx: Tx, contact: { campaignId: string; personId: number }, outcome: string, now: Date, next: NextState, counted = true): Promise<void> {
   const queued = next.state === 'queued';
   await sql`
     update campaign_contact set
       state = ${next.state}, held_by = null, lease_id = null, lease_expires_at = null,
-      attempts = attempts + 1, last_outcome = ${outcome}, last_call_at = ${now},
+      attempts = attempts + ${counted ? 1 : 0}, last_outcome = ${outcome}, last_call_at = ${now},
       priority = ${queued ? next.priority : sql`priority`},
       due_at = ${queued ? next.dueAt : sql`due_at`},
       callback_at = ${queued ? next.callbackAt : null},
@@ -220,14 +221,8 @@ export async function takeOutNumber(trx: Tx, organisationId: string, phone: stri
   return rows.filter((row) => row.state === 'held');
 }
 
-export interface NewCall {
-  campaignId: string;
-  organisationId: string;
-  personId: number;
-  callerId: string;
-  versionId: number;
-  idempotencyKey: string;
-  leaseId: string;
+/** What a caller says of a call: saved with it, and replaced by a correction. */
+export interface CallRecord {
   outcome: string;
   answers: unknown;
   notes: string;
@@ -235,6 +230,16 @@ export interface NewCall {
   flagged: boolean;
   flagNote: string;
   callbackAt: Date | null;
+}
+
+export interface NewCall extends CallRecord {
+  campaignId: string;
+  organisationId: string;
+  personId: number;
+  callerId: string;
+  versionId: number;
+  idempotencyKey: string;
+  leaseId: string;
   createdAt: Date;
 }
 
@@ -247,6 +252,50 @@ export async function insertCall(trx: Tx, call: NewCall): Promise<string | null>
     .returning('id')
     .executeTakeFirst();
   return row?.id ?? null;
+}
+
+export interface OwnCall {
+  id: string;
+  campaignId: string;
+  personId: number | null;
+  versionId: number;
+  outcome: string;
+  createdAt: Date;
+  /** No later call of the same caller in the campaign. */
+  last: boolean;
+}
+
+/** One of the caller's calls, locked for a correction. */
+export async function lockOwnCall(trx: Tx, callId: string, callerId: string): Promise<OwnCall | null> {
+  const { rows } = await sql<OwnCall>`
+    select c.id, c.campaign_id as "campaignId", c.person_id as "personId", c.version_id as "versionId", c.outcome,
+      c.created_at as "createdAt",
+      not exists (select 1 from call later where later.caller_id = c.caller_id and later.campaign_id = c.campaign_id
+        and (later.created_at, later.id) > (c.created_at, c.id)) as last
+    from call c where c.id = ${callId} and c.caller_id = ${callerId}
+    for update of c`.execute(trx);
+  return rows[0] ?? null;
+}
+
+export interface CallCorrection extends CallRecord {
+  correctedAt: Date;
+}
+
+export async function correctCall(trx: Tx, callId: string, correction: CallCorrection): Promise<void> {
+  await trx
+    .updateTable('call')
+    .set({ ...correction, answers: JSON.stringify(correction.answers) })
+    .where('id', '=', callId)
+    .execute();
+}
+
+/** A contact, locked, as a correction of its last call needs it. */
+export async function lockContact(trx: Tx, campaignId: string, personId: number) {
+  const { rows } = await sql<{ state: string; attempts: number; lastCallAt: Date | null; phone: string; organisationId: string }>`
+    select state, attempts, last_call_at as "lastCallAt", phone, organisation_id as "organisationId"
+    from campaign_contact where campaign_id = ${campaignId} and person_id = ${personId}
+    for update`.execute(trx);
+  return rows[0] ?? null;
 }
 
 export function callByKey(db: Database | Tx, callerId: string, idempotencyKey: string) {
@@ -281,4 +330,34 @@ export async function callerFigures(db: Database, campaignId: string, callerId: 
     .select([sql<number>`count(*)::int`.as('calls'), sql<number>`(count(*) filter (where outcome = 'conversation'))::int`.as('conversations')])
     .executeTakeFirstOrThrow();
   return row;
+}
+
+/** A campaign's flagged calls no organizer has handled yet, newest first. */
+export function openFlags(db: Database, campaignId: string) {
+  return db
+    .selectFrom('call')
+    .leftJoin('appUser', 'appUser.id', 'call.callerId')
+    .leftJoin('person', 'person.id', 'call.personId')
+    .select(['call.id as callId', 'call.createdAt as at', 'appUser.name as callerName', 'call.outcome', 'call.flagNote', 'call.notes', 'person.firstName', 'person.lastName'])
+    .where('call.campaignId', '=', campaignId)
+    .where('call.flagged', '=', true)
+    .where('call.flagResolvedAt', 'is', null)
+    .orderBy('call.createdAt', 'desc')
+    .limit(500)
+    .execute();
+}
+
+export function findCall(db: Database, callId: string) {
+  return db.selectFrom('call').select(['id', 'campaignId', 'flagged', 'flagResolvedAt']).where('id', '=', callId).executeTakeFirst();
+}
+
+/** Marks a flag handled; returns when it was (the first time, if it was handled before). */
+export async function resolveFlag(db: Database, callId: string, userId: string, now: Date): Promise<Date> {
+  const row = await db
+    .updateTable('call')
+    .set({ flagResolvedAt: sql<Date>`coalesce(flag_resolved_at, ${now})`, flagResolvedBy: sql<string>`coalesce(flag_resolved_by, ${userId}::uuid)` })
+    .where('id', '=', callId)
+    .returning('flagResolvedAt')
+    .executeTakeFirstOrThrow();
+  return new Date(row.flagResolvedAt ?? now);
 }

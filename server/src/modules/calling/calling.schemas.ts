@@ -23,8 +23,42 @@ export const CompleteCall = Type.Object(
   { additionalProperties: false },
 );
 
+/** A caller's correction of their last call: the whole record again, as it should have been saved. */
+export const CorrectCall = Type.Object(
+  {
+    callId: Uuid,
+    outcome: OutcomeCode,
+    answers: CompleteCall.properties.answers,
+    notes: Type.Optional(Type.String({ maxLength: 5000 })),
+    noteForNext: Type.Optional(Type.String({ maxLength: 1000 })),
+    flag: Type.Optional(Type.String({ maxLength: 1000 })),
+    callbackAt: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
 export const ReleaseContact = Type.Object({ assignmentId: Uuid }, { additionalProperties: false });
 
 export const checkCampaignRequest = Compile(CampaignRequest);
 export const checkCompleteCall = Compile(CompleteCall);
 export const checkReleaseContact = Compile(ReleaseContact);
+export const checkCorrectCall = Compile(CorrectCall);
+
+// --- the organizers' HTTP routes ------------------------------------------------------------------
+
+export const CallParams = Type.Object({ callId: Uuid });
+
+export const FlaggedCall = Type.Object({
+  callId: Uuid,
+  at: Timestamp,
+  callerName: Type.String(),
+  outcome: Type.String(),
+  flagNote: Type.String(),
+  notes: Type.String(),
+  /** Null when the person has been erased since. */
+  contact: Type.Union([Type.Object({ firstName: Type.String(), lastName: Type.String() }), Type.Null()]),
+});
+
+export const FlagList = Type.Object({ flags: Type.Array(FlaggedCall) });
+export const FlagResolved = Type.Object({ callId: Uuid, resolvedAt: Timestamp });
+export const EmptyBody = Type.Object({}, { additionalProperties: false });

@@ -21,6 +21,8 @@ export const LEASE_MS = 15 * 60_000;
 export const GRACE_MS = 2 * 60_000;
 /** A callback is offered to the caller who booked it first; after this, to anyone. */
 export const CALLBACK_HOLD_MS = 15 * 60_000;
+/** A caller may correct their last call this long after saving it. */
+export const CORRECTION_MS = 10 * 60_000;
 
 /** A save from a caller who no longer holds the person: refused, nothing saved. */
 const leaseLost = () =>
@@ -55,11 +57,15 @@ export interface CompleteRequest {
   next?: boolean | undefined;
 }
 
+export type CorrectRequest = Omit<CompleteRequest, 'assignmentId' | 'key' | 'next'> & { callId: string };
+
 export interface EngineEvents {
   /** A lease ended without its caller: a number went on the register, or the lease ran out. */
   revoked: [{ userId: string; assignmentId: string; campaignId: string; reason: 'do-not-call' | 'expired' }];
   /** A call was saved (for live figures). */
   saved: [{ campaignId: string; callerId: string; outcome: string }];
+  /** A caller joined or left a campaign (for the callers-online figure). */
+  presence: [{ campaignId: string }];
 }
 
 
@@ -71,11 +77,18 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     super();
   }
 
-  /** The campaign as the engine needs it; callers must have a role in its organisation (or above). */
+  /** The campaign as the engine needs it; callers must have a role in its organisation (or above) or in a team invited to it. */
   private async campaign(userId: string, campaignId: string): Promise<EngineCampaign> {
     const found = await campaigns.campaignForEngine(this.db, campaignId);
     if (!found) throw notFound('The campaign');
-    await authorize(this.db, userId, found.organisationId, 'caller');
+    try {
+      await authorize(this.db, userId, found.organisationId, 'caller');
+    } catch (refused) {
+      for (const teamId of found.callerTeamIds) {
+        if (await authorize(this.db, userId, teamId, 'caller').then(() => true, () => false)) return found;
+      }
+      throw refused;
+    }
     return found;
   }
 
@@ -159,13 +172,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       const outcome = campaign.outcomes.find((candidate) => candidate.code === request.outcome);
       if (!outcome) throw badRequest('unknown_outcome', `"${request.outcome}" is not one of this campaign's outcomes.`);
       checkAnswers(campaign.questions, request.answers);
-      const callbackAt = request.callbackAt === undefined ? null : new Date(request.callbackAt);
-      if (outcome.code === 'callback') {
-        if (!callbackAt || Number.isNaN(callbackAt.getTime())) throw badRequest('callback_time_required', 'Choose when to call back.');
-        if (callbackAt.getTime() <= now.getTime() || callbackAt.getTime() > now.getTime() + 60 * 86_400_000) {
-          throw badRequest('callback_time_invalid', 'The callback time must be in the future and within 60 days.');
-        }
-      }
+      const callbackAt = callbackTime(outcome, request.callbackAt, now);
       const callId = await repository.insertCall(trx, {
         campaignId: campaign.id,
         organisationId: campaign.organisationId,
@@ -174,13 +181,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
         versionId: campaign.versionId,
         idempotencyKey: request.key,
         leaseId: contact.leaseId,
-        outcome: outcome.code,
-        answers: request.answers,
-        notes: request.notes ?? '',
-        noteForNext: request.noteForNext ?? '',
-        flagged: request.flag !== undefined,
-        flagNote: request.flag ?? '',
-        callbackAt: outcome.code === 'callback' ? callbackAt : null,
+        ...callRecord(request, outcome, callbackAt),
         createdAt: now,
       });
       if (callId === null) {
@@ -211,10 +212,96 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     return { callId, next: null };
   }
 
+  /**
+   * A caller corrects their last call within CORRECTION_MS: outcome, answers, notes and flag are
+   * replaced, checked against the version the call was made under. If no one has called the person
+   * since, their place in the queue follows the corrected outcome (the attempt stays counted). A
+   * do-not-call is not undone here: the number stays on the register until an organizer removes it.
+   */
+  async correct(userId: string, request: CorrectRequest): Promise<{ callId: string; correctedAt: string }> {
+    const tooLate = () => conflict('correction_closed', 'Only your last call can be corrected, within 10 minutes of saving it.');
+    const found = await this.db.transaction().execute((trx) => repository.lockOwnCall(trx, request.callId, userId));
+    if (!found) throw notFound('The call');
+    const campaign = await this.campaign(userId, found.campaignId);
+    const rules = await campaigns.versionRules(this.db, found.versionId);
+    const revoked: repository.Revoked[] = [];
+    const correctedAt = await this.db.transaction().execute(async (trx) => {
+      const now = this.clock.now();
+      const call = await repository.lockOwnCall(trx, request.callId, userId);
+      if (!call) throw notFound('The call');
+      if (!call.last || now.getTime() - new Date(call.createdAt).getTime() > CORRECTION_MS) throw tooLate();
+      const outcome = rules.outcomes.find((candidate) => candidate.code === request.outcome);
+      if (!outcome) throw badRequest('unknown_outcome', `"${request.outcome}" is not one of this campaign's outcomes.`);
+      if (call.outcome === 'do-not-call' && outcome.code !== 'do-not-call') {
+        throw conflict('objection_kept', 'The number is on the do-not-call register; an organizer can remove it if it was a mistake.');
+      }
+      checkAnswers(rules.questions, request.answers);
+      const callbackAt = callbackTime(outcome, request.callbackAt, now);
+      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt), correctedAt: now });
+      const contact = call.personId === null ? null : await repository.lockContact(trx, call.campaignId, call.personId);
+      if (call.personId !== null && contact) {
+        // Only while the person waits on this very call: one claimed or called since is left as it is.
+        const untouched = contact.state !== 'held' && contact.lastCallAt !== null && new Date(contact.lastCallAt).getTime() === new Date(call.createdAt).getTime();
+        if (untouched) {
+          const madeAt = new Date(call.createdAt);
+          const next = nextState(campaign, contact.attempts, outcome, madeAt, callbackAt, userId);
+          await repository.afterCall(trx, { campaignId: call.campaignId, personId: call.personId }, outcome.code, madeAt, next, false);
+        }
+        if (outcome.code === 'do-not-call' && call.outcome !== 'do-not-call') {
+          await recordObjection(trx, campaign.organisationId, contact.phone, userId, now);
+          revoked.push(...(await repository.takeOutNumber(trx, campaign.organisationId, contact.phone, now)));
+        }
+      }
+      return now;
+    });
+    for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
+    this.emit('saved', { campaignId: found.campaignId, callerId: userId, outcome: request.outcome });
+    return { callId: request.callId, correctedAt: correctedAt.toISOString() };
+  }
+
   async release(userId: string, assignmentId: string): Promise<void> {
     await this.campaign(userId, await this.campaignOf(userId, assignmentId));
     const released = await this.db.transaction().execute((trx) => repository.release(trx, assignmentId, userId));
     if (!released) throw conflict('lease_lost', 'This person is no longer yours; nothing to give back.');
+  }
+
+  /** The campaign, for its organizers (and admins) only. */
+  private async organizerCampaign(userId: string, campaignId: string): Promise<EngineCampaign> {
+    const found = await campaigns.campaignForEngine(this.db, campaignId);
+    if (!found) throw notFound('The campaign');
+    await authorize(this.db, userId, found.organisationId, 'organizer');
+    return found;
+  }
+
+  /** An organizer follows a campaign live: its figures now (callers online are counted by the socket layer). */
+  async watch(userId: string, campaignId: string) {
+    await this.organizerCampaign(userId, campaignId);
+    return repository.campaignFigures(this.db, campaignId);
+  }
+
+  /** Flagged calls waiting for an organizer, newest first. */
+  async flags(userId: string, campaignId: string) {
+    await this.organizerCampaign(userId, campaignId);
+    const rows = await repository.openFlags(this.db, campaignId);
+    return rows.map((row) => ({
+      callId: row.callId,
+      at: new Date(row.at).toISOString(),
+      callerName: row.callerName ?? '',
+      outcome: row.outcome,
+      flagNote: row.flagNote,
+      notes: row.notes,
+      contact: row.firstName === null || row.lastName === null ? null : { firstName: row.firstName, lastName: row.lastName },
+    }));
+  }
+
+  /** An organizer has handled a flag; handling it again changes nothing. */
+  async resolveFlag(userId: string, callId: string): Promise<{ callId: string; resolvedAt: string }> {
+    const call = await repository.findCall(this.db, callId);
+    if (!call) throw notFound('The call');
+    await this.organizerCampaign(userId, call.campaignId);
+    if (!call.flagged) throw conflict('not_flagged', 'This call was not flagged.');
+    const resolvedAt = await repository.resolveFlag(this.db, callId, userId, this.clock.now());
+    return { callId, resolvedAt: resolvedAt.toISOString() };
   }
 
   /** A number went on an organisation's register outside a call: it leaves the queues beneath at once; its caller, if any, is told. */
@@ -244,6 +331,30 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     await repository.shortenLeases(this.db, userId, campaignId, new Date(this.clock.now().getTime() + GRACE_MS));
   }
 
+}
+
+/** What the caller said of the call, as it is stored. */
+function callRecord(request: CorrectRequest | CompleteRequest, outcome: OutcomeValue, callbackAt: Date | null): repository.CallRecord {
+  return {
+    outcome: outcome.code,
+    answers: request.answers,
+    notes: request.notes ?? '',
+    noteForNext: request.noteForNext ?? '',
+    flagged: request.flag !== undefined,
+    flagNote: request.flag ?? '',
+    callbackAt,
+  };
+}
+
+/** The callback time a callback needs (in the future, within 60 days); other outcomes keep none. */
+function callbackTime(outcome: OutcomeValue, requested: string | undefined, now: Date): Date | null {
+  if (outcome.code !== 'callback') return null;
+  const callbackAt = requested === undefined ? null : new Date(requested);
+  if (!callbackAt || Number.isNaN(callbackAt.getTime())) throw badRequest('callback_time_required', 'Choose when to call back.');
+  if (callbackAt.getTime() <= now.getTime() || callbackAt.getTime() > now.getTime() + 60 * 86_400_000) {
+    throw badRequest('callback_time_invalid', 'The callback time must be in the future and within 60 days.');
+  }
+  return callbackAt;
 }
 
 /** What a contact becomes after a call with this outcome (its `attempts` counting this call). */

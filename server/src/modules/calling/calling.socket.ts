@@ -7,7 +7,7 @@ import type { Ack } from '../../contract/realtime';
 import type { RealtimeSocket } from '../../plugins/realtime';
 import { AppError } from '../../errors';
 import type { CallingEngine } from './calling.service';
-import { checkCampaignRequest, checkCompleteCall, checkReleaseContact } from './calling.schemas';
+import { checkCampaignRequest, checkCompleteCall, checkCorrectCall, checkReleaseContact } from './calling.schemas';
 
 // The calling events of one socket. Every payload is checked first; every answer is an ack of
 // { ok: true, data } or { ok: false, error: { code, message } }; each socket has its own rate limit.
@@ -43,12 +43,6 @@ export class Presence {
       const [userId = '', campaignId = ''] = key.split('|');
       return { userId, campaignId };
     });
-  }
-
-  callersIn(campaignId: string): number {
-    let count = 0;
-    for (const key of this.sockets.keys()) if (key.endsWith(`|${campaignId}`)) count++;
-    return count;
   }
 }
 
@@ -107,7 +101,8 @@ export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, pre
     if (!joined.has(campaignId)) {
       joined.add(campaignId);
       presence.add(userId, campaignId);
-      await socket.join(`campaign:${campaignId}`);
+      await socket.join([`campaign:${campaignId}`, `callers:${campaignId}`]);
+      engine.emit('presence', { campaignId });
       // Back in time: the person this caller held waits no longer for the grace period to end.
       await engine.extend([{ userId, campaignId }]);
     }
@@ -121,6 +116,8 @@ export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, pre
 
   handle('call:complete', checkCompleteCall, async (request: Parameters<CallingEngine['complete']>[1]) => engine.complete(userId, request));
 
+  handle('call:correct', checkCorrectCall, async (request: Parameters<CallingEngine['correct']>[1]) => engine.correct(userId, request));
+
   handle('contact:release', checkReleaseContact, async ({ assignmentId }: { assignmentId: string }) => {
     await engine.release(userId, assignmentId);
     return null;
@@ -129,6 +126,7 @@ export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, pre
   socket.on('disconnect', () => {
     for (const campaignId of joined) {
       if (!presence.remove(userId, campaignId)) engine.callerLeft(userId, campaignId).catch(log);
+      engine.emit('presence', { campaignId });
     }
   });
 }

@@ -54,6 +54,10 @@ export function currentVersion(db: Database, campaignId: string) {
   return db.selectFrom('campaignVersion').selectAll().where('campaignId', '=', campaignId).orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
 }
 
+export function findVersion(db: Database, versionId: number) {
+  return db.selectFrom('campaignVersion').selectAll().where('id', '=', versionId).executeTakeFirst();
+}
+
 export async function setTargetGroups(db: Database, campaignId: string, groupIds: string[]): Promise<void> {
   await db.deleteFrom('campaignTargetGroup').where('campaignId', '=', campaignId).execute();
   if (groupIds.length > 0) await db.insertInto('campaignTargetGroup').values(groupIds.map((targetGroupId) => ({ campaignId, targetGroupId }))).execute();
@@ -62,6 +66,21 @@ export async function setTargetGroups(db: Database, campaignId: string, groupIds
 export async function targetGroupIds(db: Database, campaignId: string): Promise<string[]> {
   const rows = await db.selectFrom('campaignTargetGroup').select('targetGroupId').where('campaignId', '=', campaignId).execute();
   return rows.map((row) => row.targetGroupId);
+}
+
+export async function setCallerTeams(db: Database, campaignId: string, organisationIds: string[]): Promise<void> {
+  await db.deleteFrom('campaignCallerTeam').where('campaignId', '=', campaignId).execute();
+  if (organisationIds.length > 0) await db.insertInto('campaignCallerTeam').values(organisationIds.map((organisationId) => ({ campaignId, organisationId }))).execute();
+}
+
+export function callerTeams(db: Database, campaignId: string) {
+  return db
+    .selectFrom('campaignCallerTeam')
+    .innerJoin('organisation', 'organisation.id', 'campaignCallerTeam.organisationId')
+    .select(['organisation.id', 'organisation.name'])
+    .where('campaignCallerTeam.campaignId', '=', campaignId)
+    .orderBy('organisation.name')
+    .execute();
 }
 
 /** How many calls the campaign has saved. */

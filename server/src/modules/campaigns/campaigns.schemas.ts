@@ -141,6 +141,8 @@ export const CampaignView = Type.Object({
   shownAttributes: Type.Array(Type.String()),
   goals: Type.Array(Goal),
   targetGroupIds: Type.Array(Uuid),
+  /** Organisations whose people may call in the campaign besides those with a role in its own. */
+  callerTeams: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
   version: Type.Integer(),
   script: Type.String(),
   questions: Type.Array(Question),
@@ -161,6 +163,7 @@ const MaxAttempts = Type.Integer({ minimum: 1, maximum: 20 });
 const ShownAttributes = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 });
 const Goals = Type.Array(Goal, { maxItems: 10 });
 const TargetGroupIds = Type.Array(Uuid, { minItems: 1, maxItems: 20 });
+const CallerTeamIds = Type.Array(Uuid, { maxItems: 50 });
 const Script = Type.String({ maxLength: 50000 });
 const Questions = Type.Array(Question, { maxItems: 50 });
 const Outcomes = Type.Array(Outcome, { minItems: 1, maxItems: 30 });
@@ -179,6 +182,7 @@ export const CampaignInput = Type.Object(
     shownAttributes: Type.Optional(ShownAttributes),
     goals: Type.Optional(Goals),
     targetGroupIds: TargetGroupIds,
+    callerTeamIds: Type.Optional(CallerTeamIds),
     script: Type.Optional(Script),
     questions: Type.Optional(Questions),
     outcomes: Type.Optional(Outcomes),
@@ -201,6 +205,7 @@ export const CampaignSettings = Type.Object(
     shownAttributes: Type.Optional(ShownAttributes),
     goals: Type.Optional(Goals),
     targetGroupIds: Type.Optional(TargetGroupIds),
+    callerTeamIds: Type.Optional(CallerTeamIds),
   },
   { additionalProperties: false },
 );

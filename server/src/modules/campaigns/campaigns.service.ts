@@ -86,6 +86,7 @@ function checkName(name: string): string {
 
 export async function createCampaign(db: Database, clock: Clock, userId: string, organisationId: string, input: CampaignInputValue): Promise<CampaignViewValue> {
   await authorize(db, userId, organisationId, 'organizer');
+  await checkTeams(db, userId, input.callerTeamIds ?? []);
   return insertCampaign(db, clock, userId, organisationId, input);
 }
 
@@ -123,6 +124,7 @@ async function insertCampaign(db: Database, clock: Clock, createdBy: string | nu
       updatedAt: now,
     });
     await repository.setTargetGroups(trx, campaign.id, groupIds);
+    await repository.setCallerTeams(trx, campaign.id, teamsBesides(organisationId, input.callerTeamIds));
     await repository.insertVersion(trx, {
       campaignId: campaign.id,
       script: input.script ?? '',
@@ -134,6 +136,22 @@ async function insertCampaign(db: Database, clock: Clock, createdBy: string | nu
     return campaign.id;
   });
   return view(db, clock, id);
+}
+
+/** An organizer invites teams they organize (a district, any association beneath it); the system, any. */
+async function checkTeams(db: Database, userId: string, teamIds: string[]): Promise<void> {
+  for (const teamId of new Set(teamIds)) {
+    try {
+      await authorize(db, userId, teamId, 'organizer');
+    } catch {
+      throw badRequest('unknown_team', 'A team to invite was not found among the organisations you organize.');
+    }
+  }
+}
+
+/** The invited teams, without the campaign's own organisation (its people may call anyway). */
+function teamsBesides(organisationId: string, teamIds: string[] | undefined): string[] {
+  return [...new Set(teamIds ?? [])].filter((id) => id !== organisationId);
 }
 
 /** Target groups must belong to the organisation or one beneath it (as a target group's lists must). */
@@ -214,6 +232,7 @@ export async function updateSettings(db: Database, clock: Clock, userId: string,
   checkPeriod(startsAt?.toISOString(), endsAt?.toISOString());
   const groupIds = input.targetGroupIds === undefined ? undefined : [...new Set(input.targetGroupIds)];
   if (groupIds) await checkGroups(db, current.organisationId, groupIds);
+  if (input.callerTeamIds) await checkTeams(db, userId, input.callerTeamIds);
   await db.transaction().execute(async (trx) => {
     const campaign = await repository.lockCampaign(trx, campaignId);
     if (!campaign) throw notFound('The campaign');
@@ -230,6 +249,7 @@ export async function updateSettings(db: Database, clock: Clock, userId: string,
       ...(input.goals ? { goals: JSON.stringify(input.goals) } : {}),
       updatedAt: clock.now(),
     });
+    if (input.callerTeamIds) await repository.setCallerTeams(trx, campaignId, teamsBesides(current.organisationId, input.callerTeamIds));
     if (groupIds) {
       await repository.setTargetGroups(trx, campaignId, groupIds);
       if (campaign.status === 'active' || campaign.status === 'paused') {
@@ -289,6 +309,7 @@ async function view(db: Database, clock: Clock, campaignId: string): Promise<Cam
     shownAttributes: campaign.shownAttributes,
     goals: campaign.goals as GoalValue[],
     targetGroupIds: await repository.targetGroupIds(db, campaignId),
+    callerTeams: await repository.callerTeams(db, campaignId),
     version: version.version,
     script: version.script,
     questions: version.questions as QuestionValue[],
@@ -313,11 +334,20 @@ export interface EngineCampaign {
   maxAttempts: number;
   retryHours: Record<string, number>;
   shownAttributes: string[];
+  /** Organisations whose people may call here besides the campaign's own. */
+  callerTeamIds: string[];
   versionId: number;
   version: number;
   outcomes: OutcomeValue[];
   questions: QuestionValue[];
   forCaller: Static<typeof CampaignForCaller>;
+}
+
+/** The questions and outcomes of one version of a campaign: a call is corrected under the version it was made under. */
+export async function versionRules(db: Database, versionId: number): Promise<{ questions: QuestionValue[]; outcomes: OutcomeValue[] }> {
+  const version = await repository.findVersion(db, versionId);
+  if (!version) throw notFound('The script version');
+  return { questions: version.questions as QuestionValue[], outcomes: version.outcomes as OutcomeValue[] };
 }
 
 /** Campaigns the engine read within the last second: every claim needs one, and they change rarely. */
@@ -355,6 +385,7 @@ export async function campaignForEngine(db: Database, campaignId: string): Promi
     maxAttempts: row.maxAttempts,
     retryHours: row.retryHours as Record<string, number>,
     shownAttributes: row.shownAttributes,
+    callerTeamIds: (await repository.callerTeams(db, campaignId)).map((team) => team.id),
     versionId: Number(version.id),
     version: version.version,
     outcomes,

@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../context';
+import { requireUser } from '../../plugins/auth';
+import { errors } from '../../schemas';
+import { CampaignParams } from '../campaigns/campaigns.schemas';
+import { CallParams, EmptyBody, FlagList, FlagResolved } from './calling.schemas';
+
+// The organizers' side of the calls: flags to handle. Callers speak to the engine over socket.io.
+export function callingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/campaigns/:campaignId/flags',
+      {
+        schema: {
+          tags: ['calls'],
+          description: 'Flagged calls no organizer has handled yet, newest first (at most 500).',
+          params: CampaignParams,
+          response: { 200: FlagList, ...errors(401, 403, 404) },
+        },
+      },
+      async (request) => ({ flags: await ctx.calling.flags(requireUser(request).userId, request.params.campaignId) }),
+    );
+
+    app.post(
+      '/calls/:callId/flag/resolve',
+      {
+        schema: {
+          tags: ['calls'],
+          description: 'Marks a flagged call handled; handling it again changes nothing.',
+          params: CallParams,
+          body: EmptyBody,
+          response: { 200: FlagResolved, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      async (request) => ctx.calling.resolveFlag(requireUser(request).userId, request.params.callId),
+    );
+  };
+}
