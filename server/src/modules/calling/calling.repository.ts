@@ -1,17 +1,13 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { Database } from '../../../../db/database';
 import type { DB } from '../../../../db/schema';
+import { onDoNotCallRegister as onRegister } from '../lists/lists.service';
 
 // The calling queue and the calls. Every query here runs inside the transaction the service opens;
 // a claim locks one queued row with FOR UPDATE SKIP LOCKED through the claim index, and nothing holds a
 // transaction open while a call is made: the claim commits and the lease carries the hold.
 
 type Tx = Kysely<DB>;
-
-/** Numbers on the do-not-call register of the contact's organisation or any organisation above it. */
-const onRegister = (contact: string) => sql<boolean>`exists (
-  select 1 from do_not_call d join organisation_closure oc on oc.ancestor_id = d.organisation_id
-  where oc.descendant_id = ${sql.ref(`${contact}.organisation_id`)} and d.phone = ${sql.ref(`${contact}.phone`)})`;
 
 /**
  * Adds the people of the campaign's target groups to its queue (those already there stay as they

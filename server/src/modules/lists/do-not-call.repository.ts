@@ -2,6 +2,15 @@ import { sql, type Insertable } from 'kysely';
 import type { Database } from '../../../../db/database';
 import type { DoNotCall } from '../../../../db/schema';
 
+/**
+ * True when the number of the row `alias` (with columns phone and organisation_id) is on the
+ * do-not-call register of its organisation or of any organisation above it: the one rule, wherever
+ * a query must leave such numbers out.
+ */
+export const onRegister = (alias: string) => sql<boolean>`exists (
+  select 1 from do_not_call d join organisation_closure oc on oc.ancestor_id = d.organisation_id
+  where oc.descendant_id = ${sql.ref(`${alias}.organisation_id`)} and d.phone = ${sql.ref(`${alias}.phone`)})`;
+
 export function insertEntry(db: Database, entry: Insertable<DoNotCall>) {
   // Adding a number twice keeps the first entry (and its reason) and answers with it.
   return db

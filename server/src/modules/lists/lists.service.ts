@@ -10,6 +10,9 @@ import * as organisations from '../organisations/organisations.service';
 import { classifyRow } from './classify';
 import { phoneColumns, proposeMapping, requirePhoneColumn } from './columns';
 import * as dnc from './do-not-call.repository';
+
+/** The register's rule as a SQL condition on a row with phone and organisation_id (for other modules' queries). */
+export const onDoNotCallRegister = dnc.onRegister;
 import type { ListImporter } from './lists.import';
 import * as repository from './lists.repository';
 import type { DoNotCallEntry, DoNotCallList, DoNotCallListedEntry, ListPreview, ListView, MappedColumn } from './lists.schemas';

@@ -1,6 +1,7 @@
 import { sql, type Expression, type Insertable, type SqlBool, type Updateable } from 'kysely';
 import type { Static } from 'typebox';
 import type { Database } from '../../../../db/database';
+import { onDoNotCallRegister } from '../lists/lists.service';
 import type { TargetGroup } from '../../../../db/schema';
 import type { Filter } from './target-groups.schemas';
 
@@ -35,9 +36,7 @@ export async function countGroup(db: Database, listIds: string[], filters: Filte
     .where((eb) => eb.and(filters.map(condition)))
     .select((eb) => [
       eb.fn.countAll<number>().as('size'),
-      sql<number>`count(*) filter (where exists (
-        select 1 from do_not_call d join organisation_closure c on c.ancestor_id = d.organisation_id
-        where c.descendant_id = person.organisation_id and d.phone = person.phone))::int`.as('doNotCall'),
+      sql<number>`count(*) filter (where ${onDoNotCallRegister('person')})::int`.as('doNotCall'),
     ])
     .executeTakeFirstOrThrow();
   return { size: Number(row.size), doNotCall: row.doNotCall };
