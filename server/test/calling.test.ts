@@ -276,6 +276,26 @@ describe('the rules of calling', () => {
     expect(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'conversation', answers: {} })).toMatchObject({ ok: false, error: { code: 'lease_lost' } });
   });
 
+  test('numbers in a do-not-call file leave the queue at once; a caller holding one is told', async () => {
+    const { campaignId, first } = await campaignOf(3);
+    const socket = await callerClient(4);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    const revoked = new Promise<RevokedEvent>((resolve) => socket.on('assignment:revoked', resolve));
+    const others = [0, 1, 2].map((i) => `070${String(first + i)}`).filter((phone) => `+46${phone.slice(1)}` !== held.contact.phone);
+    const body = multipart({}, { field: 'file', filename: 'nix.csv', content: `Mobil\r\n${held.contact.phone}\r\n${others[0] ?? ''}\r\n` });
+    const uploaded = await t.request('POST', `/api/orgs/${association.id}/do-not-call/file`, { cookie: organizerCookie, body: body.payload, headers: { 'content-type': body.contentType } });
+    expect(uploaded.statusCode, uploaded.body).toBe(200);
+    expect(uploaded.json()).toEqual({ rows: 2, added: 2, alreadyListed: 0, invalid: 0 });
+    expect(await revoked).toEqual({ assignmentId: held.id, reason: 'do-not-call' });
+    const queue = await t.db.selectFrom('campaignContact').select(['state', 'doneReason']).where('campaignId', '=', campaignId).orderBy('state').execute();
+    expect(queue).toEqual([
+      { state: 'done', doneReason: 'do-not-call' },
+      { state: 'done', doneReason: 'do-not-call' },
+      { state: 'queued', doneReason: null },
+    ]);
+  });
+
   test('paused, finished, not yet open, outside the calling window, and another organisation’s campaign', async () => {
     const { campaignId } = await campaignOf(1);
     const socket = await callerClient(3);

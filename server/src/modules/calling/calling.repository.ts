@@ -199,15 +199,16 @@ export async function heldBy(db: Database | Tx, callerId: string, campaignId: st
 }
 
 /**
- * A number goes on the register: every contact with it that is not done is done, in the campaigns of
+ * Numbers go on the register: every contact with one that is not done is done, in the campaigns of
  * the organisation's subtree; held ones are revoked from their callers. Returns those revoked.
  */
-export async function takeOutNumber(trx: Tx, organisationId: string, phone: string, now: Date): Promise<Revoked[]> {
+export async function takeOutNumbers(trx: Tx, organisationId: string, phones: string[], now: Date): Promise<Revoked[]> {
+  if (phones.length === 0) return [];
   const { rows } = await sql<Revoked & { state: string }>`
     with affected as (
       select c.campaign_id, c.person_id, c.lease_id, c.held_by, c.state from campaign_contact c
       join organisation_closure oc on oc.descendant_id = c.organisation_id and oc.ancestor_id = ${organisationId}
-      where c.phone = ${phone} and c.state <> 'done'
+      where c.phone = any(${phones}::text[]) and c.state <> 'done'
       for update of c
     )
     update campaign_contact c set state = 'done', done_reason = 'do-not-call', held_by = null, lease_id = null, lease_expires_at = null,

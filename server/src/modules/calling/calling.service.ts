@@ -193,7 +193,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       await repository.afterCall(trx, contact, outcome.code, now, nextState(campaign, contact.attempts + 1, outcome, now, callbackAt, userId));
       if (outcome.code === 'do-not-call') {
         await recordObjection(trx, campaign.organisationId, contact.phone, userId, now);
-        revoked.push(...(await repository.takeOutNumber(trx, campaign.organisationId, contact.phone, now)));
+        revoked.push(...(await repository.takeOutNumbers(trx, campaign.organisationId, [contact.phone], now)));
       }
       if (!request.next) return { callId };
       const claim = await this.claimIn(trx, campaign, userId);
@@ -249,7 +249,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
         }
         if (outcome.code === 'do-not-call' && call.outcome !== 'do-not-call') {
           await recordObjection(trx, campaign.organisationId, contact.phone, userId, now);
-          revoked.push(...(await repository.takeOutNumber(trx, campaign.organisationId, contact.phone, now)));
+          revoked.push(...(await repository.takeOutNumbers(trx, campaign.organisationId, [contact.phone], now)));
         }
       }
       return now;
@@ -304,9 +304,9 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     return { callId, resolvedAt: resolvedAt.toISOString() };
   }
 
-  /** A number went on an organisation's register outside a call: it leaves the queues beneath at once; its caller, if any, is told. */
-  async numberObjected(organisationId: string, phone: string): Promise<void> {
-    const revoked = await this.db.transaction().execute((trx) => repository.takeOutNumber(trx, organisationId, phone, this.clock.now()));
+  /** Numbers went on an organisation's register outside a call: it leaves the queues beneath at once; its caller, if any, is told. */
+  async numbersObjected(organisationId: string, phones: string[]): Promise<void> {
+    const revoked = await this.db.transaction().execute((trx) => repository.takeOutNumbers(trx, organisationId, phones, this.clock.now()));
     for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
   }
 

@@ -117,7 +117,7 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request, reply) => {
         const entry = await lists.addDoNotCall(ctx.db, ctx.clock, requireUser(request).userId, request.params.orgId, request.body);
         // At once: the number leaves every campaign queue beneath, and a caller holding it is told.
-        await ctx.calling.numberObjected(request.params.orgId, entry.phone);
+        await ctx.calling.numbersObjected(request.params.orgId, [entry.phone]);
         return reply.status(201).send(entry);
       },
     );
@@ -160,7 +160,10 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const user = requireUser(request);
         await authorize(ctx.db, user.userId, request.params.orgId, 'organizer');
         const upload = await receiveUpload(request, ctx.importMaxBytes);
-        return lists.uploadDoNotCall(ctx.db, ctx.clock, user.userId, request.params.orgId, upload, ctx.importMaxBytes);
+        const { numbers, ...result } = await lists.uploadDoNotCall(ctx.db, ctx.clock, user.userId, request.params.orgId, upload, ctx.importMaxBytes);
+        // As for one number: they leave every campaign queue beneath at once; callers holding one are told.
+        await ctx.calling.numbersObjected(request.params.orgId, numbers);
+        return result;
       },
     );
   };

@@ -197,7 +197,7 @@ export async function removeDoNotCall(db: Database, userId: string, organisation
   if (!(await dnc.deleteEntry(db, organisationId, entryId))) throw notFound('The do-not-call entry');
 }
 
-/** Adds every valid number of a file to the register; a file is taken whole or not at all. */
+/** Adds every valid number of a file to the register; a file is taken whole or not at all. Returns the counts and the numbers. */
 export async function uploadDoNotCall(
   db: Database,
   clock: Clock,
@@ -225,7 +225,7 @@ export async function uploadDoNotCall(
       }
     }
     const added = await dnc.insertMany(db, organisationId, [...numbers], 'file', userId, clock.now());
-    return { rows, added, alreadyListed: numbers.size - added, invalid };
+    return { rows, added, alreadyListed: numbers.size - added, invalid, numbers: [...numbers] };
   } finally {
     await rm(file.path, { force: true });
   }
