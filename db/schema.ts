@@ -61,6 +61,7 @@ export interface Call {
   organisationId: string;
   outcome: string;
   personId: number | null;
+  tags: Generated<string[]>;
   versionId: number;
 }
 

@@ -465,7 +465,7 @@ describe('organizers follow the calls', () => {
     const stats: CampaignStatsEvent[] = [];
     watcher.on('campaign:stats', (event) => stats.push(event));
     const start = await ask(watcher, 'campaign:watch', { campaignId });
-    expect(start).toEqual({ ok: true, data: { campaignId, calls: 0, conversations: 0, callersOnline: 0 } });
+    expect(start).toEqual({ ok: true, data: { campaignId, calls: 0, conversations: 0, tags: { recruit: 0, volunteer: 0, event: 0, supporter: 0 }, callersOnline: 0 } });
 
     const socket = await callerClient(1);
     await join(socket, campaignId);
@@ -473,6 +473,10 @@ describe('organizers follow the calls', () => {
     const held = (await next(socket, campaignId)).assignment as Assignment;
     data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'conversation', answers: { member: true }, flag: 'Vill bli kontaktad av ordföranden' }));
     await waitFor(async () => stats.at(-1)?.calls === 1 && stats.at(-1)?.conversations === 1);
+    // "Vill du bli medlem?" answered yes counts as a recruit, towards the campaign's goals.
+    expect(stats.at(-1)?.tags).toEqual({ recruit: 1, volunteer: 0, event: 0, supporter: 0 });
+    const view = await t.request('GET', `/api/campaigns/${campaignId}`, { cookie: organizerCookie });
+    expect(view.json()).toMatchObject({ calls: 1, conversations: 1, tags: { recruit: 1, volunteer: 0, event: 0, supporter: 0 } });
     socket.disconnect();
     await waitFor(async () => stats.at(-1)?.callersOnline === 0);
 

@@ -3,6 +3,7 @@
 import type { Static } from 'typebox';
 import type * as Accounts from '../modules/accounts/accounts.schemas';
 import type * as Audit from '../modules/audit/audit.schemas';
+import type * as Calling from '../modules/calling/calling.schemas';
 import type * as Campaigns from '../modules/campaigns/campaigns.schemas';
 import type * as Invites from '../modules/invites/invites.schemas';
 import type * as Lists from '../modules/lists/lists.schemas';
@@ -70,9 +71,14 @@ export type CampaignOutcome = Static<typeof Campaigns.Outcome>;
 export type CampaignQuestion = Static<typeof Campaigns.Question>;
 export type CampaignGoal = Static<typeof Campaigns.Goal>;
 export type QueueFigures = Static<typeof Campaigns.QueueFigures>;
+export type TagFigures = Static<typeof Campaigns.TagFigures>;
 export type CampaignView = Static<typeof Campaigns.CampaignView>;
 export type CampaignList = Static<typeof Campaigns.CampaignList>;
 export type CampaignInput = Static<typeof Campaigns.CampaignInput>;
 export type CampaignSettings = Static<typeof Campaigns.CampaignSettings>;
 export type CampaignScriptInput = Static<typeof Campaigns.ScriptInput>;
 export type CampaignStatusChange = Static<typeof Campaigns.StatusChange>;
+
+export type FlaggedCall = Static<typeof Calling.FlaggedCall>;
+export type FlagList = Static<typeof Calling.FlagList>;
+export type FlagResolved = Static<typeof Calling.FlagResolved>;

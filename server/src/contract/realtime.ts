@@ -38,6 +38,8 @@ export interface CampaignStatsEvent {
   /** Calls saved in the campaign, all callers. */
   calls: number;
   conversations: number;
+  /** Calls that count for each tag, for the campaign's goals. */
+  tags: { recruit: number; volunteer: number; event: number; supporter: number };
   /** Callers connected to the campaign now. */
   callersOnline: number;
 }

@@ -171,15 +171,6 @@ export async function campaignOfLease(db: Database, leaseId: string): Promise<st
   return row?.campaignId;
 }
 
-/** A campaign's shared figures for the callers' screens. */
-export async function campaignFigures(db: Database, campaignId: string) {
-  return db
-    .selectFrom('call')
-    .where('campaignId', '=', campaignId)
-    .select([sql<number>`count(*)::int`.as('calls'), sql<number>`(count(*) filter (where outcome = 'conversation'))::int`.as('conversations')])
-    .executeTakeFirstOrThrow();
-}
-
 /** A caller gone: their leases in a campaign end at the latest by `until` (the grace period). */
 export async function shortenLeases(db: Database, callerId: string, campaignId: string, until: Date): Promise<void> {
   await sql`
@@ -227,6 +218,8 @@ export interface CallRecord {
   flagged: boolean;
   flagNote: string;
   callbackAt: Date | null;
+  /** What the call counts for: recruit, volunteer, event, supporter. */
+  tags: string[];
 }
 
 export interface NewCall extends CallRecord {

@@ -181,7 +181,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
         versionId: campaign.versionId,
         idempotencyKey: request.key,
         leaseId: contact.leaseId,
-        ...callRecord(request, outcome, callbackAt),
+        ...callRecord(request, outcome, callbackAt, campaign.questions),
         createdAt: now,
       });
       if (callId === null) {
@@ -237,7 +237,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       }
       checkAnswers(rules.questions, request.answers);
       const callbackAt = callbackTime(outcome, request.callbackAt, now);
-      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt), correctedAt: now });
+      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt, campaign.questions), correctedAt: now });
       const contact = call.personId === null ? null : await repository.lockContact(trx, call.campaignId, call.personId);
       if (call.personId !== null && contact) {
         // Only while the person waits on this very call: one claimed or called since is left as it is.
@@ -276,7 +276,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   /** An organizer follows a campaign live: its figures now (callers online are counted by the socket layer). */
   async watch(userId: string, campaignId: string) {
     await this.organizerCampaign(userId, campaignId);
-    return repository.campaignFigures(this.db, campaignId);
+    return campaigns.callFigures(this.db, campaignId);
   }
 
   /** Flagged calls waiting for an organizer, newest first. */
@@ -323,7 +323,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   }
 
   async figures(campaignId: string) {
-    return repository.campaignFigures(this.db, campaignId);
+    return campaigns.callFigures(this.db, campaignId);
   }
 
   /** The caller's last socket in the campaign went away: their person waits the grace period for them. */
@@ -334,8 +334,9 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
 }
 
 /** What the caller said of the call, as it is stored. */
-function callRecord(request: CorrectRequest | CompleteRequest, outcome: OutcomeValue, callbackAt: Date | null): repository.CallRecord {
+function callRecord(request: CorrectRequest | CompleteRequest, outcome: OutcomeValue, callbackAt: Date | null, questions: QuestionValue[]): repository.CallRecord {
   return {
+    tags: callTags(questions, outcome, request.answers),
     outcome: outcome.code,
     answers: request.answers,
     notes: request.notes ?? '',
@@ -344,6 +345,29 @@ function callRecord(request: CorrectRequest | CompleteRequest, outcome: OutcomeV
     flagNote: request.flag ?? '',
     callbackAt,
   };
+}
+
+/** What a call counts for: its outcome's tags, a yes's tags, and the tags of the choices answered. */
+export function callTags(questions: QuestionValue[], outcome: OutcomeValue, answers: Record<string, unknown>): string[] {
+  const tags = new Set<string>(outcome.tags);
+  for (const question of questions) {
+    const answer = answers[question.id];
+    if (answer === undefined) continue;
+    switch (question.kind) {
+      case 'yes-no':
+        if (answer === true) for (const tag of question.tags) tags.add(tag);
+        break;
+      case 'single':
+      case 'multiple': {
+        const chosen = Array.isArray(answer) ? answer : [answer];
+        for (const choice of question.choices) if (chosen.includes(choice.value)) for (const tag of choice.tags) tags.add(tag);
+        break;
+      }
+      case 'text':
+        break;
+    }
+  }
+  return [...tags].sort();
 }
 
 /** The callback time a callback needs (in the future, within 60 days); other outcomes keep none. */

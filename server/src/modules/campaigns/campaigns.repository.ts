@@ -83,10 +83,21 @@ export function callerTeams(db: Database, campaignId: string) {
     .execute();
 }
 
-/** How many calls the campaign has saved. */
-export async function callCount(db: Database, campaignId: string): Promise<number> {
-  const row = await db.selectFrom('call').select((eb) => eb.fn.countAll<string>().as('n')).where('campaignId', '=', campaignId).executeTakeFirstOrThrow();
-  return Number(row.n);
+/** The calls saved so far: all, conversations, and those counting for each tag. */
+export async function callFigures(db: Database, campaignId: string) {
+  const tagged = (tag: string) => sql<number>`(count(*) filter (where ${tag} = any(tags)))::int`;
+  return db
+    .selectFrom('call')
+    .where('campaignId', '=', campaignId)
+    .select([
+      sql<number>`count(*)::int`.as('calls'),
+      sql<number>`(count(*) filter (where outcome = 'conversation'))::int`.as('conversations'),
+      tagged('recruit').as('recruit'),
+      tagged('volunteer').as('volunteer'),
+      tagged('event').as('event'),
+      tagged('supporter').as('supporter'),
+    ])
+    .executeTakeFirstOrThrow();
 }
 
 /** The queue's figures at `now`, from the queue itself (one pass over the campaign's contacts). */

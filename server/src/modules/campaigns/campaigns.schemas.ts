@@ -108,6 +108,9 @@ export const CampaignForCaller = Type.Object({
 
 export const CampaignParams = Type.Object({ campaignId: Uuid });
 
+/** Calls that count for each tag (a recruit, a volunteer sign-up, an event sign-up, a supporter). */
+export const TagFigures = Type.Object({ recruit: Type.Integer(), volunteer: Type.Integer(), event: Type.Integer(), supporter: Type.Integer() });
+
 export const QueueFigures = Type.Object({
   total: Type.Integer(),
   /** Never called. */
@@ -148,6 +151,8 @@ export const CampaignView = Type.Object({
   questions: Type.Array(Question),
   outcomes: Type.Array(Outcome),
   calls: Type.Integer(),
+  conversations: Type.Integer(),
+  tags: TagFigures,
   queue: QueueFigures,
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -314,7 +314,7 @@ async function view(db: Database, clock: Clock, campaignId: string): Promise<Cam
     script: version.script,
     questions: version.questions as QuestionValue[],
     outcomes: version.outcomes as OutcomeValue[],
-    calls: await repository.callCount(db, campaignId),
+    ...(await callFigures(db, campaignId)),
     queue: await repository.queueFigures(db, campaignId, clock.now()),
     createdAt: new Date(campaign.createdAt).toISOString(),
     updatedAt: new Date(campaign.updatedAt).toISOString(),
@@ -341,6 +341,12 @@ export interface EngineCampaign {
   outcomes: OutcomeValue[];
   questions: QuestionValue[];
   forCaller: Static<typeof CampaignForCaller>;
+}
+
+/** A campaign's calls so far: all, conversations, and the calls counting for each tag (for goals). */
+export async function callFigures(db: Database, campaignId: string) {
+  const { calls, conversations, ...tags } = await repository.callFigures(db, campaignId);
+  return { calls, conversations, tags };
 }
 
 /** The questions and outcomes of one version of a campaign: a call is corrected under the version it was made under. */
