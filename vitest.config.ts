@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['server/src/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts'] },
+        test: { name: 'unit', include: ['server/src/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'web/src/**/*.test.ts'] },
       },
       {
         test: {

@@ -156,6 +156,9 @@ test('the same in Swedish: a browser in sv-SE reads the invitation and the organ
 
   await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
   await expect.poll(() => page.getByRole('definition').filter({ hasText: 'Organisatör' }).isVisible()).toBe(true);
+  // An organizer lands on the campaigns; the members are one tab away.
+  await page.getByRole('heading', { level: 2, name: 'Kampanjer' }).waitFor();
+  await page.getByRole('link', { name: 'Medlemmar' }).click();
   await page.getByRole('heading', { level: 2, name: 'Medlemmar' }).waitFor();
   // An organizer may change a caller's role, but not their own.
   const erik = page.getByRole('row').filter({ hasText: 'Erik Volontär' });

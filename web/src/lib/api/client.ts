@@ -5,6 +5,12 @@ import type {
   AddDoNotCallRequest,
   AttributeSummary,
   AuditList,
+  CampaignInput,
+  CampaignList,
+  CampaignScriptInput,
+  CampaignSettings,
+  CampaignStatus,
+  CampaignView,
   CreatedList,
   ChangeRoleRequest,
   CreatedInvite,
@@ -167,6 +173,36 @@ export const targetingApi = {
   updateTargetGroup: (groupId: string, body: TargetGroupInput) =>
     request<TargetGroupView>('PUT', `/api/target-groups/${encodeURIComponent(groupId)}`, body),
   removeTargetGroup: (groupId: string) => request<void>('DELETE', `/api/target-groups/${encodeURIComponent(groupId)}`),
+};
+
+/**
+ * A flagged call, as organizers see it until they mark it handled.
+ * (The server's contract will carry this type; kept here until it does.)
+ */
+export interface FlaggedCall {
+  callId: string;
+  at: string;
+  callerName: string;
+  outcome: string;
+  flagNote: string;
+  notes: string;
+  contact: { firstName: string; lastName: string } | null;
+}
+
+/** Calling campaigns: settings, script versions, status, and the flags callers raise. */
+export const campaignsApi = {
+  list: (orgId: string) => request<CampaignList>('GET', `${org(orgId)}/campaigns`),
+  create: (orgId: string, body: CampaignInput) => request<CampaignView>('POST', `${org(orgId)}/campaigns`, body),
+  get: (campaignId: string) => request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}`),
+  update: (campaignId: string, body: CampaignSettings) => request<CampaignView>('PUT', `/api/campaigns/${encodeURIComponent(campaignId)}`, body),
+  /** Saves script, questions and outcomes as the campaign's next version. */
+  saveScript: (campaignId: string, body: CampaignScriptInput) =>
+    request<CampaignView>('PUT', `/api/campaigns/${encodeURIComponent(campaignId)}/script`, body),
+  changeStatus: (campaignId: string, status: CampaignStatus) =>
+    request<CampaignView>('POST', `/api/campaigns/${encodeURIComponent(campaignId)}/status`, { status }),
+  /** Open flags, newest first. */
+  flags: (campaignId: string) => request<{ flags: FlaggedCall[] }>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/flags`),
+  resolveFlag: (callId: string) => request<{ callId: string; resolvedAt: string }>('POST', `/api/calls/${encodeURIComponent(callId)}/flag/resolve`, {}),
 };
 
 /** Tells the app the session is gone, as a 401 from `request` does: for answers that did not come through it. */

@@ -1,7 +1,7 @@
 // The one socket.io connection of the app: opened on first use, same origin, the session cookie sent
 // by the browser. Rooms are joined again after a reconnect, since the server forgets them.
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ListProgressEvent, ServerToClientEvents } from '$contract/realtime';
+import type { CampaignStatsEvent, ClientToServerEvents, ListProgressEvent, ServerToClientEvents } from '$contract/realtime';
 import { reportUnauthenticated } from '$lib/api/client';
 
 type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -10,12 +10,18 @@ let socket: RealtimeSocket | null = null;
 /** How many watchers each organisation has, so its room is joined again after a reconnect. */
 const watched = new Map<string, number>();
 const progressListeners = new Set<(event: ListProgressEvent) => void>();
+/** The campaigns whose figures are followed, each with its listeners. */
+const campaignListeners = new Map<string, Set<(event: CampaignStatsEvent) => void>>();
 
 function connection(): RealtimeSocket {
   if (socket) return socket;
   const created: RealtimeSocket = io({ transports: ['websocket'] });
   created.on('connect', () => {
     for (const organisationId of watched.keys()) join(created, organisationId);
+    for (const campaignId of campaignListeners.keys()) watchCampaignRoom(created, campaignId);
+  });
+  created.on('campaign:stats', (event) => {
+    for (const listener of campaignListeners.get(event.campaignId) ?? []) listener(event);
   });
   created.on('list:progress', (event) => {
     for (const listener of progressListeners) listener(event);
@@ -58,9 +64,39 @@ export function watchLists(organisationId: string, listener: (event: ListProgres
   };
 }
 
+/** Asks to follow a campaign's figures; the answer carries them as they are now. */
+function watchCampaignRoom(target: RealtimeSocket, campaignId: string): void {
+  target.emit('campaign:watch', { campaignId }, (answer) => {
+    if (!answer.ok) return; // Without the room the page still shows what it last read, and reads again.
+    for (const listener of campaignListeners.get(campaignId) ?? []) listener(answer.data);
+  });
+}
+
+/**
+ * Follows a campaign's shared figures (calls, conversations, callers online), for organizers: the
+ * figures as they are now, then each change. Returns the function that stops it.
+ */
+export function watchCampaign(campaignId: string, listener: (event: CampaignStatsEvent) => void): () => void {
+  const target = connection();
+  if (target.disconnected && !target.active) target.connect();
+  let listeners = campaignListeners.get(campaignId);
+  if (!listeners) {
+    listeners = new Set();
+    campaignListeners.set(campaignId, listeners);
+  }
+  listeners.add(listener);
+  if (target.connected) watchCampaignRoom(target, campaignId);
+  return () => {
+    const current = campaignListeners.get(campaignId);
+    current?.delete(listener);
+    if (current?.size === 0) campaignListeners.delete(campaignId);
+  };
+}
+
 /** Ends the connection (signing out, a session that ended). */
 export function close(): void {
   socket?.disconnect();
   socket = null;
   watched.clear();
+  campaignListeners.clear();
 }
