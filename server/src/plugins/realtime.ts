@@ -24,8 +24,6 @@ declare module 'fastify' {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...value] = part.trim().split('=');
@@ -83,7 +81,7 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
 
     io.on('connection', (socket) => {
       void socket.join([`session:${socket.data.sessionId}`, `user:${socket.data.userId}`]);
-      callingSocket(socket, ctx.calling, presence, logError);
+      callingSocket(socket, ctx.calling, { presence, callersOnline: (campaignId) => callersOnline(io, campaignId) }, logError);
       socket.on('lists:watch', (request, ack) => {
         const organisationId = typeof request?.organisationId === 'string' ? request.organisationId : '';
         authorize(ctx.db, socket.data.userId, organisationId, 'organizer').then(
@@ -96,28 +94,6 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
               ok: false,
               error: error instanceof AppError ? { code: error.code, message: error.message } : { code: 'not_found', message: 'The organisation was not found.' },
             }),
-        );
-      });
-      // Organizers follow a campaign: its figures now, then campaign:stats while calls are saved.
-      socket.on('campaign:watch', (request, ack) => {
-        if (typeof ack !== 'function') return;
-        const campaignId = typeof request?.campaignId === 'string' && UUID.test(request.campaignId) ? request.campaignId : '';
-        if (!campaignId) {
-          ack({ ok: false, error: { code: 'invalid_payload', message: 'The request does not have the expected shape (campaignId).' } });
-          return;
-        }
-        ctx.calling.watch(socket.data.userId, campaignId).then(
-          async (figures) => {
-            await socket.join(`campaign:${campaignId}`);
-            ack({ ok: true, data: { campaignId, ...figures, callersOnline: await callersOnline(io, campaignId) } });
-          },
-          (error: unknown) => {
-            if (!(error instanceof AppError)) logError(error);
-            ack({
-              ok: false,
-              error: error instanceof AppError ? { code: error.code, message: error.message } : { code: 'internal', message: 'Something went wrong on our side. Try again in a moment.' },
-            });
-          },
         );
       });
     });

@@ -255,17 +255,19 @@ export interface OwnCall {
   last: boolean;
 }
 
-/** One of the caller's calls, locked for a correction. */
-export async function lockOwnCall(trx: Tx, callId: string, callerId: string): Promise<OwnCall | null> {
+/** One of the caller's calls, locked for a correction (read without a lock outside a transaction). */
+export async function lockOwnCall(trx: Tx, callId: string, callerId: string, lock = true): Promise<OwnCall | null> {
   const { rows } = await sql<OwnCall>`
     select c.id, c.campaign_id as "campaignId", c.person_id as "personId", c.version_id as "versionId", c.outcome,
       c.created_at as "createdAt",
       not exists (select 1 from call later where later.caller_id = c.caller_id and later.campaign_id = c.campaign_id
         and (later.created_at, later.id) > (c.created_at, c.id)) as last
     from call c where c.id = ${callId} and c.caller_id = ${callerId}
-    for update of c`.execute(trx);
+    ${lock ? sql`for update of c` : sql``}`.execute(trx);
   return rows[0] ?? null;
 }
+
+export const findOwnCall = (db: Database, callId: string, callerId: string) => lockOwnCall(db, callId, callerId, false);
 
 export interface CallCorrection extends CallRecord {
   correctedAt: Date;

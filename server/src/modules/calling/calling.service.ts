@@ -220,7 +220,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
    */
   async correct(userId: string, request: CorrectRequest): Promise<{ callId: string; correctedAt: string }> {
     const tooLate = () => conflict('correction_closed', 'Only your last call can be corrected, within 10 minutes of saving it.');
-    const found = await this.db.transaction().execute((trx) => repository.lockOwnCall(trx, request.callId, userId));
+    const found = await repository.findOwnCall(this.db, request.callId, userId);
     if (!found) throw notFound('The call');
     const campaign = await this.campaign(userId, found.campaignId);
     const rules = await campaigns.versionRules(this.db, found.versionId);

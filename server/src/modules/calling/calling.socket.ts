@@ -9,7 +9,7 @@ import { AppError } from '../../errors';
 import type { CallingEngine } from './calling.service';
 import { checkCampaignRequest, checkCompleteCall, checkCorrectCall, checkReleaseContact } from './calling.schemas';
 
-// The calling events of one socket. Every payload is checked first; every answer is an ack of
+// The calling events of one socket (callers, and organizers watching). Every payload is checked first; every answer is an ack of
 // { ok: true, data } or { ok: false, error: { code, message } }; each socket has its own rate limit.
 
 /** Per socket: this many events a second on average, and bursts up to BURST. */
@@ -58,7 +58,13 @@ function invalid<T extends TSchema>(check: Checker<T>, payload: unknown): Ack<ne
   return { ok: false, error: { code: 'invalid_payload', message: `The request does not have the expected shape${where}: ${first?.message ?? 'unknown'}.` } };
 }
 
-export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, presence: Presence, log: (error: unknown) => void): void {
+/** What the sockets of a process share: who is connected here, and how many callers a campaign has across processes. */
+export interface CallingPresence {
+  presence: Presence;
+  callersOnline: (campaignId: string) => Promise<number>;
+}
+
+export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, { presence, callersOnline }: CallingPresence, log: (error: unknown) => void): void {
   const userId = socket.data.userId;
   const joined = new Set<string>();
   let tokens = BURST;
@@ -117,6 +123,13 @@ export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, pre
   handle('call:complete', checkCompleteCall, async (request: Parameters<CallingEngine['complete']>[1]) => engine.complete(userId, request));
 
   handle('call:correct', checkCorrectCall, async (request: Parameters<CallingEngine['correct']>[1]) => engine.correct(userId, request));
+
+  // Organizers follow a campaign: its figures now, then campaign:stats while calls are saved.
+  handle('campaign:watch', checkCampaignRequest, async ({ campaignId }: { campaignId: string }) => {
+    const figures = await engine.watch(userId, campaignId);
+    await socket.join(`campaign:${campaignId}`);
+    return { campaignId, ...figures, callersOnline: await callersOnline(campaignId) };
+  });
 
   handle('contact:release', checkReleaseContact, async ({ assignmentId }: { assignmentId: string }) => {
     await engine.release(userId, assignmentId);
