@@ -16,6 +16,8 @@ export default defineConfig({
     rolldownOptions: { checks: { bundlerTimings: false } },
   },
   server: {
+    // The one server file the app imports at run time: the campaign defaults, constants only.
+    fs: { allow: ['../server/src/modules/campaigns/outcomes.ts'] },
     proxy: {
       '/api': {
         target: api,

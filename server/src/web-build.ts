@@ -19,6 +19,8 @@ export function ensureWebBuild(root: string, say: (line: string) => void): void 
     path.join(webDir, 'svelte.config.js'),
     path.join(webDir, 'vite.config.ts'),
     path.join(root, 'server', 'src', 'contract'),
+    // The web app imports the campaigns' default calling hours from here.
+    path.join(root, 'server', 'src', 'modules', 'campaigns', 'outcomes.ts'),
   ];
   if (builtAt > 0 && newestMtime(sources) <= builtAt) return;
   say(builtAt === 0 ? 'Building the web app (first start)…' : 'The web app has changed; rebuilding…');

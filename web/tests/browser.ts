@@ -1,7 +1,7 @@
 // Launches Chromium for browser tests: the system's /usr/bin/chromium when installed, otherwise
 // the build bundled in @sparticuz/chromium.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 
@@ -28,4 +28,13 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     ...options,
     args: [...ARGS, ...(options.args ?? [])],
   });
+}
+
+/** Signs in on the login page, as a person does, and waits for their organisations. */
+export async function signIn(page: Page, serverUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${serverUrl}/login`);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
 }

@@ -4,7 +4,8 @@
 // depends on another, and watches the preview fill it in for a sample person, with HTML in the
 // script and in the person's name shown as text. Saving makes version 2; opening the campaign fills
 // its queue. A caller (a real socket.io client) joins and saves a flagged call: the organizer sees
-// callers online, calls, conversations and the flag arrive without reloading, and marks it handled.
+// callers online, calls, conversations, the new-members goal (a yes tagged so) and the flag arrive
+// without reloading, and marks it handled; without the socket the figures come from the campaign as read.
 // Finishing asks first. The Swedish pages fit a phone.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,7 @@ import { addMembership, insertOrganisation } from '../../server/src/modules/orga
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
 import { ask, type Client } from '../../server/test/ask';
 import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
-import { launchBrowser } from './browser';
+import { launchBrowser, signIn } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
 const ORGANISATION = 'S-föreningen Hageby';
@@ -67,11 +68,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
   page.on('dialog', (dialog) => void dialog.dismiss());
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email address').fill(ORGANIZER.email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
+  await signIn(page, server.url, ORGANIZER.email, PASSWORD);
   await page.getByRole('navigation', { name: 'Organisation tree' }).getByRole('link', { name: ORGANISATION }).click();
   await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
 });
@@ -120,6 +117,8 @@ function data<T>(answer: Ack<T>): T {
 
 const preview = () => page.getByTestId('caller-preview');
 const figure = (name: string) => page.locator(`[data-figure="${name}"]`);
+/** A goal's progress as the overview shows it, "1 of 3". */
+const goal = (metric: string) => page.locator(`[data-goal="${metric}"]`);
 
 test('an organizer creates a campaign as a draft from a target group', async () => {
   // The campaigns come first for an organizer.
@@ -165,6 +164,10 @@ test('settings: calling around the clock is warned about, the town is shown to c
   await page.getByText('Enter a whole number, 1 or more.').waitFor();
   await page.getByText('Some fields need attention first; they are marked.').waitFor();
   await page.getByRole('group', { name: 'Goal 1' }).getByLabel('Target').fill('3');
+  // A second goal: new members, counted from the answers tagged so.
+  await page.getByRole('button', { name: 'Add a goal' }).click();
+  await page.getByRole('group', { name: 'Goal 2' }).getByLabel('Goal', { exact: true }).selectOption({ label: 'New members' });
+  await page.getByRole('group', { name: 'Goal 2' }).getByLabel('Target').fill('2');
   // The last day before the first one: refused here, with the dates kept.
   await page.getByLabel('First day').fill('2026-10-25');
   await page.getByLabel('Last day').fill('2026-10-04');
@@ -289,7 +292,8 @@ test('opening the campaign fills its queue, and the figures show it', async () =
   expect(await page.locator('[data-queue="fresh"]').textContent()).toBe('6');
   await expect.poll(() => figure('callers-online').textContent()).toBe('0');
   expect(await figure('calls').textContent()).toBe('0');
-  await page.getByText('0 of 3', { exact: true }).waitFor(); // the conversations goal
+  expect(await goal('conversations').textContent()).toBe('0 of 3');
+  expect(await goal('recruits').textContent()).toBe('0 of 2');
   await page.getByText('No flagged calls.').waitFor();
   await screenshots('4-open');
 });
@@ -329,7 +333,9 @@ test('a caller joins and saves a flagged call: the organizer sees it live and ma
   expect(text).toContain('Conversation');
   expect(text).toContain('Vill bli ringd efter 18.');
   await page.getByText('1 of 6 people done').waitFor();
-  await page.getByText('1 of 3', { exact: true }).waitFor();
+  // A yes to question 1 counts as a new member: the recruits goal moves, with the conversations goal.
+  await expect.poll(() => goal('recruits').textContent()).toBe('1 of 2');
+  expect(await goal('conversations').textContent()).toBe('1 of 3');
   await screenshots('5-flag');
 
   await flag.getByRole('button', { name: `Mark the flag on ${person} handled` }).click();
@@ -339,6 +345,24 @@ test('a caller joins and saves a flagged call: the organizer sees it live and ma
   caller.disconnect();
   caller = null;
   await expect.poll(() => figure('callers-online').textContent(), { timeout: 10_000 }).toBe('0');
+});
+
+test('without the live connection, the figures and goals come from the campaign as read', async () => {
+  // A page whose socket never answers: only callers online waits for it.
+  const quiet = await page.context().newPage();
+  try {
+    await quiet.routeWebSocket(/\/socket\.io\//, () => {});
+    await quiet.goto(campaignUrl);
+    const shown = (selector: string) => quiet.locator(selector).textContent();
+    await quiet.locator('[data-figure="calls"]').waitFor();
+    expect(await shown('[data-figure="calls"]')).toBe('1');
+    expect(await shown('[data-figure="conversations"]')).toBe('1');
+    expect(await shown('[data-goal="recruits"]')).toBe('1 of 2');
+    expect(await shown('[data-goal="conversations"]')).toBe('1 of 3');
+    expect(await shown('[data-figure="callers-online"]')).toBe('–');
+  } finally {
+    await quiet.close();
+  }
 });
 
 test('the campaign in the organisation’s list, then paused and finished after a question', async () => {

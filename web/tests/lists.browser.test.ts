@@ -11,7 +11,7 @@ import { createUser } from '../../server/src/modules/accounts/accounts.service';
 import { failInterruptedImports } from '../../server/src/modules/lists/lists.service';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { root, startTestServer, type TestServer } from '../../server/test/harness';
-import { launchBrowser } from './browser';
+import { launchBrowser, signIn } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
 const FILES = path.join(root, 'test-output', 'lists-files');
@@ -48,11 +48,7 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => socketFrames.push(String(payload))));
 
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email address').fill(ORGANIZER.email);
-  await page.getByLabel('Password', { exact: true }).fill(ORGANIZER.password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
+  await signIn(page, server.url, ORGANIZER.email, ORGANIZER.password);
 });
 
 afterAll(async () => {

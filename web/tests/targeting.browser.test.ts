@@ -12,7 +12,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { createUser } from '../../server/src/modules/accounts/accounts.service';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
-import { launchBrowser } from './browser';
+import { launchBrowser, signIn } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
 const DISTRICT = 'Socialdemokraterna i Östergötland';
@@ -60,11 +60,7 @@ beforeAll(async () => {
 
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('Email address').fill(ORGANIZER.email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
+  await signIn(page, server.url, ORGANIZER.email, PASSWORD);
   await page.getByRole('navigation', { name: 'Organisation tree' }).getByRole('link', { name: ORGANISATION }).click();
   await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
 });

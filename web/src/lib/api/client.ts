@@ -19,6 +19,8 @@ import type {
   DoNotCallEntry,
   DoNotCallFileResult,
   DoNotCallList,
+  FlagList,
+  FlagResolved,
   InviteList,
   InvitePreview,
   ListList,
@@ -175,20 +177,6 @@ export const targetingApi = {
   removeTargetGroup: (groupId: string) => request<void>('DELETE', `/api/target-groups/${encodeURIComponent(groupId)}`),
 };
 
-/**
- * A flagged call, as organizers see it until they mark it handled.
- * (The server's contract will carry this type; kept here until it does.)
- */
-export interface FlaggedCall {
-  callId: string;
-  at: string;
-  callerName: string;
-  outcome: string;
-  flagNote: string;
-  notes: string;
-  contact: { firstName: string; lastName: string } | null;
-}
-
 /** Calling campaigns: settings, script versions, status, and the flags callers raise. */
 export const campaignsApi = {
   list: (orgId: string) => request<CampaignList>('GET', `${org(orgId)}/campaigns`),
@@ -201,8 +189,8 @@ export const campaignsApi = {
   changeStatus: (campaignId: string, status: CampaignStatus) =>
     request<CampaignView>('POST', `/api/campaigns/${encodeURIComponent(campaignId)}/status`, { status }),
   /** Open flags, newest first. */
-  flags: (campaignId: string) => request<{ flags: FlaggedCall[] }>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/flags`),
-  resolveFlag: (callId: string) => request<{ callId: string; resolvedAt: string }>('POST', `/api/calls/${encodeURIComponent(callId)}/flag/resolve`, {}),
+  flags: (campaignId: string) => request<FlagList>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/flags`),
+  resolveFlag: (callId: string) => request<FlagResolved>('POST', `/api/calls/${encodeURIComponent(callId)}/flag/resolve`, {}),
 };
 
 /** Tells the app the session is gone, as a 401 from `request` does: for answers that did not come through it. */

@@ -586,8 +586,6 @@ export const da: Messages = {
       },
       goalsTitle: 'Mål',
       goalProgress: (value: string, target: string) => `${value} af ${target}`,
-      goalTarget: (target: string) => `Mål: ${target}`,
-      goalCountedLater: 'Tælles i statistikken, når opkald bliver gemt med denne markering.',
       noGoals: 'Ingen mål sat. Du kan tilføje dem under Indstillinger.',
       readyTitle: 'Før du åbner den',
       readyScript: 'Skriv samtaleguiden og spørgsmålene',

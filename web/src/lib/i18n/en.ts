@@ -591,8 +591,6 @@ export const en = {
       } satisfies Record<keyof QueueFigures, string>,
       goalsTitle: 'Goals',
       goalProgress: (value: string, target: string) => `${value} of ${target}`,
-      goalTarget: (target: string) => `Goal: ${target}`,
-      goalCountedLater: 'Counted in the statistics once calls are saved with this tag.',
       noGoals: 'No goals set. You can add them under Settings.',
       readyTitle: 'Before you open it',
       readyScript: 'Write the script and the questions',

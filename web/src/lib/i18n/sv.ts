@@ -586,8 +586,6 @@ export const sv: Messages = {
       },
       goalsTitle: 'Mål',
       goalProgress: (value: string, target: string) => `${value} av ${target}`,
-      goalTarget: (target: string) => `Mål: ${target}`,
-      goalCountedLater: 'Räknas i statistiken när samtal sparas med den här märkningen.',
       noGoals: 'Inga mål satta. Du kan lägga till dem under Inställningar.',
       readyTitle: 'Innan du öppnar den',
       readyScript: 'Skriv manuset och frågorna',

@@ -2,6 +2,7 @@
 // zone), checked here the way the server checks them, and turned into what the server takes.
 import type { CallingWindow, CampaignDialing, CampaignGoal, CampaignSettings, CampaignView } from '$contract/api';
 import { dateIn, lastDateBefore, startOfDate } from '$lib/zoned-date';
+import { DEFAULT_WINDOW } from '../../../../server/src/modules/campaigns/outcomes';
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Day = (typeof DAYS)[number];
@@ -11,16 +12,8 @@ export const DIALING: readonly CampaignDialing[] = ['own-phone', 'twilio', 'simu
 export type GoalMetric = CampaignGoal['metric'];
 export const GOAL_METRICS: readonly GoalMetric[] = ['conversations', 'recruits', 'volunteers', 'events', 'supporters', 'dials'];
 
-/** DOMAIN: Mon–Fri 09:00–20:00, Sat–Sun 11:00–17:00 in the organisation's time zone. */
-export const NORMAL_WINDOW: CallingWindow = {
-  mon: [['09:00', '20:00']],
-  tue: [['09:00', '20:00']],
-  wed: [['09:00', '20:00']],
-  thu: [['09:00', '20:00']],
-  fri: [['09:00', '20:00']],
-  sat: [['11:00', '17:00']],
-  sun: [['11:00', '17:00']],
-};
+/** DOMAIN's normal calling hours, as the server has them (that file holds constants only, nothing else of the server's). */
+export const NORMAL_WINDOW: CallingWindow = DEFAULT_WINDOW;
 
 export const MAX_SPANS = 4;
 

@@ -1,10 +1,11 @@
 // Calling campaigns: the list of an organisation, and one campaign as its organizer works on it:
 // the drafts of its settings and script (kept while moving between its tabs, and after a failed
 // save), its status, and its live figures and flagged calls.
-import type { AttributeSummary, CampaignInput, CampaignStatus, CampaignView, OrganisationView, TargetGroupView } from '$contract/api';
+import type { AttributeSummary, CampaignInput, CampaignStatus, CampaignView, FlaggedCall, OrganisationView, TargetGroupView } from '$contract/api';
 import type { CampaignStatsEvent } from '$contract/realtime';
-import { ApiError, campaignsApi, targetingApi, type FlaggedCall } from '$lib/api/client';
+import { ApiError, campaignsApi, targetingApi } from '$lib/api/client';
 import { watchCampaign } from '$lib/realtime/socket';
+import { figuresOf, type CallFigures } from './campaign-figures';
 import { DEFAULT_RETRY_HOURS, retried, settingsDraftOf, settingsUnchanged, type SettingsDraft } from './campaign-settings';
 import { draftOf, unchanged, type ScriptDraft } from './script-draft';
 
@@ -50,7 +51,10 @@ export class CampaignPage {
   private savedScript = $state<Pick<CampaignView, 'script' | 'questions' | 'outcomes'> | null>(null);
   private savedSettings = $state<CampaignView | null>(null);
 
+  /** The live figures, once the socket has answered: callers online comes only from here. */
   stats = $state<CampaignStatsEvent | null>(null);
+  /** Calls, conversations and the calls counting for each tag: from the campaign as read, or the live figures, whichever came last. */
+  figures = $state<CallFigures | null>(null);
   flags = $state<FlaggedCall[]>([]);
   flagsLoaded = $state(false);
   flagsError = $state<unknown>(null);
@@ -89,13 +93,19 @@ export class CampaignPage {
   async load(): Promise<void> {
     try {
       const campaign = await campaignsApi.get(this.id);
-      this.campaign = campaign;
+      this.show(campaign);
       this.resetScript(campaign);
       this.resetSettings(campaign);
       this.loadError = null;
     } catch (error) {
       this.loadError = error;
     }
+  }
+
+  /** The campaign as the server last answered, its figures with it. */
+  private show(campaign: CampaignView): void {
+    this.campaign = campaign;
+    this.figures = figuresOf(campaign);
   }
 
   resetScript(campaign: CampaignView | null = this.campaign): void {
@@ -114,7 +124,7 @@ export class CampaignPage {
   async saveScript(input: Parameters<typeof campaignsApi.saveScript>[1]): Promise<CampaignView> {
     const saved = await campaignsApi.saveScript(this.id, input);
     const settingsChanged = this.settingsChanged;
-    this.campaign = saved;
+    this.show(saved);
     this.resetScript(saved);
     // Retry rules follow the outcomes: a new outcome that is tried again gets its row in the settings,
     // without losing settings being changed meanwhile.
@@ -132,14 +142,14 @@ export class CampaignPage {
   /** Saves the settings; on failure the form stays as it is. */
   async saveSettings(input: Parameters<typeof campaignsApi.update>[1]): Promise<CampaignView> {
     const saved = await campaignsApi.update(this.id, input);
-    this.campaign = saved;
+    this.show(saved);
     this.resetSettings(saved);
     return saved;
   }
 
   async changeStatus(status: CampaignStatus): Promise<CampaignView> {
     const changed = await campaignsApi.changeStatus(this.id, status);
-    this.campaign = changed;
+    this.show(changed);
     return changed;
   }
 
@@ -147,7 +157,7 @@ export class CampaignPage {
   async refresh(): Promise<void> {
     this.lastRefresh = performance.now();
     try {
-      this.campaign = await campaignsApi.get(this.id);
+      this.show(await campaignsApi.get(this.id));
     } catch {
       // The network is away, or the session ended (the app handles that): the next event tries again.
     }
@@ -217,6 +227,7 @@ export class CampaignPage {
     const stop = watchCampaign(this.id, (event) => {
       const first = this.stats === null;
       this.stats = event;
+      this.figures = figuresOf(event);
       if (!first) this.scheduleRefresh();
     });
     const poll = setInterval(() => this.scheduleRefresh(), POLL_MS);

@@ -216,6 +216,14 @@ export interface Problem {
   code: ProblemCode;
 }
 
+/** What an editor of the draft's questions or outcomes works on: the draft, what to put right in it, the server's refusal. */
+export interface DraftPart {
+  draft: ScriptDraft;
+  problems: Problem[];
+  error: string | null;
+  readOnly: boolean;
+}
+
 /** What the server would refuse, found here so it can be shown next to its field. */
 export function problemsOf(draft: ScriptDraft): Problem[] {
   const problems: Problem[] = [];
