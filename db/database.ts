@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
+import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { readOrCreateSecret } from '../server/src/config';
 import type { DB } from './schema';
@@ -210,12 +211,48 @@ export function withDatabase(url: string, database: string): string {
 
 const pools = new WeakMap<Database, pg.Pool>();
 
+/** Marks a statement to run prepared (see preparing()): the first thing in its text. */
+export const PREPARED = '/* prepared */';
+/** Each connection keeps at most this many prepared statements; later texts run unprepared. */
+const PREPARED_PER_CONNECTION = 50;
+const preparedOn = new WeakMap<pg.PoolClient, Set<string>>();
+
+/**
+ * The pool as Kysely sees it. A statement whose text starts with PREPARED runs as a named prepared
+ * statement, parsed once per connection with its plan kept (node-postgres sends unnamed ones, planned
+ * anew every time: the claim's planning took half of the database's time in `bench:callers`). Only
+ * marked statements: a plan kept from when a table was nearly empty (a seq scan) stays until the
+ * table is analyzed again, so it suits only statements whose best plan does not depend on the sizes.
+ */
+function preparing(pool: pg.Pool): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      const prepared = preparedOn.get(client) ?? new Set<string>();
+      preparedOn.set(client, prepared);
+      return {
+        query: ((text: unknown, values?: unknown[]) => {
+          if (typeof text !== 'string' || !text.startsWith(PREPARED) || !values || values.length === 0) return client.query(text as string, values);
+          const name = `k${createHash('sha1').update(text).digest('base64url').slice(0, 20)}`;
+          if (!prepared.has(name)) {
+            if (prepared.size >= PREPARED_PER_CONNECTION) return client.query(text, values);
+            prepared.add(name);
+          }
+          return client.query({ name, text, values });
+        }) as unknown as PostgresPoolClient['query'],
+        release: () => client.release(),
+      };
+    },
+    end: () => pool.end(),
+  };
+}
+
 export function createDatabase(connectionString: string, options: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
   // An idle connection that the server closes (restart, shutdown) must not crash the process; the pool replaces it.
   pool.on('error', (error) => process.stderr.write(`PostgreSQL connection lost: ${error.message}\n`));
   const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new PostgresDialect({ pool: preparing(pool) }),
     plugins: [new CamelCasePlugin()],
   });
   pools.set(db, pool);

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
-import type { Database } from '../../../../db/database';
+import { PREPARED, type Database } from '../../../../db/database';
 import type { DB } from '../../../../db/schema';
 import { onDoNotCallRegister as onRegister } from '../lists/lists.service';
 
@@ -36,51 +36,51 @@ export interface Claimed {
   personId: number;
   leaseId: string;
   leaseExpiresAt: Date;
+  /** Calls made to the person in this campaign so far. */
+  attempts: number;
 }
 
 /**
  * Claims the next contact for a caller: their own callbacks that are due, then by priority
  * (callbacks due for anyone, people never called, retries due). Never a number on the register
  * (checked here, so an objection made a second ago counts) or one another caller holds.
+ *
+ * One statement under a savepoint: the probes lock at most one row (each branch reads its priority's
+ * range of the claim index up to now, so neither finished nor waiting contacts are walked), and the
+ * lock and the update fall in the same subtransaction, so the row version left behind is plainly dead
+ * (a lock taken before the savepoint made every claimed row a MultiXact that index scans cannot skip).
  */
 export async function claimNext(trx: Tx, campaignId: string, callerId: string, now: Date, leaseMs: number): Promise<Claimed | null> {
-  // Both probes below take only a contact whose number is off the register and held by no one.
-  const callable = sql<boolean>`not ${onRegister('c')} and not exists (select 1 from campaign_contact h where h.phone = c.phone and h.state = 'held')`;
+  // A per-row look-up, never a join the planner may turn into a scan of every held number.
+  const callable = sql<boolean>`not ${onRegister('c')} and (select true from campaign_contact h where h.phone = c.phone and h.state = 'held' limit 1) is null`;
+  // (A locking clause may not stand in a UNION itself, only in a subquery of one.)
+  const due = (priority: 0 | 1 | 2) => sql`select * from (
+    select c.person_id from campaign_contact c
+    where c.campaign_id = ${campaignId} and c.state = 'queued' and c.priority = ${priority} and c.due_at <= ${now} and ${callable}
+    order by c.due_at limit 1 for update skip locked) p${sql.raw(String(priority))}`;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const own = await sql<{ personId: number }>`
-      select person_id as "personId" from campaign_contact c
-      where c.campaign_id = ${campaignId} and c.state = 'queued' and c.priority = 0
-        and c.callback_caller_id = ${callerId} and c.callback_at <= ${now}
-        and ${callable}
-      order by c.callback_at
-      limit 1
-      for update skip locked`.execute(trx);
-    const candidate =
-      own.rows[0] ??
-      (
-        await sql<{ personId: number }>`
-          select person_id as "personId" from campaign_contact c
-          where c.campaign_id = ${campaignId} and c.state = 'queued' and c.due_at <= ${now}
-            and ${callable}
-          order by c.priority, c.due_at
-          limit 1
-          for update skip locked`.execute(trx)
-      ).rows[0];
-    if (!candidate) return null;
-    // Another campaign's caller may take the same number at this instant: the unique index on held
-    // numbers refuses the second, which then tries the next contact.
-    await sql`savepoint claim`.execute(trx);
+    // The claim is prepared and its plan made once per connection: planning it anew cost twice its run.
+    await sql.raw(`savepoint claim; set local plan_cache_mode = force_generic_plan`).execute(trx);
     try {
-      const { rows } = await sql<Claimed>`
+      const { rows } = await sql<Claimed>`${sql.raw(PREPARED)}
         update campaign_contact set state = 'held', held_by = ${callerId}, lease_id = gen_random_uuid(),
           lease_expires_at = ${new Date(now.getTime() + leaseMs)}
-        where campaign_id = ${campaignId} and person_id = ${candidate.personId} and state = 'queued'
-        returning person_id as "personId", lease_id as "leaseId", lease_expires_at as "leaseExpiresAt"`.execute(trx);
-      await sql`release savepoint claim`.execute(trx);
-      if (rows[0]) return rows[0];
+        where campaign_id = ${campaignId} and person_id = (
+          select person_id from (
+            select * from (select c.person_id from campaign_contact c
+              where c.campaign_id = ${campaignId} and c.state = 'queued' and c.priority = 0
+                and c.callback_caller_id = ${callerId} and c.callback_at <= ${now} and ${callable}
+              order by c.callback_at limit 1 for update skip locked) own
+            union all ${due(0)} union all ${due(1)} union all ${due(2)}
+          ) candidate limit 1)
+        returning person_id as "personId", lease_id as "leaseId", lease_expires_at as "leaseExpiresAt", attempts`.execute(trx);
+      await sql.raw(`release savepoint claim; set local plan_cache_mode = auto`).execute(trx);
+      return rows[0] ?? null;
     } catch (error) {
+      // Another campaign's caller took the same number at this instant: the unique index on held
+      // numbers refused this one, which tries again (and now sees the number held).
       if ((error as { code?: string }).code !== '23505') throw error;
-      await sql`rollback to savepoint claim`.execute(trx);
+      await sql.raw(`rollback to savepoint claim`).execute(trx);
     }
   }
   return null;
@@ -102,7 +102,7 @@ export async function lockHeld(trx: Tx, leaseId: string, callerId: string): Prom
     select campaign_id as "campaignId", person_id as "personId", phone, organisation_id as "organisationId", attempts,
       lease_id as "leaseId", lease_expires_at as "leaseExpiresAt"
     from campaign_contact
-    where lease_id = ${leaseId} and state = 'held' and held_by = ${callerId}
+    where lease_id = ${leaseId} and held_by = ${callerId}
     for update`.execute(trx);
   return rows[0] ?? null;
 }
@@ -131,7 +131,7 @@ export async function afterCall(trx: Tx, contact: { campaignId: string; personId
 export async function release(trx: Tx, leaseId: string, callerId: string): Promise<boolean> {
   const result = await sql`
     update campaign_contact set state = 'queued', held_by = null, lease_id = null, lease_expires_at = null
-    where lease_id = ${leaseId} and state = 'held' and held_by = ${callerId}`.execute(trx);
+    where lease_id = ${leaseId} and held_by = ${callerId}`.execute(trx);
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
@@ -156,19 +156,33 @@ export async function reapExpired(db: Database, now: Date): Promise<Revoked[]> {
   return rows;
 }
 
-/** Moves on (never back) the leases of callers connected to their campaigns. */
-export async function extendLeases(db: Database, connected: { userId: string; campaignId: string }[], until: Date): Promise<void> {
+/**
+ * Moves on (never back) the leases of callers connected to their campaigns, those with less than
+ * `before` left: a lease is rewritten every few minutes, not at every heartbeat.
+ */
+export async function extendLeases(db: Database, connected: { userId: string; campaignId: string }[], until: Date, before: Date): Promise<void> {
   if (connected.length === 0) return;
   await sql`
-    update campaign_contact c set lease_expires_at = greatest(c.lease_expires_at, ${until})
+    update campaign_contact c set lease_expires_at = ${until}
     from unnest(${connected.map((entry) => entry.userId)}::uuid[], ${connected.map((entry) => entry.campaignId)}::uuid[]) as live(user_id, campaign_id)
-    where c.state = 'held' and c.held_by = live.user_id and c.campaign_id = live.campaign_id`.execute(db);
+    where c.state = 'held' and c.held_by = live.user_id and c.campaign_id = live.campaign_id and c.lease_expires_at < ${before}`.execute(db);
 }
 
 /** The campaign a lease is in, if it is still held. */
 export async function campaignOfLease(db: Database, leaseId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('campaignContact').select('campaignId').where('leaseId', '=', leaseId).where('state', '=', 'held').executeTakeFirst();
+  const row = await db.selectFrom('campaignContact').select('campaignId').where('leaseId', '=', leaseId).executeTakeFirst();
   return row?.campaignId;
+}
+
+/** The campaign of a save: the call's, if this caller saved one under the key already, else the lease's. One round trip. */
+export async function campaignOfSave(db: Database, callerId: string, key: string, leaseId: string): Promise<string | undefined> {
+  const { rows } = await sql<{ campaignId: string }>`
+    select campaign_id as "campaignId" from (
+      (select campaign_id, 0 as rank from call where caller_id = ${callerId} and idempotency_key = ${key})
+      union all
+      (select campaign_id, 1 from campaign_contact where lease_id = ${leaseId})
+    ) found order by rank limit 1`.execute(db);
+  return rows[0]?.campaignId;
 }
 
 /** A caller gone: their leases in a campaign end at the latest by `until` (the grace period). */
@@ -179,14 +193,11 @@ export async function shortenLeases(db: Database, callerId: string, campaignId: 
 }
 
 /** The leases a caller holds in a campaign (a reconnecting caller gets theirs back). */
-export async function heldBy(db: Database | Tx, callerId: string, campaignId: string) {
-  return db
-    .selectFrom('campaignContact')
-    .select(['personId', 'leaseId', 'leaseExpiresAt'])
-    .where('state', '=', 'held')
-    .where('heldBy', '=', callerId)
-    .where('campaignId', '=', campaignId)
-    .execute();
+export async function heldBy(db: Database | Tx, callerId: string, campaignId: string): Promise<Claimed[]> {
+  const { rows } = await sql<Claimed>`
+    select person_id as "personId", lease_id as "leaseId", lease_expires_at as "leaseExpiresAt", attempts
+    from campaign_contact where state = 'held' and held_by = ${callerId} and campaign_id = ${campaignId}`.execute(db);
+  return rows;
 }
 
 /**
@@ -294,21 +305,28 @@ export function callByKey(db: Database | Tx, callerId: string, idempotencyKey: s
   return db.selectFrom('call').select(['id', 'campaignId', 'leaseId']).where('callerId', '=', callerId).where('idempotencyKey', '=', idempotencyKey).executeTakeFirst();
 }
 
-/** The person as the caller sees them, with earlier calls in this campaign and their notes for the next caller. */
-export async function contactForCaller(db: Database | Tx, campaignId: string, personId: number) {
-  const person = await db
-    .selectFrom('person')
-    .select(['id', 'firstName', 'lastName', 'phone', 'phoneType', 'attributes'])
-    .where('id', '=', personId)
-    .executeTakeFirstOrThrow();
-  const history = await db
-    .selectFrom('call')
-    .select(['createdAt', 'outcome', 'noteForNext'])
-    .where('campaignId', '=', campaignId)
-    .where('personId', '=', personId)
-    .orderBy('createdAt', 'desc')
-    .limit(20)
-    .execute();
+/**
+ * The person as the caller sees them, with earlier calls in this campaign and their notes for the
+ * next caller (one round trip). Someone never called has none to look for.
+ */
+export async function contactForCaller(db: Database | Tx, campaignId: string, personId: number, calledBefore: boolean) {
+  const { rows } = await sql<{
+    id: number;
+    firstName: string;
+    lastName: string;
+    phone: string;
+    attributes: unknown;
+    history: { createdAt: string; outcome: string; noteForNext: string }[];
+  }>`
+    select p.id, p.first_name as "firstName", p.last_name as "lastName", p.phone, p.attributes,
+      case when not ${calledBefore} then '[]'::json else coalesce((
+        select json_agg(json_build_object('createdAt', h.created_at, 'outcome', h.outcome, 'noteForNext', h.note_for_next) order by h.created_at desc)
+        from (select created_at, outcome, note_for_next from call where campaign_id = ${campaignId} and person_id = p.id order by created_at desc limit 20) h
+      ), '[]'::json) end as history
+    from person p where p.id = ${personId}`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error(`Person ${personId} of a held contact is gone`);
+  const { history, ...person } = row;
   return { person, history };
 }
 

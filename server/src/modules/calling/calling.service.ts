@@ -17,10 +17,14 @@ import * as repository from './calling.repository';
 
 /** A claim lasts this long, and is moved on while the caller's socket is connected. */
 export const LEASE_MS = 15 * 60_000;
+/** A connected caller's lease is moved on once it has run this long (the heartbeat comes every 30 s). */
+const EXTEND_AFTER_MS = 5 * 60_000;
 /** A caller whose socket is gone keeps their person this long, for a reconnect. */
 export const GRACE_MS = 2 * 60_000;
 /** A callback is offered to the caller who booked it first; after this, to anyone. */
 export const CALLBACK_HOLD_MS = 15 * 60_000;
+/** A caller's right to call in a campaign is read from the database at most this often (a removed role counts within it). */
+const AUTHORIZED_MS = 30_000;
 /** A caller may correct their last call this long after saving it. */
 export const CORRECTION_MS = 10 * 60_000;
 
@@ -77,19 +81,30 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     super();
   }
 
+  /** Callers found allowed in a campaign, until when (performance.now()): every event is authorized, at most once per AUTHORIZED_MS from the database. */
+  private readonly allowed = new Map<string, number>();
+
   /** The campaign as the engine needs it; callers must have a role in its organisation (or above) or in a team invited to it. */
   private async campaign(userId: string, campaignId: string): Promise<EngineCampaign> {
     const found = await campaigns.campaignForEngine(this.db, campaignId);
     if (!found) throw notFound('The campaign');
+    const key = `${userId}|${campaignId}`;
+    if ((this.allowed.get(key) ?? 0) > performance.now()) return found;
+    await this.authorizeCaller(userId, found);
+    if (this.allowed.size > 100_000) this.allowed.clear();
+    this.allowed.set(key, performance.now() + AUTHORIZED_MS);
+    return found;
+  }
+
+  private async authorizeCaller(userId: string, found: EngineCampaign): Promise<void> {
     try {
       await authorize(this.db, userId, found.organisationId, 'caller');
     } catch (refused) {
       for (const teamId of found.callerTeamIds) {
-        if (await authorize(this.db, userId, teamId, 'caller').then(() => true, () => false)) return found;
+        if (await authorize(this.db, userId, teamId, 'caller').then(() => true, () => false)) return;
       }
       throw refused;
     }
-    return found;
   }
 
   async join(userId: string, campaignId: string) {
@@ -114,22 +129,20 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     return this.db.transaction().execute((trx) => this.claimIn(trx, campaign, userId));
   }
 
-  private async claimIn(trx: Database, campaign: EngineCampaign, userId: string): Promise<{ assignment: Assignment | null; reason?: NoContactReason }> {
+  private async claimIn(trx: Database, campaign: EngineCampaign, userId: string, mayHold = true): Promise<{ assignment: Assignment | null; reason?: NoContactReason }> {
     const now = this.clock.now();
     const reason = this.closedReason(campaign, now);
     if (reason) return { assignment: null, reason };
     // A caller holds one person at a time: one they still hold (a reconnect, a repeated ask) comes back.
-    const [held] = await repository.heldBy(trx, userId, campaign.id);
-    if (held?.leaseId && held.leaseExpiresAt) {
-      return { assignment: await this.assignment(trx, campaign, held.personId, held.leaseId, held.leaseExpiresAt) };
-    }
+    const [held] = mayHold ? await repository.heldBy(trx, userId, campaign.id) : [];
+    if (held) return { assignment: await this.assignment(trx, campaign, held) };
     const claimed = await repository.claimNext(trx, campaign.id, userId, now, LEASE_MS);
     if (!claimed) return { assignment: null, reason: 'empty' };
-    return { assignment: await this.assignment(trx, campaign, claimed.personId, claimed.leaseId, claimed.leaseExpiresAt) };
+    return { assignment: await this.assignment(trx, campaign, claimed) };
   }
 
-  private async assignment(db: Database, campaign: EngineCampaign, personId: number, leaseId: string, leaseExpiresAt: Date): Promise<Assignment> {
-    const { person, history } = await repository.contactForCaller(db, campaign.id, personId);
+  private async assignment(db: Database, campaign: EngineCampaign, { personId, leaseId, leaseExpiresAt, attempts }: repository.Claimed): Promise<Assignment> {
+    const { person, history } = await repository.contactForCaller(db, campaign.id, personId, attempts > 0);
     const attributes = person.attributes as Record<string, string>;
     const shown: Record<string, string> = {};
     for (const name of campaign.shownAttributes) if (attributes[name] !== undefined) shown[name] = attributes[name];
@@ -151,8 +164,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
 
   /** The campaign of a save or a release: the lease's, or for a repeated save, the saved call's. */
   private async campaignOf(userId: string, assignmentId: string, key?: string): Promise<string> {
-    const saved = key === undefined ? undefined : await repository.callByKey(this.db, userId, key);
-    const campaignId = saved?.campaignId ?? (await repository.campaignOfLease(this.db, assignmentId));
+    const campaignId = key === undefined ? await repository.campaignOfLease(this.db, assignmentId) : await repository.campaignOfSave(this.db, userId, key, assignmentId);
     if (!campaignId) throw leaseLost();
     return campaignId;
   }
@@ -163,10 +175,11 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     const revoked: repository.Revoked[] = [];
     const result = await this.db.transaction().execute(async (trx) => {
       const now = this.clock.now();
-      const replay = await repository.callByKey(trx, userId, request.key);
-      if (replay) return this.replay(trx, campaign, userId, replay.id, request.next);
       const contact = await repository.lockHeld(trx, request.assignmentId, userId);
       if (!contact || contact.campaignId !== campaign.id) {
+        // Not held (any more): a save repeated after its answer was lost, or a lease lost.
+        const replay = await repository.callByKey(trx, userId, request.key);
+        if (replay) return this.replay(trx, campaign, userId, replay.id, request.next);
         throw leaseLost();
       }
       const outcome = campaign.outcomes.find((candidate) => candidate.code === request.outcome);
@@ -196,7 +209,8 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
         revoked.push(...(await repository.takeOutNumbers(trx, campaign.organisationId, [contact.phone], now)));
       }
       if (!request.next) return { callId };
-      const claim = await this.claimIn(trx, campaign, userId);
+      // The caller held this one person and holds no one now: straight to the claim.
+      const claim = await this.claimIn(trx, campaign, userId, false);
       return { callId, next: claim.assignment, ...(claim.reason ? { reason: claim.reason } : {}) };
     });
     for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
@@ -208,7 +222,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   private async replay(trx: Database, campaign: EngineCampaign, userId: string, callId: string, next: boolean | undefined) {
     if (!next) return { callId };
     const [held] = await repository.heldBy(trx, userId, campaign.id);
-    if (held?.leaseId && held.leaseExpiresAt) return { callId, next: await this.assignment(trx, campaign, held.personId, held.leaseId, held.leaseExpiresAt) };
+    if (held) return { callId, next: await this.assignment(trx, campaign, held) };
     return { callId, next: null };
   }
 
@@ -319,7 +333,8 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
 
   /** Moves on the leases of callers whose sockets are connected to their campaigns. */
   async extend(connected: { userId: string; campaignId: string }[]): Promise<void> {
-    await repository.extendLeases(this.db, connected, new Date(this.clock.now().getTime() + LEASE_MS));
+    const now = this.clock.now().getTime();
+    await repository.extendLeases(this.db, connected, new Date(now + LEASE_MS), new Date(now + LEASE_MS - EXTEND_AFTER_MS));
   }
 
   async figures(campaignId: string) {

@@ -356,8 +356,11 @@ export async function versionRules(db: Database, versionId: number): Promise<{ q
   return { questions: version.questions as QuestionValue[], outcomes: version.outcomes as OutcomeValue[] };
 }
 
-/** Campaigns the engine read within the last second: every claim needs one, and they change rarely. */
-const cache = new Map<string, { at: number; campaign: EngineCampaign }>();
+/**
+ * Campaigns the engine read within the last second: every claim needs one, and they change rarely.
+ * The read itself is shared, so that the callers asking while it runs do not each read it again.
+ */
+const cache = new Map<string, { at: number; campaign: Promise<EngineCampaign | undefined> }>();
 const CACHE_MS = 1000;
 
 function forget(campaignId: string): void {
@@ -365,9 +368,18 @@ function forget(campaignId: string): void {
 }
 
 /** A campaign with its current version and its organisation's time zone, as the engine uses it (no authorisation). */
-export async function campaignForEngine(db: Database, campaignId: string): Promise<EngineCampaign | undefined> {
+export function campaignForEngine(db: Database, campaignId: string): Promise<EngineCampaign | undefined> {
   const cached = cache.get(campaignId);
   if (cached && performance.now() - cached.at < CACHE_MS) return cached.campaign;
+  const campaign = readEngineCampaign(db, campaignId);
+  const entry = { at: performance.now(), campaign };
+  cache.set(campaignId, entry);
+  // A failed read is not kept.
+  campaign.catch(() => cache.get(campaignId) === entry && cache.delete(campaignId));
+  return campaign;
+}
+
+async function readEngineCampaign(db: Database, campaignId: string): Promise<EngineCampaign | undefined> {
   const row = await db
     .selectFrom('campaign')
     .innerJoin('organisation', 'organisation.id', 'campaign.organisationId')
@@ -411,6 +423,5 @@ export async function campaignForEngine(db: Database, campaignId: string): Promi
       goals: row.goals as GoalValue[],
     },
   };
-  cache.set(campaignId, { at: performance.now(), campaign });
   return campaign;
 }
