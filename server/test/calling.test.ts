@@ -458,6 +458,37 @@ describe('invited teams', () => {
   });
 });
 
+describe('a caller’s campaigns', () => {
+  test('a caller sees the open and paused campaigns they may call in, those of invited teams too, never drafts, finished ones or other organisations’', async () => {
+    const open = await campaignOf(1);
+    const paused = await campaignOf(1);
+    await changeStatus(t.db, t.clock, organizer.id, paused.campaignId, 'paused');
+    const draft = await campaignOf(1, { activate: false });
+    const finished = await campaignOf(1);
+    await changeStatus(t.db, t.clock, organizer.id, finished.campaignId, 'finished');
+    const listed = async (cookie: string) => {
+      const response = await t.request('GET', '/api/me/campaigns', { cookie });
+      expect(response.statusCode, response.body).toBe(200);
+      return response.json<{ campaigns: { id: string; status: string; organisationName: string }[] }>().campaigns;
+    };
+    const mine = await listed(await t.login(callers[0]?.user as TestUser));
+    const ids = mine.map((campaign) => campaign.id);
+    expect(ids).toEqual(expect.arrayContaining([open.campaignId, paused.campaignId]));
+    expect(ids).not.toContain(draft.campaignId);
+    expect(ids).not.toContain(finished.campaignId);
+    expect(mine.find((campaign) => campaign.id === paused.campaignId)).toMatchObject({ status: 'paused', organisationName: 'S-föreningen Centrum' });
+
+    // The neighbouring association's caller sees none of them until their association is invited.
+    const outsiderCookie = await t.login(outsider.user);
+    expect((await listed(outsiderCookie)).map((campaign) => campaign.id)).not.toContain(open.campaignId);
+    const districtOrganizer = await t.newUser([{ org: district, role: 'organizer' }]);
+    const invited = await t.request('PUT', `/api/campaigns/${open.campaignId}`, { cookie: await t.login(districtOrganizer), body: { callerTeamIds: [other.id] } });
+    expect(invited.statusCode, invited.body).toBe(200);
+    expect((await listed(outsiderCookie)).map((campaign) => campaign.id)).toContain(open.campaignId);
+    expect((await t.request('GET', '/api/me/campaigns')).statusCode).toBe(401);
+  });
+});
+
 describe('organizers follow the calls', () => {
   test('an organizer watching a campaign sees calls and callers online change; callers and strangers may not watch', async () => {
     const { campaignId } = await campaignOf(3);

@@ -79,6 +79,8 @@ export type CampaignSettings = Static<typeof Campaigns.CampaignSettings>;
 export type CampaignScriptInput = Static<typeof Campaigns.ScriptInput>;
 export type CampaignStatusChange = Static<typeof Campaigns.StatusChange>;
 
+export type CallableCampaign = Static<typeof Calling.CallableCampaign>;
+export type CallableCampaignList = Static<typeof Calling.CallableCampaignList>;
 export type FlaggedCall = Static<typeof Calling.FlaggedCall>;
 export type FlagList = Static<typeof Calling.FlagList>;
 export type FlagResolved = Static<typeof Calling.FlagResolved>;

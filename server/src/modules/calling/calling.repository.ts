@@ -371,3 +371,28 @@ export async function resolveFlag(db: Database, callId: string, userId: string, 
     .executeTakeFirstOrThrow();
   return new Date(row.flagResolvedAt ?? now);
 }
+
+/**
+ * Open or paused campaigns a user may call in: those of an organisation at or below one where they
+ * have a role, and those that invited such an organisation as a team (the engine's own rule).
+ */
+export function callableCampaigns(db: Database, userId: string) {
+  const reachable = (organisation: string) => sql<boolean>`exists (
+    select 1 from membership m join organisation_closure oc on oc.ancestor_id = m.organisation_id
+    where m.user_id = ${userId} and oc.descendant_id = ${sql.ref(organisation)})`;
+  return db
+    .selectFrom('campaign as c')
+    .innerJoin('organisation as o', 'o.id', 'c.organisationId')
+    .select(['c.id', 'c.name', 'c.organisationId', 'o.name as organisationName', 'c.status', 'c.dialing', 'c.startsAt', 'c.endsAt'])
+    .where('c.status', 'in', ['active', 'paused'])
+    .where((eb) =>
+      eb.or([
+        reachable('c.organisation_id'),
+        eb.exists(eb.selectFrom('campaignCallerTeam as t').select('t.campaignId').whereRef('t.campaignId', '=', 'c.id').where(reachable('t.organisation_id'))),
+      ]),
+    )
+    .orderBy('c.status')
+    .orderBy('c.name')
+    .limit(200)
+    .execute();
+}

@@ -3,11 +3,24 @@ import type { AppContext } from '../../context';
 import { requireUser } from '../../plugins/auth';
 import { errors } from '../../schemas';
 import { CampaignParams } from '../campaigns/campaigns.schemas';
-import { CallParams, EmptyBody, FlagList, FlagResolved } from './calling.schemas';
+import { CallableCampaignList, CallParams, EmptyBody, FlagList, FlagResolved } from './calling.schemas';
 
-// The organizers' side of the calls: flags to handle. Callers speak to the engine over socket.io.
+// The organizers' side of the calls (flags to handle) and the campaigns a caller may call in.
+// Callers speak to the engine over socket.io.
 export function callingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
+    app.get(
+      '/me/campaigns',
+      {
+        schema: {
+          tags: ['calls'],
+          description: 'The open and paused campaigns the signed-in user may call in: of their organisations and those beneath, and those that invited one of them as a team.',
+          response: { 200: CallableCampaignList, ...errors(401) },
+        },
+      },
+      async (request) => ({ campaigns: await ctx.calling.callableCampaigns(requireUser(request).userId) }),
+    );
+
     app.get(
       '/campaigns/:campaignId/flags',
       {

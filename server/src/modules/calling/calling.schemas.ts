@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Timestamp, Uuid } from '../../schemas';
-import { OutcomeCode } from '../campaigns/campaigns.schemas';
+import { Dialing, OutcomeCode } from '../campaigns/campaigns.schemas';
 
 // The calling events' payloads, checked on arrival: a socket gets { ok: false, error } for any other shape.
 
@@ -58,6 +58,19 @@ export const FlaggedCall = Type.Object({
   /** Null when the person has been erased since. */
   contact: Type.Union([Type.Object({ firstName: Type.String(), lastName: Type.String() }), Type.Null()]),
 });
+
+/** A campaign as a caller's start page lists it. */
+export const CallableCampaign = Type.Object({
+  id: Uuid,
+  name: Type.String(),
+  organisationId: Uuid,
+  organisationName: Type.String(),
+  status: Type.Union([Type.Literal('active'), Type.Literal('paused')]),
+  dialing: Dialing,
+  startsAt: Type.Union([Timestamp, Type.Null()]),
+  endsAt: Type.Union([Timestamp, Type.Null()]),
+});
+export const CallableCampaignList = Type.Object({ campaigns: Type.Array(CallableCampaign) });
 
 export const FlagList = Type.Object({ flags: Type.Array(FlaggedCall) });
 export const FlagResolved = Type.Object({ callId: Uuid, resolvedAt: Timestamp });

@@ -293,6 +293,21 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     return campaigns.callFigures(this.db, campaignId);
   }
 
+  /** The open and paused campaigns the user may call in, for their start page. */
+  async callableCampaigns(userId: string) {
+    const rows = await repository.callableCampaigns(this.db, userId);
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      organisationId: row.organisationId,
+      organisationName: row.organisationName,
+      status: row.status as 'active' | 'paused',
+      dialing: row.dialing as EngineCampaign['forCaller']['dialing'],
+      startsAt: row.startsAt ? new Date(row.startsAt).toISOString() : null,
+      endsAt: row.endsAt ? new Date(row.endsAt).toISOString() : null,
+    }));
+  }
+
   /** Flagged calls waiting for an organizer, newest first. */
   async flags(userId: string, campaignId: string) {
     await this.organizerCampaign(userId, campaignId);
