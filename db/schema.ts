@@ -251,6 +251,37 @@ export interface TargetList {
   suppressed: Generated<number>;
 }
 
+export interface TelephonyCall {
+  callerId: string;
+  callSid: string;
+  campaignId: string;
+  durationSeconds: number | null;
+  leaseId: string;
+  personId: number | null;
+  provider: string;
+  startedAt: Timestamp;
+  status: string;
+  statusRank: number;
+  updatedAt: Timestamp;
+}
+
+export interface TelephonyIdentity {
+  identity: string;
+  userId: string;
+}
+
+export interface TelephonySettings {
+  accountSid: string;
+  apiKey: string;
+  apiSecretEncrypted: string;
+  authTokenEncrypted: string;
+  callerId: string;
+  organisationId: string;
+  twimlAppSid: string;
+  updatedAt: Timestamp;
+  updatedBy: string | null;
+}
+
 export interface DB {
   appUser: AppUser;
   auditEvent: AuditEvent;
@@ -273,4 +304,7 @@ export interface DB {
   socketIoAttachments: SocketIoAttachments;
   targetGroup: TargetGroup;
   targetList: TargetList;
+  telephonyCall: TelephonyCall;
+  telephonyIdentity: TelephonyIdentity;
+  telephonySettings: TelephonySettings;
 }

@@ -7,6 +7,7 @@ import * as campaigns from './2026-11-22T02-00_campaigns';
 import * as callerTeams from './2026-11-22T03-00_caller-teams';
 import * as callTags from './2026-11-22T04-00_call-tags';
 import * as claimIndexes from './2026-11-22T05-00_claim-indexes';
+import * as telephony from './2026-11-22T06-00_telephony';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T03-00_caller-teams': callerTeams,
   '2026-11-22T04-00_call-tags': callTags,
   '2026-11-22T05-00_claim-indexes': claimIndexes,
+  '2026-11-22T06-00_telephony': telephony,
 };

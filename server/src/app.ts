@@ -2,9 +2,11 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../../db/database';
 import { systemClock, type Clock } from './clock';
+import type { TwilioCredentials } from './config';
 import type { AppContext } from './context';
 import { accountsRoutes } from './modules/accounts/accounts.routes';
 import { LoginService } from './modules/accounts/accounts.service';
@@ -18,6 +20,8 @@ import { CallingEngine } from './modules/calling/calling.service';
 import { listsRoutes } from './modules/lists/lists.routes';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
+import { telephonyRoutes } from './modules/telephony/telephony.routes';
+import { TelephonyService } from './modules/telephony/telephony.service';
 import auth from './plugins/auth';
 import errors from './plugins/errors';
 import realtime from './plugins/realtime';
@@ -37,6 +41,16 @@ export interface AppDeps {
   importMaxBytes?: number;
   /** Share socket.io broadcasts with other server processes on the same database (PostgreSQL LISTEN/NOTIFY). */
   shareBroadcasts?: boolean;
+  /** Key for secrets kept in the database (SECRETS_KEY); without it a random one, good until the app stops (tests). */
+  secretsKey?: Buffer;
+  /** Twilio from the environment, for organisations without settings of their own. */
+  twilio?: TwilioCredentials | undefined;
+  telephony?: {
+    /** Country calling codes calls may go to besides the organisation's own (default 46 and 45). */
+    countryCodes?: string[];
+    /** How long the simulated line rings before it connects (default 1500 ms). */
+    simulatedConnectMs?: number;
+  };
 }
 
 export type App = FastifyInstance & { ctx: AppContext };
@@ -57,18 +71,29 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const clock = deps.clock ?? systemClock;
   const sessions = new SessionService(deps.db, clock, deps.sessionSecret);
+  const calling = new CallingEngine(deps.db, clock);
   const ctx: AppContext = {
     db: deps.db,
     clock,
     publicUrl: deps.publicUrl,
     sessions,
     logins: new LoginService(deps.db, clock, sessions),
-    calling: new CallingEngine(deps.db, clock),
+    calling,
+    telephony: new TelephonyService(deps.db, clock, calling, {
+      secretsKey: deps.secretsKey ?? randomBytes(32),
+      sessionSecret: deps.sessionSecret,
+      publicUrl: deps.publicUrl,
+      environment: deps.twilio,
+      countryCodes: deps.telephony?.countryCodes,
+      simulatedConnectMs: deps.telephony?.simulatedConnectMs,
+      onError: (error) => app.log.error({ name: error instanceof Error ? error.name : typeof error }, 'a simulated call failed'),
+    }),
     importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
   };
   // Running imports roll back when the app closes; their lists are marked failed.
   app.addHook('onClose', () => ctx.importer.close());
+  app.addHook('onClose', async () => ctx.telephony.close());
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -101,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(targetGroupsRoutes(ctx));
       await api.register(campaignsRoutes(ctx));
       await api.register(callingRoutes(ctx));
+      await api.register(telephonyRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -42,3 +42,29 @@ test('every bad setting is reported at once, in words that say what to change', 
   expect(problems.join('\n')).toMatch(/SESSION_SECRET must be at least 32 characters/);
   expect(problems.join('\n')).toMatch(/TRUST_PROXY must be true or a comma-separated list/);
 });
+
+test('SECRETS_KEY is 32 bytes in base64 or hex, else generated and kept; Twilio from the environment comes whole or not at all', () => {
+  const dir = dataDir();
+  const generated = loadConfig({ DATA_DIR: dir }, []).secretsKey;
+  expect(generated).toHaveLength(32);
+  expect(loadConfig({ DATA_DIR: dir }, []).secretsKey.equals(generated)).toBe(true);
+  expect(loadConfig({ DATA_DIR: dir, SECRETS_KEY: 'ab'.repeat(32) }, []).secretsKey.toString('hex')).toBe('ab'.repeat(32));
+  expect(loadConfig({ DATA_DIR: dir, SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }, []).secretsKey.equals(Buffer.alloc(32, 7))).toBe(true);
+  expect(() => loadConfig({ DATA_DIR: dir, SECRETS_KEY: 'too short' }, [])).toThrow(/SECRETS_KEY must be 32 random bytes/);
+
+  const twilio = {
+    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+    TWILIO_AUTH_TOKEN: 'a'.repeat(32),
+    TWILIO_API_KEY: `SK${'1'.repeat(32)}`,
+    TWILIO_API_SECRET: 'b'.repeat(32),
+    TWILIO_TWIML_APP_SID: `AP${'2'.repeat(32)}`,
+    TWILIO_CALLER_ID: '+46101234567',
+  };
+  expect(loadConfig({ DATA_DIR: dir }, []).twilio).toBeUndefined();
+  expect(loadConfig({ DATA_DIR: dir, ...twilio }, []).twilio).toMatchObject({ accountSid: twilio.TWILIO_ACCOUNT_SID, callerId: '+46101234567' });
+  expect(() => loadConfig({ DATA_DIR: dir, TWILIO_ACCOUNT_SID: twilio.TWILIO_ACCOUNT_SID }, [])).toThrow(/missing: TWILIO_AUTH_TOKEN/);
+  expect(() => loadConfig({ DATA_DIR: dir, ...twilio, TWILIO_CALLER_ID: '0701234567' }, [])).toThrow(/TWILIO_CALLER_ID must be a phone number in E.164/);
+  expect(loadConfig({ DATA_DIR: dir }, []).telephonyCountryCodes).toEqual(['46', '45']);
+  expect(loadConfig({ DATA_DIR: dir, TELEPHONY_COUNTRY_CODES: '+46, +47' }, []).telephonyCountryCodes).toEqual(['46', '47']);
+  expect(() => loadConfig({ DATA_DIR: dir, TELEPHONY_COUNTRY_CODES: 'SE' }, [])).toThrow(/TELEPHONY_COUNTRY_CODES/);
+});

@@ -16,7 +16,25 @@ export interface Config {
   trustProxy: boolean | string[];
   /** The largest list file an import takes. */
   importMaxBytes: number;
+  /** AES-256-GCM key for secrets kept in the database (organisations' Twilio credentials). */
+  secretsKey: Buffer;
+  /** Twilio credentials from the environment, for a single-organisation install (organisations' own come first). */
+  twilio: TwilioCredentials | undefined;
+  /** Country calling codes (digits, no +) that calls may go to, besides the calling organisation's own country. */
+  telephonyCountryCodes: string[];
 }
+
+/** What Ringa needs of a Twilio account to place browser calls. */
+export interface TwilioCredentials {
+  accountSid: string;
+  authToken: string;
+  apiKey: string;
+  apiSecret: string;
+  twimlAppSid: string;
+  callerId: string;
+}
+
+const TWILIO_ENV = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY', 'TWILIO_API_SECRET', 'TWILIO_TWIML_APP_SID', 'TWILIO_CALLER_ID'] as const;
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -77,10 +95,68 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     problems.push('SESSION_SECRET must be at least 32 characters long (or leave it unset to have one generated)');
   }
 
+  let secretsKey = env.SECRETS_KEY?.trim() ? parseSecretsKey(env.SECRETS_KEY.trim()) : undefined;
+  if (secretsKey === null) {
+    problems.push('SECRETS_KEY must be 32 random bytes written as base64 (44 characters) or hex (64 characters), e.g. from `openssl rand -base64 32`');
+  }
+  const twilio = parseTwilio(env, problems);
+  const telephonyCountryCodes = parseCountryCodes(env.TELEPHONY_COUNTRY_CODES, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   if (!sessionSecret) sessionSecret = readOrCreateSecret(dataDir, 'session-secret');
+  // The generated secret is 32 random bytes in base64url.
+  if (!secretsKey) secretsKey = Buffer.from(readOrCreateSecret(dataDir, 'secrets-key'), 'base64url');
 
-  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes };
+  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes, secretsKey, twilio, telephonyCountryCodes };
+}
+
+/** 32 bytes from base64, base64url or hex; null when the text is none of them or not 32 bytes. */
+export function parseSecretsKey(text: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
+    const key = Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (key.length === 32) return key;
+  }
+  return null;
+}
+
+/** Either all six TWILIO_* settings or none; each in the form Twilio's console shows it. */
+function parseTwilio(env: Env, problems: string[]): TwilioCredentials | undefined {
+  const given = TWILIO_ENV.filter((name) => env[name]?.trim());
+  if (given.length === 0) return undefined;
+  const missing = TWILIO_ENV.filter((name) => !env[name]?.trim());
+  if (missing.length > 0) {
+    problems.push(`Twilio from the environment needs all of ${TWILIO_ENV.join(', ')}; missing: ${missing.join(', ')}`);
+    return undefined;
+  }
+  const value = (name: (typeof TWILIO_ENV)[number]) => env[name]?.trim() ?? '';
+  const credentials: TwilioCredentials = {
+    accountSid: value('TWILIO_ACCOUNT_SID'),
+    authToken: value('TWILIO_AUTH_TOKEN'),
+    apiKey: value('TWILIO_API_KEY'),
+    apiSecret: value('TWILIO_API_SECRET'),
+    twimlAppSid: value('TWILIO_TWIML_APP_SID'),
+    callerId: value('TWILIO_CALLER_ID'),
+  };
+  const checks: [boolean, string][] = [
+    [/^AC[0-9a-fA-F]{32}$/.test(credentials.accountSid), 'TWILIO_ACCOUNT_SID must be AC followed by 32 hex characters (the Account SID in the Twilio console)'],
+    [/^SK[0-9a-fA-F]{32}$/.test(credentials.apiKey), 'TWILIO_API_KEY must be SK followed by 32 hex characters (an API key SID)'],
+    [/^AP[0-9a-fA-F]{32}$/.test(credentials.twimlAppSid), 'TWILIO_TWIML_APP_SID must be AP followed by 32 hex characters (the TwiML app SID)'],
+    [/^\+[1-9]\d{6,14}$/.test(credentials.callerId), 'TWILIO_CALLER_ID must be a phone number in E.164 form, e.g. +46701234567'],
+  ];
+  for (const [ok, problem] of checks) if (!ok) problems.push(problem);
+  return credentials;
+}
+
+function parseCountryCodes(value: string | undefined, problems: string[]): string[] {
+  const text = value?.trim() ?? '';
+  if (text === '') return ['46', '45'];
+  const codes = text.split(',').map((part) => part.trim().replace(/^\+/, ''));
+  if (codes.some((code) => !/^[1-9]\d{0,3}$/.test(code))) {
+    problems.push(`TELEPHONY_COUNTRY_CODES must be a comma-separated list of country calling codes, e.g. +46,+45 (got "${text}")`);
+    return ['46', '45'];
+  }
+  return codes;
 }
 
 function parsePort(value: string | undefined, problems: string[]): number {

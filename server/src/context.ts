@@ -4,6 +4,7 @@ import type { LoginService } from './modules/accounts/accounts.service';
 import type { SessionService } from './modules/accounts/sessions.service';
 import type { ListImporter } from './modules/lists/lists.import';
 import type { CallingEngine } from './modules/calling/calling.service';
+import type { TelephonyService } from './modules/telephony/telephony.service';
 
 /** What route handlers need: the database, the time, and the services that keep state. */
 export interface AppContext {
@@ -14,6 +15,7 @@ export interface AppContext {
   logins: LoginService;
   importer: ListImporter;
   calling: CallingEngine;
+  telephony: TelephonyService;
   /** The largest list file taken, in bytes. */
   importMaxBytes: number;
 }

@@ -46,6 +46,9 @@ async function main(): Promise<void> {
     webRoot: webBuildDir(root),
     trustProxy: config.trustProxy,
     importMaxBytes: config.importMaxBytes,
+    secretsKey: config.secretsKey,
+    twilio: config.twilio,
+    telephony: { countryCodes: config.telephonyCountryCodes },
     // Several processes may run on one database behind a load balancer; their broadcasts meet in PostgreSQL.
     shareBroadcasts: true,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },

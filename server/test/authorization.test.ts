@@ -541,6 +541,42 @@ describe("association A cannot reach its sibling B through A's own addresses", (
   });
 });
 
+describe('telephony settings (admins only; secrets never sent back)', () => {
+  const twilioSettings = {
+    accountSid: `AC${'a1'.repeat(16)}`,
+    authToken: 'b2'.repeat(16),
+    apiKey: `SK${'c3'.repeat(16)}`,
+    apiSecret: 'd4'.repeat(16),
+    twimlAppSid: `AP${'e5'.repeat(16)}`,
+    callerId: '+46101234567',
+  };
+  const stored = (org: OrgKey) => async () =>
+    (await t.db.selectFrom('telephonySettings').select(['accountSid', 'updatedAt']).where('organisationId', '=', orgs[org].id).executeTakeFirst()) ?? null;
+
+  test.each(rows(ADMIN, 200))('PUT /api/orgs/:orgId/telephony: $org by $actor → $status', async ({ org, actor, status }) => {
+    t.clock.advance(1000);
+    const { response } = await attempt(actor, { method: 'PUT', url: `/api/orgs/${orgs[org].id}/telephony`, body: twilioSettings }, status, stored(org));
+    if (status === 200) {
+      expect(response.json()).toMatchObject({ configured: true, source: 'organisation', accountSid: twilioSettings.accountSid, hasAuthToken: true });
+      expect(response.body).not.toContain(twilioSettings.authToken);
+      expect(response.body).not.toContain(twilioSettings.apiSecret);
+    }
+  });
+
+  test.each(rows(ADMIN, 200))('GET /api/orgs/:orgId/telephony: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/telephony` }, status);
+    if (status === 200) {
+      expect(response.json()).toMatchObject({ configured: true, accountSid: twilioSettings.accountSid });
+      expect(response.body).not.toContain(twilioSettings.authToken);
+      expect(response.body).not.toContain(twilioSettings.apiSecret);
+    }
+  });
+
+  test.each(rows(ADMIN, 200).filter(({ status }) => status !== 200))('DELETE /api/orgs/:orgId/telephony: $org by $actor → $status', async ({ org, actor, status }) => {
+    await attempt(actor, { method: 'DELETE', url: `/api/orgs/${orgs[org].id}/telephony` }, status, stored(org));
+  });
+});
+
 test('a caller sees only the organisations they belong to, also when asking for one beneath by its address', async () => {
   const cookie = await t.login(users.callerMuni);
   expect((await t.request('GET', `/api/orgs/${municipality.id}`, { cookie })).statusCode).toBe(200);

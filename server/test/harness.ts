@@ -7,7 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, freePort, withDatabase, type Database } from '../../db/database';
-import { buildApp, type App } from '../src/app';
+import { buildApp, type App, type AppDeps } from '../src/app';
 import { ManualClock } from '../src/clock';
 import type { Country, Me, Role } from '../src/contract/api';
 import { createSetupLink, createUser } from '../src/modules/accounts/accounts.service';
@@ -64,7 +64,7 @@ export class TestContext {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async create(options: { trustProxy?: boolean | string[]; shareBroadcasts?: boolean } = {}): Promise<TestContext> {
+  static async create(options: { trustProxy?: boolean | string[]; shareBroadcasts?: boolean; telephony?: AppDeps['telephony'] } = {}): Promise<TestContext> {
     const { db, url, drop } = await createTestDatabase();
     const clock = new ManualClock(new Date('2026-10-04T17:00:00Z'));
     const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: SESSION_SECRET, ...options });

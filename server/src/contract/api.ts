@@ -9,6 +9,7 @@ import type * as Invites from '../modules/invites/invites.schemas';
 import type * as Lists from '../modules/lists/lists.schemas';
 import type * as Organisations from '../modules/organisations/organisations.schemas';
 import type * as TargetGroups from '../modules/target-groups/target-groups.schemas';
+import type * as Telephony from '../modules/telephony/telephony.schemas';
 import type * as Shared from '../schemas';
 
 export type Role = Static<typeof Shared.Role>;
@@ -84,3 +85,13 @@ export type CallableCampaignList = Static<typeof Calling.CallableCampaignList>;
 export type FlaggedCall = Static<typeof Calling.FlaggedCall>;
 export type FlagList = Static<typeof Calling.FlagList>;
 export type FlagResolved = Static<typeof Calling.FlagResolved>;
+
+export type TelephonyCallStatus = Static<typeof Telephony.CallStatus>;
+export type TelephonyTokenRequest = Static<typeof Telephony.TokenRequest>;
+export type TelephonyToken = Static<typeof Telephony.TokenAnswer>;
+export type SimulatedCallRequest = Static<typeof Telephony.SimulatedCallRequest>;
+export type SimulatedCall = Static<typeof Telephony.SimulatedCallAnswer>;
+export type SimulatedHangupRequest = Static<typeof Telephony.SimulatedHangupRequest>;
+export type SimulatedHangup = Static<typeof Telephony.SimulatedHangupAnswer>;
+export type TelephonySettingsView = Static<typeof Telephony.TelephonySettingsView>;
+export type TelephonySettingsInput = Static<typeof Telephony.TelephonySettingsInput>;

@@ -5,8 +5,9 @@ import type * as Shared from '../schemas';
 import type { CampaignForCaller } from '../modules/campaigns/campaigns.schemas';
 import type { Assignment, NoContactReason } from '../modules/calling/calling.service';
 import type * as Calling from '../modules/calling/calling.schemas';
+import type { TelephonyStatusEvent } from '../modules/telephony/telephony.service';
 
-export type { Assignment, NoContactReason };
+export type { Assignment, NoContactReason, TelephonyStatusEvent };
 export type CampaignRequest = Static<typeof Calling.CampaignRequest>;
 export type CompleteCallRequest = Static<typeof Calling.CompleteCall>;
 export type ReleaseRequest = Static<typeof Calling.ReleaseContact>;
@@ -63,6 +64,8 @@ export interface ServerToClientEvents {
   'assignment:revoked': (event: RevokedEvent) => void;
   /** The campaign's shared figures, at most once a second while calls are saved. */
   'campaign:stats': (event: CampaignStatsEvent) => void;
+  /** A status of the caller's phone call (Twilio or the simulated line), in order; a repeated or late one is not sent. */
+  'telephony:status': (event: TelephonyStatusEvent) => void;
 }
 
 export interface ClientToServerEvents {

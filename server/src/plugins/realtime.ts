@@ -102,6 +102,8 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
 
     // Calling: revoked leases go to their callers; figures go out at most once a second per campaign.
     ctx.calling.on('revoked', ({ userId, assignmentId, reason }) => io.to(`user:${userId}`).emit('assignment:revoked', { assignmentId, reason }));
+    // Telephony: every call status (Twilio's or the simulated line's) goes to its caller.
+    ctx.telephony.on('status', ({ userId, ...event }) => io.to(`user:${userId}`).emit('telephony:status', event));
     const changed = new Set<string>();
     ctx.calling.on('saved', ({ campaignId }) => changed.add(campaignId));
     ctx.calling.on('presence', ({ campaignId }) => changed.add(campaignId));

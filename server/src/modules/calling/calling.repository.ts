@@ -396,3 +396,23 @@ export function callableCampaigns(db: Database, userId: string) {
     .limit(200)
     .execute();
 }
+
+export interface HeldLease {
+  leaseId: string;
+  campaignId: string;
+  personId: number;
+  phone: string;
+}
+
+/** A lease the caller holds now (not run out), with the number it is for: what telephony may dial. */
+export async function heldLease(db: Database, callerId: string, leaseId: string, now: Date): Promise<HeldLease | null> {
+  const row = await db
+    .selectFrom('campaignContact')
+    .select(['leaseId', 'campaignId', 'personId', 'phone'])
+    .where('leaseId', '=', leaseId)
+    .where('heldBy', '=', callerId)
+    .where('state', '=', 'held')
+    .where('leaseExpiresAt', '>', now)
+    .executeTakeFirst();
+  return row && row.leaseId !== null ? { leaseId: row.leaseId, campaignId: row.campaignId, personId: row.personId, phone: row.phone } : null;
+}

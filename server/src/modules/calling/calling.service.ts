@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
-import { badRequest, conflict, notFound } from '../../errors';
+import { AppError, badRequest, conflict, notFound } from '../../errors';
 import type { OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
 import { insideWindow, localTime } from '../campaigns/calling-window';
 import * as campaigns from '../campaigns/campaigns.service';
@@ -59,6 +59,16 @@ export interface CompleteRequest {
   flag?: string | undefined;
   callbackAt?: string | undefined;
   next?: boolean | undefined;
+}
+
+/** The person a caller holds, with the number telephony may dial: never a number the browser sends. */
+export interface DialableContact {
+  assignmentId: string;
+  campaignId: string;
+  organisationId: string;
+  personId: number;
+  phone: string;
+  dialing: EngineCampaign['forCaller']['dialing'];
 }
 
 export type CorrectRequest = Omit<CompleteRequest, 'assignmentId' | 'key' | 'next'> & { callId: string };
@@ -277,6 +287,21 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     await this.campaign(userId, await this.campaignOf(userId, assignmentId));
     const released = await this.db.transaction().execute((trx) => repository.release(trx, assignmentId, userId));
     if (!released) throw conflict('lease_lost', 'This person is no longer yours; nothing to give back.');
+  }
+
+  /**
+   * The person a caller holds under this lease, while they may still call in the campaign and calling
+   * is open (status, period, window): what telephony dials. Null otherwise.
+   */
+  async heldForDialing(userId: string, assignmentId: string): Promise<DialableContact | null> {
+    const held = await repository.heldLease(this.db, userId, assignmentId, this.clock.now());
+    if (!held) return null;
+    const campaign = await this.campaign(userId, held.campaignId).catch((error: unknown) => {
+      if (error instanceof AppError && error.statusCode < 500) return null;
+      throw error;
+    });
+    if (!campaign || this.closedReason(campaign, this.clock.now()) !== null) return null;
+    return { assignmentId: held.leaseId, campaignId: campaign.id, organisationId: campaign.organisationId, personId: held.personId, phone: held.phone, dialing: campaign.forCaller.dialing };
   }
 
   /** The campaign, for its organizers (and admins) only. */
