@@ -257,3 +257,10 @@ export const listsApi = {
     return upload<CreatedList>(`${org(orgId)}/lists`, form, onProgress);
   },
 };
+
+/** A call placed by Ringa (the simulated line, or Twilio in the browser): the server dials the person held. */
+export const telephonyApi = {
+  simulatedCall: (assignmentId: string) => request<{ callSid: string }>('POST', '/api/telephony/simulated/call', { assignmentId }),
+  simulatedHangup: (callSid: string) => request<{ status: 'completed'; durationSeconds: number }>('POST', '/api/telephony/simulated/hangup', { callSid }),
+  twilioToken: (assignmentId: string) => request<{ token: string; identity: string }>('POST', '/api/telephony/token', { assignmentId }),
+};

@@ -4,7 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import type { CampaignStatsEvent, ClientToServerEvents, ListProgressEvent, ServerToClientEvents } from '$contract/realtime';
 import { reportUnauthenticated } from '$lib/api/client';
 
-type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 let socket: RealtimeSocket | null = null;
 /** How many watchers each organisation has, so its room is joined again after a reconnect. */
@@ -91,6 +91,16 @@ export function watchCampaign(campaignId: string, listener: (event: CampaignStat
     current?.delete(listener);
     if (current?.size === 0) campaignListeners.delete(campaignId);
   };
+}
+
+/**
+ * The connection itself, for the caller's screen, which follows connects and disconnects (to show
+ * when it is offline and to join its campaign again) and answers every calling event itself.
+ */
+export function realtime(): RealtimeSocket {
+  const target = connection();
+  if (target.disconnected && !target.active) target.connect();
+  return target;
 }
 
 /** Ends the connection (signing out, a session that ended). */

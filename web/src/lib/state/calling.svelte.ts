@@ -1,0 +1,284 @@
+// The caller's screen as state: one campaign joined over socket.io, one person at a time, and saves
+// that are never lost. Every save goes into the outbox (the browser's storage) before it is sent and
+// leaves it only when the server has answered; whatever is waiting is sent again, in order and with
+// its key, each time the connection comes back, so the server saves each call exactly once.
+import type { Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteCallRequest, JoinAnswer, NoContactReason } from '$contract/realtime';
+import { realtime, type RealtimeSocket } from '$lib/realtime/socket';
+import { Outbox, outboxKey, type QueuedSave } from './outbox';
+
+export type CallerCampaign = JoinAnswer['campaign'];
+
+/** Where the caller is: joining, reading the briefing, calling, on a pause, done for now, or unable to join. */
+export type Stage = 'joining' | 'briefing' | 'calling' | 'paused' | 'ended' | 'failed';
+
+/** How long an answer may take before the save is treated as sent while offline (it stays in the outbox). */
+const ANSWER_TIMEOUT_MS = 8_000;
+
+type CallingEvent = 'campaign:join' | 'contact:next' | 'call:complete' | 'contact:release';
+type Payload<E extends CallingEvent> = Parameters<ClientToServerEvents[E]>[0];
+type AnswerOf<E extends CallingEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer A ? (A extends { ok: true; data: infer T } ? T : never) : never;
+/** An answer, or why there was none: `network` when the connection dropped or the answer did not come. */
+type Outcome<T> = { ok: true; data: T } | { ok: false; code: string; message: string };
+
+interface LooseEmitter {
+  emit(event: string, payload: unknown, ack: (error: Error | null, answer: unknown) => void): void;
+}
+
+/** Asks the server and waits for its answer, at most ANSWER_TIMEOUT_MS; a dropped connection answers `network` at once. */
+function ask<E extends CallingEvent>(socket: RealtimeSocket, event: E, payload: Payload<E>): Promise<Outcome<AnswerOf<E>>> {
+  return new Promise((resolve) => {
+    if (!socket.connected) {
+      resolve({ ok: false, code: 'network', message: 'offline' });
+      return;
+    }
+    let done = false;
+    const finish = (outcome: Outcome<AnswerOf<E>>) => {
+      if (done) return;
+      done = true;
+      socket.off('disconnect', dropped);
+      resolve(outcome);
+    };
+    const dropped = () => finish({ ok: false, code: 'network', message: 'disconnected' });
+    socket.on('disconnect', dropped);
+    (socket.timeout(ANSWER_TIMEOUT_MS) as unknown as LooseEmitter).emit(event, payload, (error, answer) => {
+      if (error) return finish({ ok: false, code: 'network', message: 'timeout' });
+      const ack = answer as { ok: true; data: AnswerOf<E> } | { ok: false; error: { code: string; message: string } };
+      finish(ack.ok ? { ok: true, data: ack.data } : { ok: false, code: ack.error.code, message: ack.error.message });
+    });
+  });
+}
+
+/** What the caller is told about the person who just left the screen without their call. */
+export type Notice =
+  | { kind: 'revoked'; reason: 'do-not-call' | 'expired'; person: string }
+  /** A save the server refused for good (the person had gone back to the queue): what it held, to pass on. */
+  | { kind: 'refused'; person: string; outcome: string; notes: string; message: string };
+
+/** The caller's own figures today. Calls and conversations come from the server; new members are counted here. */
+export interface Today {
+  calls: number;
+  conversations: number;
+  recruits: number;
+}
+
+export class CallingSession {
+  campaign = $state<CallerCampaign | null>(null);
+  stage = $state<Stage>('joining');
+  /** Connected to the server now. False at first, until the connection is made. */
+  online = $state(false);
+  /** Whether the connection was ever made: before it, the screen says "connecting", not "offline". */
+  connectedOnce = $state(false);
+  assignment = $state<Assignment | null>(null);
+  /** Why there is no one to call, when there is no one. */
+  reason = $state<NoContactReason | null>(null);
+  /** Waiting for the server to hand out the next person. */
+  loadingNext = $state(false);
+  /** A save is on its way. */
+  saving = $state(false);
+  today = $state<Today>({ calls: 0, conversations: 0, recruits: 0 });
+  /** The campaign's figures, all callers together, once the server has sent them. */
+  shared = $state<CampaignStatsEvent | null>(null);
+  /** Saves kept in the browser until the server acknowledges them, oldest first. */
+  waiting = $state<QueuedSave[]>([]);
+  notice = $state<Notice | null>(null);
+  /** Why joining failed: the server's code (campaign_not_open, forbidden, not_found …). */
+  failure = $state<string | null>(null);
+
+  private socket: RealtimeSocket | null = null;
+  private readonly outbox: Outbox;
+  private flushing = false;
+
+  constructor(
+    readonly campaignId: string,
+    userId: string,
+  ) {
+    let storage: Storage | null = null;
+    try {
+      storage = localStorage;
+    } catch {
+      storage = null;
+    }
+    this.outbox = new Outbox(storage, outboxKey(userId, campaignId));
+    this.waiting = this.outbox.list();
+  }
+
+  /** Connects and follows the connection; returns the function that lets go (the person goes back to the queue). */
+  start(): () => void {
+    const socket = realtime();
+    this.socket = socket;
+    const connected = () => {
+      this.online = true;
+      this.connectedOnce = true;
+      void this.rejoin();
+    };
+    const disconnected = () => {
+      this.online = false;
+    };
+    const revoked = ({ assignmentId, reason }: { assignmentId: string; reason: 'do-not-call' | 'expired' }) => {
+      const current = this.assignment;
+      if (!current || current.id !== assignmentId) return;
+      this.notice = { kind: 'revoked', reason, person: fullName(current) };
+      this.assignment = null;
+      if (this.stage === 'calling') void this.next();
+    };
+    const stats = (event: CampaignStatsEvent) => {
+      if (event.campaignId === this.campaignId) this.shared = event;
+    };
+    socket.on('connect', connected);
+    socket.on('disconnect', disconnected);
+    socket.on('assignment:revoked', revoked);
+    socket.on('campaign:stats', stats);
+    if (socket.connected) connected();
+    return () => {
+      socket.off('connect', connected);
+      socket.off('disconnect', disconnected);
+      socket.off('assignment:revoked', revoked);
+      socket.off('campaign:stats', stats);
+      void this.release();
+      this.socket = null;
+    };
+  }
+
+  /** Joins the campaign (again, after a reconnect), sends what waits, and carries on where the caller was. */
+  private async rejoin(): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    // What waits goes first, so the figures the join brings already count it (a save whose answer was lost is not counted twice).
+    await this.flush();
+    const answer = await ask(socket, 'campaign:join', { campaignId: this.campaignId });
+    if (!answer.ok) {
+      if (answer.code === 'network') return; // the next connect tries again
+      this.failure = answer.code;
+      this.stage = 'failed';
+      return;
+    }
+    this.campaign = answer.data.campaign;
+    this.today = { ...this.today, calls: answer.data.me.callsToday, conversations: answer.data.me.conversationsToday };
+    if (this.stage === 'joining') this.stage = 'briefing';
+    // Back after a drop: the person held before comes back from contact:next; a new one if the save went through.
+    if (this.stage === 'calling') await this.next();
+  }
+
+  /** "Start calling", after the briefing. */
+  async begin(): Promise<void> {
+    this.stage = 'calling';
+    this.notice = null;
+    await this.next();
+  }
+
+  /** The next person (or the one still held). */
+  async next(): Promise<void> {
+    const socket = this.socket;
+    if (!socket || !socket.connected || this.loadingNext || this.outbox.size > 0) return;
+    this.loadingNext = true;
+    try {
+      const answer = await ask(socket, 'contact:next', { campaignId: this.campaignId });
+      if (!answer.ok) return;
+      // The same person again (a reconnect) keeps the form as it was: only a new id starts a new one.
+      if (answer.data.assignment?.id !== this.assignment?.id) this.assignment = answer.data.assignment;
+      this.reason = answer.data.reason ?? null;
+    } finally {
+      this.loadingNext = false;
+    }
+  }
+
+  /**
+   * Saves a call and brings the next person. Returns `saved`, `queued` (kept in the browser and sent
+   * when the connection returns) or the server's refusal, with the person kept on the screen.
+   */
+  async save(request: CompleteCallRequest, recruit: boolean): Promise<{ state: 'saved' | 'queued' } | { state: 'refused'; code: string; message: string }> {
+    const current = this.assignment;
+    const person = current ? fullName(current) : '';
+    this.outbox.add(request, person, recruit);
+    this.waiting = this.outbox.list();
+    this.notice = null;
+    const socket = this.socket;
+    if (!socket || !socket.connected) {
+      this.assignment = null;
+      return { state: 'queued' };
+    }
+    this.saving = true;
+    const answer = await ask(socket, 'call:complete', { ...request, next: true });
+    this.saving = false;
+    if (answer.ok) {
+      this.acknowledged(request, recruit);
+      this.assignment = answer.data.next ?? null;
+      this.reason = answer.data.reason ?? null;
+      if (answer.data.next === undefined) await this.next();
+      return { state: 'saved' };
+    }
+    if (answer.code === 'network') {
+      this.assignment = null;
+      if (socket.connected) void this.flush().then(() => this.next());
+      return { state: 'queued' };
+    }
+    this.outbox.remove(request.key);
+    this.waiting = this.outbox.list();
+    if (answer.code === 'lease_lost') {
+      this.notice = { kind: 'refused', person, outcome: request.outcome, notes: request.notes ?? '', message: answer.message };
+      this.assignment = null;
+      await this.next();
+    }
+    return { state: 'refused', code: answer.code, message: answer.message };
+  }
+
+  private acknowledged(request: CompleteCallRequest, recruit: boolean): void {
+    this.outbox.remove(request.key);
+    this.waiting = this.outbox.list();
+    this.today = {
+      calls: this.today.calls + 1,
+      conversations: this.today.conversations + (request.outcome === 'conversation' ? 1 : 0),
+      recruits: this.today.recruits + (recruit ? 1 : 0),
+    };
+  }
+
+  /** Sends the saves that wait, oldest first, each with its own key; stops at the first that cannot be sent. */
+  private async flush(): Promise<void> {
+    const socket = this.socket;
+    if (!socket || this.flushing) return;
+    this.flushing = true;
+    try {
+      for (const item of this.outbox.list()) {
+        const answer = await ask(socket, 'call:complete', item.request);
+        if (answer.ok) {
+          this.acknowledged(item.request, item.recruit);
+          continue;
+        }
+        if (answer.code === 'network') return;
+        // Refused for good (the person went back to the queue while offline): say so, with what it held.
+        this.outbox.remove(item.request.key);
+        this.waiting = this.outbox.list();
+        this.notice = { kind: 'refused', person: item.person, outcome: item.request.outcome, notes: item.request.notes ?? '', message: answer.message };
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  pause(): void {
+    if (this.stage === 'calling') this.stage = 'paused';
+  }
+
+  async resume(): Promise<void> {
+    this.stage = 'calling';
+    if (!this.assignment) await this.next();
+  }
+
+  /** Ends the session: the person held goes back to the queue for someone else. */
+  async end(): Promise<void> {
+    await this.release();
+    this.stage = 'ended';
+  }
+
+  private async release(): Promise<void> {
+    const current = this.assignment;
+    const socket = this.socket;
+    this.assignment = null;
+    if (!current || !socket?.connected) return; // offline, the lease runs out by itself
+    await ask(socket, 'contact:release', { assignmentId: current.id });
+  }
+}
+
+export function fullName(assignment: Pick<Assignment, 'contact'>): string {
+  return `${assignment.contact.firstName} ${assignment.contact.lastName}`.trim();
+}
