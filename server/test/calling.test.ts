@@ -115,7 +115,8 @@ describe('one person at a time', () => {
     const joined = await join(socket, campaignId);
     expect(joined.campaign).toMatchObject({ id: campaignId, script: expect.stringContaining('{first_name}') as string, version: 1 });
     expect(joined.campaign.outcomes.map((o) => o.code)).toEqual(['no-answer', 'busy', 'voicemail', 'wrong-number', 'conversation', 'callback', 'refused', 'do-not-call']);
-    expect(joined.me).toEqual({ callsToday: 0, conversationsToday: 0 });
+    expect(joined.me).toEqual({ callsToday: 0, conversationsToday: 0, recruitsToday: 0 });
+    expect(joined.shared).toEqual({ calls: 0, conversations: 0, tags: { recruit: 0, volunteer: 0, event: 0, supporter: 0 } });
     const { assignment } = await next(socket, campaignId);
     expect(assignment).not.toBeNull();
     expect(assignment?.contact).toMatchObject({ firstName: 'Person', attributes: { Ort: 'Luleå' }, history: [] });
@@ -506,6 +507,10 @@ describe('organizers follow the calls', () => {
     await waitFor(async () => stats.at(-1)?.calls === 1 && stats.at(-1)?.conversations === 1);
     // "Vill du bli medlem?" answered yes counts as a recruit, towards the campaign's goals.
     expect(stats.at(-1)?.tags).toEqual({ recruit: 1, volunteer: 0, event: 0, supporter: 0 });
+    // The caller's own figures today and the campaign's shared ones come with a (re)join.
+    const again = await join(socket, campaignId);
+    expect(again.me).toEqual({ callsToday: 1, conversationsToday: 1, recruitsToday: 1 });
+    expect(again.shared).toMatchObject({ calls: 1, conversations: 1, tags: { recruit: 1 } });
     const view = await t.request('GET', `/api/campaigns/${campaignId}`, { cookie: organizerCookie });
     expect(view.json()).toMatchObject({ calls: 1, conversations: 1, tags: { recruit: 1, volunteer: 0, event: 0, supporter: 0 } });
     socket.disconnect();

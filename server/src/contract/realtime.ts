@@ -15,7 +15,9 @@ export type CorrectCallRequest = Static<typeof Calling.CorrectCall>;
 
 export interface JoinAnswer {
   campaign: Static<typeof CampaignForCaller>;
-  me: { callsToday: number; conversationsToday: number };
+  me: { callsToday: number; conversationsToday: number; recruitsToday: number };
+  /** The campaign's calls so far, all callers: for its shared goals. */
+  shared: { calls: number; conversations: number; tags: { recruit: number; volunteer: number; event: number; supporter: number } };
 }
 export interface NextAnswer {
   assignment: Assignment | null;

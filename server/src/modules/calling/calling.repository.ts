@@ -330,14 +330,18 @@ export async function contactForCaller(db: Database | Tx, campaignId: string, pe
   return { person, history };
 }
 
-/** Today's calls and conversations of a caller in a campaign, from `since` (midnight in the organisation's zone). */
+/** Today's calls, conversations and recruits of a caller in a campaign, from `since` (midnight in the organisation's zone). */
 export async function callerFigures(db: Database, campaignId: string, callerId: string, since: Date) {
   const row = await db
     .selectFrom('call')
     .where('campaignId', '=', campaignId)
     .where('callerId', '=', callerId)
     .where('createdAt', '>=', since)
-    .select([sql<number>`count(*)::int`.as('calls'), sql<number>`(count(*) filter (where outcome = 'conversation'))::int`.as('conversations')])
+    .select([
+      sql<number>`count(*)::int`.as('calls'),
+      sql<number>`(count(*) filter (where outcome = 'conversation'))::int`.as('conversations'),
+      sql<number>`(count(*) filter (where 'recruit' = any(tags)))::int`.as('recruits'),
+    ])
     .executeTakeFirstOrThrow();
   return row;
 }

@@ -121,8 +121,8 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     const campaign = await this.campaign(userId, campaignId);
     if (campaign.status === 'draft') throw conflict('campaign_not_open', 'This campaign has not been opened for calling yet.');
     const midnight = startOfLocalDay(this.clock.now(), campaign.timeZone);
-    const me = await repository.callerFigures(this.db, campaignId, userId, midnight);
-    return { campaign: campaign.forCaller, me: { callsToday: me.calls, conversationsToday: me.conversations } };
+    const [me, shared] = await Promise.all([repository.callerFigures(this.db, campaignId, userId, midnight), campaigns.callFigures(this.db, campaignId)]);
+    return { campaign: campaign.forCaller, me: { callsToday: me.calls, conversationsToday: me.conversations, recruitsToday: me.recruits }, shared };
   }
 
   /** Why no one can be called now, or null when calling may go on. */
