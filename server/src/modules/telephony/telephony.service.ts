@@ -244,20 +244,7 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     if (!credentials || credentials.accountSid !== params.AccountSid) return refuse('This call cannot be made from this account.');
     const allowed = new Set([...(this.options.countryCodes ?? ['46', '45']), ...(CALLING_CODE[country] ? [CALLING_CODE[country]] : [])]);
     if (![...allowed].some((code) => contact.phone.startsWith(`+${code}`))) return refuse('Calls to this country are not allowed.');
-    const now = this.clock.now();
-    await repository.insertCall(this.db, {
-      callSid,
-      provider: 'twilio',
-      leaseId: contact.assignmentId,
-      campaignId: contact.campaignId,
-      personId: contact.personId,
-      callerId: userId,
-      status: 'queued',
-      statusRank: RANK.queued,
-      durationSeconds: null,
-      startedAt: now,
-      updatedAt: now,
-    });
+    await this.startCall(callSid, 'twilio', userId, contact);
     const response = new twilio.twiml.VoiceResponse();
     const dial = response.dial({ callerId: credentials.callerId, answerOnBridge: true });
     dial.number(
@@ -275,6 +262,29 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     if (!status || !callSid) return;
     const duration = params.CallDuration === undefined ? null : Number.parseInt(params.CallDuration, 10);
     await this.recordStatus(callSid, status, duration !== null && Number.isFinite(duration) && duration >= 0 ? duration : null);
+  }
+
+  /** A new call to a held person, recorded as queued (no phone number is stored with it). */
+  private async startCall(
+    callSid: string,
+    provider: 'twilio' | 'simulated',
+    userId: string,
+    contact: { assignmentId: string; campaignId: string; personId: number },
+  ): Promise<void> {
+    const now = this.clock.now();
+    await repository.insertCall(this.db, {
+      callSid,
+      provider,
+      leaseId: contact.assignmentId,
+      campaignId: contact.campaignId,
+      personId: contact.personId,
+      callerId: userId,
+      status: 'queued',
+      statusRank: RANK.queued,
+      durationSeconds: null,
+      startedAt: now,
+      updatedAt: now,
+    });
   }
 
   /**
@@ -300,20 +310,7 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
   async simulatedCall(userId: string, assignmentId: string): Promise<{ callSid: string }> {
     const contact = await this.held(userId, assignmentId, 'simulated');
     const callSid = `SIM${randomBytes(16).toString('hex')}`;
-    const now = this.clock.now();
-    await repository.insertCall(this.db, {
-      callSid,
-      provider: 'simulated',
-      leaseId: contact.assignmentId,
-      campaignId: contact.campaignId,
-      personId: contact.personId,
-      callerId: userId,
-      status: 'queued',
-      statusRank: RANK.queued,
-      durationSeconds: null,
-      startedAt: now,
-      updatedAt: now,
-    });
+    await this.startCall(callSid, 'simulated', userId, contact);
     await this.recordStatus(callSid, 'ringing', null);
     const timer = setTimeout(() => {
       this.timers.delete(callSid);
