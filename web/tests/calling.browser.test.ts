@@ -4,7 +4,8 @@
 // brings up its follow-up question, a no-answer chosen with the keyboard, a callback at a time, a
 // do-not-call that asks first, and a busy whose save reaches the server while the connection drops
 // before the answer comes back: the screen says it is offline, keeps the call in the browser, sends it
-// again with its key when the connection returns, and the database holds it exactly once. Screenshots
+// again with its key when the connection returns, and the database holds it exactly once. The home
+// page lists the campaign with its link; after a reload the figures come from the server. Screenshots
 // at 1280 and 375 px; nothing scrolls sideways on the phone.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -160,6 +161,15 @@ test('the campaign link survives signing in and opens on the briefing', async ()
   await page.getByText('This is a practice line').waitFor();
   await page.getByText('New members: 10').waitFor();
   await screenshots('1-briefing');
+
+  // The home page lists the campaign, and its link leads to the same briefing.
+  await page.goto(`${server.url}/`);
+  const start = page.getByRole('link', { name: /^Start calling\s*: Höstens samtal i Hageby$/ });
+  await start.waitFor();
+  await screenshots('0-home');
+  await start.click();
+  await page.waitForURL(`${server.url}/call/${campaignId}`);
+  await page.getByRole('heading', { name: 'Before you start' }).waitFor();
 });
 
 let current = '';
@@ -290,6 +300,11 @@ test('ending the session thanks the caller; the Swedish screen fits a phone', as
   await screenshots('7-briefing-sv');
   await page.getByRole('button', { name: 'Börja ringa' }).click();
   await page.getByText('Det finns ingen kvar att ringa just nu').waitFor();
+  // After the reload, the figures (the caller's own and the shared goal's) can only have come from the server.
+  expect(await figure('calls').textContent()).toBe('5');
+  expect(await figure('conversations').textContent()).toBe('1');
+  expect(await figure('recruits').textContent()).toBe('1');
+  expect(await page.locator('[data-goal="recruits"] dd').textContent()).toContain('1 av 10');
   // The connection was made again after the drop.
   expect(routes.length).toBeGreaterThan(1);
   await page.getByRole('button', { name: 'Sluta för i dag' }).click();

@@ -5,6 +5,7 @@ import type {
   AddDoNotCallRequest,
   AttributeSummary,
   AuditList,
+  CallableCampaignList,
   CampaignInput,
   CampaignList,
   CampaignScriptInput,
@@ -115,6 +116,8 @@ export const api = {
   logout: () => request<void>('POST', '/api/auth/logout'),
   /** 401 here only means "not signed in", so it does not trigger the session-expired handler. */
   me: () => request<Me>('GET', '/api/me', undefined, { quiet401: true }),
+  /** The campaigns the user can call in now (open or paused), in every organisation. */
+  myCampaigns: () => request<CallableCampaignList>('GET', '/api/me/campaigns'),
 
   previewInvite: (token: string) => request<InvitePreview>('POST', '/api/invites/preview', { token }),
   acceptInvite: (body: AcceptInviteRequest) => request<Me>('POST', '/api/invites/accept', body, { quiet401: true }),

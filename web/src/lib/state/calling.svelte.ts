@@ -4,6 +4,7 @@
 // its key, each time the connection comes back, so the server saves each call exactly once.
 import type { Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteCallRequest, JoinAnswer, NoContactReason } from '$contract/realtime';
 import { realtime, type RealtimeSocket } from '$lib/realtime/socket';
+import { figuresOf, type CallFigures } from './campaign-figures';
 import { Outbox, outboxKey, type QueuedSave } from './outbox';
 
 export type CallerCampaign = JoinAnswer['campaign'];
@@ -54,7 +55,7 @@ export type Notice =
   /** A save the server refused for good (the person had gone back to the queue): what it held, to pass on. */
   | { kind: 'refused'; person: string; outcome: string; notes: string; message: string };
 
-/** The caller's own figures today. Calls and conversations come from the server; new members are counted here. */
+/** The caller's own figures today: from the server on each join, counted on here as saves are acknowledged. */
 export interface Today {
   calls: number;
   conversations: number;
@@ -76,8 +77,8 @@ export class CallingSession {
   /** A save is on its way. */
   saving = $state(false);
   today = $state<Today>({ calls: 0, conversations: 0, recruits: 0 });
-  /** The campaign's figures, all callers together, once the server has sent them. */
-  shared = $state<CampaignStatsEvent | null>(null);
+  /** The campaign's figures, all callers together: from the join, then from each live `campaign:stats`. */
+  shared = $state<CallFigures | null>(null);
   /** Saves kept in the browser until the server acknowledges them, oldest first. */
   waiting = $state<QueuedSave[]>([]);
   notice = $state<Notice | null>(null);
@@ -122,7 +123,7 @@ export class CallingSession {
       if (this.stage === 'calling') void this.next();
     };
     const stats = (event: CampaignStatsEvent) => {
-      if (event.campaignId === this.campaignId) this.shared = event;
+      if (event.campaignId === this.campaignId) this.shared = figuresOf(event);
     };
     socket.on('connect', connected);
     socket.on('disconnect', disconnected);
@@ -153,7 +154,9 @@ export class CallingSession {
       return;
     }
     this.campaign = answer.data.campaign;
-    this.today = { ...this.today, calls: answer.data.me.callsToday, conversations: answer.data.me.conversationsToday };
+    const { me, shared } = answer.data;
+    this.today = { calls: me.callsToday, conversations: me.conversationsToday, recruits: me.recruitsToday };
+    this.shared = figuresOf(shared);
     if (this.stage === 'joining') this.stage = 'briefing';
     // Back after a drop: the person held before comes back from contact:next; a new one if the save went through.
     if (this.stage === 'calling') await this.next();
