@@ -40,6 +40,8 @@ import type {
   TargetGroupSize,
   TargetGroupSizeRequest,
   TargetGroupView,
+  TelephonySettingsInput,
+  TelephonySettingsView,
 } from '$contract/api';
 
 /** An answer the server refused, with its stable code; `status` 0 means the server was not reached. */
@@ -266,4 +268,7 @@ export const telephonyApi = {
   simulatedCall: (assignmentId: string) => request<{ callSid: string }>('POST', '/api/telephony/simulated/call', { assignmentId }),
   simulatedHangup: (callSid: string) => request<{ status: 'completed'; durationSeconds: number }>('POST', '/api/telephony/simulated/hangup', { callSid }),
   twilioToken: (assignmentId: string) => request<{ token: string; identity: string }>('POST', '/api/telephony/token', { assignmentId }),
+  settings: (orgId: string) => request<TelephonySettingsView>('GET', `${org(orgId)}/telephony`),
+  saveSettings: (orgId: string, body: TelephonySettingsInput) => request<TelephonySettingsView>('PUT', `${org(orgId)}/telephony`, body),
+  removeSettings: (orgId: string) => request<TelephonySettingsView>('DELETE', `${org(orgId)}/telephony`),
 };
