@@ -19,7 +19,7 @@ export function ensureWebBuild(root: string, say: (line: string) => void): void 
     path.join(webDir, 'svelte.config.js'),
     path.join(webDir, 'vite.config.ts'),
     path.join(root, 'server', 'src', 'contract'),
-    // The web app imports the campaigns' default calling hours from here.
+    // The web app imports the campaigns' default calling hours and the tags rule (callTags) from here.
     path.join(root, 'server', 'src', 'modules', 'campaigns', 'outcomes.ts'),
   ];
   if (builtAt > 0 && newestMtime(sources) <= builtAt) return;

@@ -4,6 +4,7 @@ import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import { AppError, badRequest, conflict, notFound } from '../../errors';
 import type { OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
+import { callTags } from '../campaigns/outcomes';
 import { insideWindow, localTime } from '../campaigns/calling-window';
 import * as campaigns from '../campaigns/campaigns.service';
 import type { EngineCampaign } from '../campaigns/campaigns.service';
@@ -400,29 +401,6 @@ function callRecord(request: CorrectRequest | CompleteRequest, outcome: OutcomeV
     flagNote: request.flag ?? '',
     callbackAt,
   };
-}
-
-/** What a call counts for: its outcome's tags, a yes's tags, and the tags of the choices answered. */
-export function callTags(questions: QuestionValue[], outcome: OutcomeValue, answers: Record<string, unknown>): string[] {
-  const tags = new Set<string>(outcome.tags);
-  for (const question of questions) {
-    const answer = answers[question.id];
-    if (answer === undefined) continue;
-    switch (question.kind) {
-      case 'yes-no':
-        if (answer === true) for (const tag of question.tags) tags.add(tag);
-        break;
-      case 'single':
-      case 'multiple': {
-        const chosen = Array.isArray(answer) ? answer : [answer];
-        for (const choice of question.choices) if (chosen.includes(choice.value)) for (const tag of choice.tags) tags.add(tag);
-        break;
-      }
-      case 'text':
-        break;
-    }
-  }
-  return [...tags].sort();
 }
 
 /** The callback time a callback needs (in the future, within 60 days); other outcomes keep none. */

@@ -1,4 +1,4 @@
-import type { CallingWindowValue, OutcomeValue } from './campaigns.schemas';
+import type { CallingWindowValue, OutcomeValue, QuestionValue } from './campaigns.schemas';
 
 /** The outcomes every campaign starts with; their codes are stable (statistics and the engine rely on them). */
 export const DEFAULT_OUTCOMES: OutcomeValue[] = [
@@ -38,3 +38,26 @@ export const ALWAYS_WINDOW: CallingWindowValue = {
   sat: [['00:00', '24:00']],
   sun: [['00:00', '24:00']],
 };
+
+/** What a call counts for: its outcome's tags, a yes's tags, and the tags of the choices answered. */
+export function callTags(questions: QuestionValue[], outcome: OutcomeValue, answers: Record<string, unknown>): string[] {
+  const tags = new Set<string>(outcome.tags);
+  for (const question of questions) {
+    const answer = answers[question.id];
+    if (answer === undefined) continue;
+    switch (question.kind) {
+      case 'yes-no':
+        if (answer === true) for (const tag of question.tags) tags.add(tag);
+        break;
+      case 'single':
+      case 'multiple': {
+        const chosen = Array.isArray(answer) ? answer : [answer];
+        for (const choice of question.choices) if (chosen.includes(choice.value)) for (const tag of choice.tags) tags.add(tag);
+        break;
+      }
+      case 'text':
+        break;
+    }
+  }
+  return [...tags].sort();
+}

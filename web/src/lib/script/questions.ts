@@ -2,6 +2,9 @@
 // after the earlier question it depends on was asked and got one of the listed answers.
 import type { CampaignQuestion } from '$contract/api';
 
+/** What a saved call counts for (recruit, volunteer …): the server's own rule, so the caller's figures agree with it. */
+export { callTags } from '../../../../server/src/modules/campaigns/outcomes';
+
 /** An answer as the calling engine stores it: yes/no, one choice, several choices, or free text. */
 export type Answer = boolean | string | string[];
 export type Answers = Readonly<Record<string, Answer | undefined>>;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
-import { callTags } from './calling.service';
+import type { OutcomeValue, QuestionValue } from './campaigns.schemas';
+import { callTags } from './outcomes';
 
 const questions: QuestionValue[] = [
   { id: 'member', kind: 'yes-no', text: 'Vill du bli medlem?', tags: ['recruit'] },
