@@ -6,6 +6,7 @@
 // server issued, the assignment as the only parameter, never a number) and how the screen follows the
 // SDK's events (ringing, mute, hang up from the far end); the voice webhook, signed as Twilio signs,
 // then dials the held person's number. A line that never comes up gives the caller their own phone.
+// The last call saved can be changed from the screen for ten minutes.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -154,6 +155,33 @@ test('the practice line rings, connects, mutes, takes keys and hangs up; the out
   await page.locator('[data-outcome="conversation"]').click();
   await page.getByRole('button', { name: 'Save and next' }).click();
   await expect.poll(() => server.db.selectFrom('call').where('campaignId', '=', campaigns.simulated).select('outcome').execute()).toEqual([{ outcome: 'conversation' }]);
+});
+
+test('the last call can be changed for a while: the outcome and notes are put right, the figures follow', async () => {
+  const last = page.getByTestId('last-call');
+  await expect.poll(() => last.textContent()).toContain('Last call: Person11 Linjesson, Conversation.');
+  await expect.poll(() => page.locator('[data-figure="conversations"] dd').textContent()).toBe('1');
+  const next = await personName().textContent();
+  await last.getByRole('button', { name: 'Change it' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Change the call to Person11 Linjesson' });
+  await dialog.waitFor();
+  expect(await dialog.getByRole('button', { name: 'Conversation' }).getAttribute('aria-pressed')).toBe('true');
+  // The keys that choose an outcome on the screen behind do nothing while the dialog is open.
+  await page.keyboard.press('2');
+  expect(await page.locator('[data-outcome="busy"]').getAttribute('aria-pressed')).toBe('false');
+  await dialog.getByRole('button', { name: 'Did not want to talk' }).click();
+  await dialog.getByLabel('Notes for the organizers').fill('Sa nej tack, jag tryckte fel.');
+  await page.screenshot({ path: path.join(SHOTS, 'caller-correct-1280.png') });
+  await dialog.getByRole('button', { name: 'Save the change' }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  await expect.poll(() => server.db.selectFrom('call').where('campaignId', '=', campaigns.simulated).select(['outcome', 'notes']).execute()).toEqual([{ outcome: 'refused', notes: 'Sa nej tack, jag tryckte fel.' }]);
+  const corrected = await server.db.selectFrom('call').where('campaignId', '=', campaigns.simulated).select('correctedAt').executeTakeFirstOrThrow();
+  expect(corrected.correctedAt).not.toBeNull();
+  await expect.poll(() => page.locator('[data-figure="conversations"] dd').textContent()).toBe('0');
+  expect(await page.locator('[data-figure="calls"] dd').textContent()).toBe('1');
+  await expect.poll(() => last.textContent()).toContain('Person11 Linjesson, Did not want to talk.');
+  expect(await personName().textContent(), 'the person on the screen stays').toBe(next);
 });
 
 test('through Twilio: the SDK loads only on Call, asks for the held assignment, follows ringing, mute and the far end hanging up', async () => {

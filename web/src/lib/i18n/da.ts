@@ -840,6 +840,18 @@ export const da: Messages = {
     questions: 'Spørgsmål',
     yes: 'Ja',
     no: 'Nej',
+    correct: {
+      last: (person: string, outcome: string) => `Seneste opkald: ${person}, ${outcome}.`,
+      change: 'Ret',
+      title: (person: string) => `Ret opkaldet til ${person}`,
+      intro: 'Ret det, der blev gemt. Det kan gøres i ti minutter efter, at opkaldet er gemt.',
+      save: 'Gem rettelsen',
+      cancel: 'Behold som det var',
+      done: (person: string) => `Opkaldet til ${person} er rettet.`,
+      tooLate: 'Det er for sent at rette opkaldet: kun det seneste opkald kan rettes, inden for ti minutter. Sig det til en organisator i stedet.',
+      offline: 'Du er offline. Rettelsen kan gemmes, når forbindelsen er tilbage.',
+      doNotCallKept: 'Nummeret bliver på spærrelisten; en organisator kan fjerne det, hvis det var en fejl.',
+    },
     dial: {
       number: 'Telefonnummer',
       callWithPhone: (number: string) => `Ring til ${number}`,

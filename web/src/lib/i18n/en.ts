@@ -846,6 +846,18 @@ export const en = {
     questions: 'Questions',
     yes: 'Yes',
     no: 'No',
+    correct: {
+      last: (person: string, outcome: string) => `Last call: ${person}, ${outcome}.`,
+      change: 'Change it',
+      title: (person: string) => `Change the call to ${person}`,
+      intro: 'Put right what was saved. This can be done for ten minutes after saving.',
+      save: 'Save the change',
+      cancel: 'Keep it as it was',
+      done: (person: string) => `The call to ${person} has been changed.`,
+      tooLate: 'It is too late to change this call: only the last call can be changed, within ten minutes. Tell an organizer instead.',
+      offline: 'You are offline. The change can be saved when the connection is back.',
+      doNotCallKept: 'The number stays on the do-not-call list; an organizer can remove it if it was a mistake.',
+    },
     dial: {
       number: 'Phone number',
       callWithPhone: (number: string) => `Call ${number}`,

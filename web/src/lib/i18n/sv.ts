@@ -840,6 +840,18 @@ export const sv: Messages = {
     questions: 'Frågor',
     yes: 'Ja',
     no: 'Nej',
+    correct: {
+      last: (person: string, outcome: string) => `Senaste samtalet: ${person}, ${outcome}.`,
+      change: 'Ändra',
+      title: (person: string) => `Ändra samtalet till ${person}`,
+      intro: 'Rätta det som sparades. Det går i tio minuter efter att samtalet sparats.',
+      save: 'Spara ändringen',
+      cancel: 'Behåll som det var',
+      done: (person: string) => `Samtalet till ${person} är ändrat.`,
+      tooLate: 'Det är för sent att ändra samtalet: bara det senaste samtalet kan ändras, inom tio minuter. Säg till en organisatör i stället.',
+      offline: 'Du är offline. Ändringen kan sparas när anslutningen är tillbaka.',
+      doNotCallKept: 'Numret står kvar på spärrlistan; en organisatör kan ta bort det om det blev fel.',
+    },
     dial: {
       number: 'Telefonnummer',
       callWithPhone: (number: string) => `Ring ${number}`,

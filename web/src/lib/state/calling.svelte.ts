@@ -2,7 +2,7 @@
 // that are never lost. Every save goes into the outbox (the browser's storage) before it is sent and
 // leaves it only when the server has answered; whatever is waiting is sent again, in order and with
 // its key, each time the connection comes back, so the server saves each call exactly once.
-import type { Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteCallRequest, JoinAnswer, NoContactReason } from '$contract/realtime';
+import type { Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteCallRequest, CorrectCallRequest, JoinAnswer, NoContactReason } from '$contract/realtime';
 import { realtime, type RealtimeSocket } from '$lib/realtime/socket';
 import { figuresOf, type CallFigures } from './campaign-figures';
 import { Outbox, outboxKey, type QueuedSave } from './outbox';
@@ -15,7 +15,7 @@ export type Stage = 'joining' | 'briefing' | 'calling' | 'paused' | 'ended' | 'f
 /** How long an answer may take before the save is treated as sent while offline (it stays in the outbox). */
 const ANSWER_TIMEOUT_MS = 8_000;
 
-type CallingEvent = 'campaign:join' | 'contact:next' | 'call:complete' | 'contact:release';
+type CallingEvent = 'campaign:join' | 'contact:next' | 'call:complete' | 'call:correct' | 'contact:release';
 type Payload<E extends CallingEvent> = Parameters<ClientToServerEvents[E]>[0];
 type AnswerOf<E extends CallingEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer A ? (A extends { ok: true; data: infer T } ? T : never) : never;
 /** An answer, or why there was none: `network` when the connection dropped or the answer did not come. */
@@ -55,6 +55,22 @@ export type Notice =
   /** A save the server refused for good (the person had gone back to the queue): what it held, to pass on. */
   | { kind: 'refused'; person: string; outcome: string; notes: string; message: string };
 
+/** How long after saving a call its caller may correct it (the server's rule is 10 minutes; a little less here, for clocks and the way there). */
+export const CORRECTION_MS = 9.5 * 60_000;
+
+/**
+ * The caller's last saved call, while it may be corrected: what was sent, and who it was with. Kept in
+ * memory only (it holds answers, which are political opinions) and forgotten with the page.
+ */
+export interface LastCall {
+  callId: string;
+  request: CompleteCallRequest;
+  person: Pick<Assignment['contact'], 'firstName' | 'lastName' | 'attributes'>;
+  recruit: boolean;
+  /** When the server acknowledged it (this browser's clock). */
+  savedAt: number;
+}
+
 /** The caller's own figures today: from the server on each join, counted on here as saves are acknowledged. */
 export interface Today {
   calls: number;
@@ -82,6 +98,8 @@ export class CallingSession {
   /** Saves kept in the browser until the server acknowledges them, oldest first. */
   waiting = $state<QueuedSave[]>([]);
   notice = $state<Notice | null>(null);
+  /** The last call this caller saved here, for "Change" within CORRECTION_MS. */
+  last = $state<LastCall | null>(null);
   /** Why joining failed: the server's code (campaign_not_open, forbidden, not_found …). */
   failure = $state<string | null>(null);
 
@@ -204,7 +222,7 @@ export class CallingSession {
     const answer = await ask(socket, 'call:complete', { ...request, next: true });
     this.saving = false;
     if (answer.ok) {
-      this.acknowledged(request, recruit);
+      this.acknowledged(request, recruit, answer.data.callId, current?.contact ?? null);
       this.assignment = answer.data.next ?? null;
       this.reason = answer.data.reason ?? null;
       if (answer.data.next === undefined) await this.next();
@@ -225,7 +243,7 @@ export class CallingSession {
     return { state: 'refused', code: answer.code, message: answer.message };
   }
 
-  private acknowledged(request: CompleteCallRequest, recruit: boolean): void {
+  private acknowledged(request: CompleteCallRequest, recruit: boolean, callId: string, contact: LastCall['person'] | null): void {
     this.outbox.remove(request.key);
     this.waiting = this.outbox.list();
     this.today = {
@@ -233,6 +251,28 @@ export class CallingSession {
       conversations: this.today.conversations + (request.outcome === 'conversation' ? 1 : 0),
       recruits: this.today.recruits + (recruit ? 1 : 0),
     };
+    this.last = contact ? { callId, request, person: { firstName: contact.firstName, lastName: contact.lastName, attributes: contact.attributes }, recruit, savedAt: Date.now() } : null;
+  }
+
+  /**
+   * Corrects the last call (within CORRECTION_MS of saving it): the server replaces its outcome,
+   * answers and notes. Not kept for later when offline: the caller is told to try again.
+   */
+  async correct(request: CorrectCallRequest, recruit: boolean): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+    const last = this.last;
+    const socket = this.socket;
+    if (!last || last.callId !== request.callId) return { ok: false, code: 'correction_closed', message: '' };
+    if (!socket || !socket.connected) return { ok: false, code: 'network', message: 'offline' };
+    const answer = await ask(socket, 'call:correct', request);
+    if (!answer.ok) return answer;
+    this.today = {
+      calls: this.today.calls,
+      conversations: this.today.conversations + (request.outcome === 'conversation' ? 1 : 0) - (last.request.outcome === 'conversation' ? 1 : 0),
+      recruits: this.today.recruits + (recruit ? 1 : 0) - (last.recruit ? 1 : 0),
+    };
+    const { callId: _callId, ...fields } = request;
+    this.last = { ...last, request: { ...fields, assignmentId: last.request.assignmentId, key: last.request.key }, recruit };
+    return { ok: true };
   }
 
   /** Sends the saves that wait, oldest first, each with its own key; stops at the first that cannot be sent. */
@@ -244,7 +284,8 @@ export class CallingSession {
       for (const item of this.outbox.list()) {
         const answer = await ask(socket, 'call:complete', item.request);
         if (answer.ok) {
-          this.acknowledged(item.request, item.recruit);
+          // Sent late: too late to offer a change of it on the screen, so it is not kept as the last call.
+          this.acknowledged(item.request, item.recruit, answer.data.callId, null);
           continue;
         }
         if (answer.code === 'network') return;
