@@ -254,3 +254,24 @@ test('a browser line that never comes up is given up on, and the caller calls fr
   await page.getByRole('button', { name: 'Save and next' }).click();
   await expect.poll(() => server.db.selectFrom('call').where('campaignId', '=', campaigns.twilio).select('outcome').orderBy('createdAt').execute()).toEqual([{ outcome: 'no-answer' }, { outcome: 'busy' }]);
 });
+
+test('signing out with a call still unsent asks first, and then leaves no answers behind on the computer', async () => {
+  // A save that could not be sent (the computer was offline), as the caller's screen keeps it.
+  const key = `ringa.outbox.${callerId}.${campaigns.twilio}`;
+  const waiting = [{ request: { assignmentId: '00000000-0000-4000-8000-000000000001', key: 'key-unsent-1', outcome: 'conversation', answers: { party: 'yes' }, next: false }, person: 'Person23 Linjesson', recruit: false, queuedAt: new Date().toISOString() }];
+  await page.evaluate(([storageKey, value]) => localStorage.setItem(storageKey, value), [key, JSON.stringify(waiting)] as const);
+
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.dismiss();
+  });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect.poll(() => asked).toContain('One call has not been sent yet');
+  expect(await page.evaluate((storageKey) => localStorage.getItem(storageKey), key), 'kept when the caller stays').not.toBeNull();
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/login/);
+  expect(await page.evaluate((storageKey) => localStorage.getItem(storageKey), key)).toBeNull();
+});

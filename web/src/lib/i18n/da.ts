@@ -22,6 +22,7 @@ export const da: Messages = {
     chooseOrganisation: 'Vælg organisation…',
     signedInAs: (name) => `Logget ind som ${name}`,
     signOut: 'Log ud',
+    unsentOnSignOut: (count: number) => `${count === 1 ? 'Et opkald er' : `${count} opkald er`} ikke sendt endnu (computeren var offline). Logger du ud, slettes ${count === 1 ? 'det' : 'de'} fra denne computer. Log ud alligevel?`,
   },
 
   roles: {

@@ -26,6 +26,7 @@ export const en = {
     chooseOrganisation: 'Choose an organisation…',
     signedInAs: (name: string) => `Signed in as ${name}`,
     signOut: 'Sign out',
+    unsentOnSignOut: (count: number) => `${count === 1 ? 'One call has' : `${count} calls have`} not been sent yet (this computer was offline). Signing out deletes ${count === 1 ? 'it' : 'them'} from this computer. Sign out anyway?`,
   },
 
   roles: {

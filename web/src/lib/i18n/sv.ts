@@ -22,6 +22,7 @@ export const sv: Messages = {
     chooseOrganisation: 'Välj organisation…',
     signedInAs: (name) => `Inloggad som ${name}`,
     signOut: 'Logga ut',
+    unsentOnSignOut: (count: number) => `${count === 1 ? 'Ett samtal har' : `${count} samtal har`} inte skickats än (datorn var offline). Om du loggar ut raderas ${count === 1 ? 'det' : 'de'} från den här datorn. Logga ut ändå?`,
   },
 
   roles: {

@@ -5,7 +5,7 @@
 import type { Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteCallRequest, CorrectCallRequest, JoinAnswer, NoContactReason } from '$contract/realtime';
 import { realtime, type RealtimeSocket } from '$lib/realtime/socket';
 import { figuresOf, type CallFigures } from './campaign-figures';
-import { Outbox, outboxKey, type QueuedSave } from './outbox';
+import { browserStorage, Outbox, outboxKey, type QueuedSave } from './outbox';
 
 export type CallerCampaign = JoinAnswer['campaign'];
 
@@ -111,13 +111,7 @@ export class CallingSession {
     readonly campaignId: string,
     userId: string,
   ) {
-    let storage: Storage | null = null;
-    try {
-      storage = localStorage;
-    } catch {
-      storage = null;
-    }
-    this.outbox = new Outbox(storage, outboxKey(userId, campaignId));
+    this.outbox = new Outbox(browserStorage(), outboxKey(userId, campaignId));
     this.waiting = this.outbox.list();
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { Outbox, outboxKey, type OutboxStorage } from './outbox';
+import { forgetUnsent, Outbox, outboxKey, unsentSaves, type OutboxStorage } from './outbox';
 
 function memoryStorage(): OutboxStorage & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -62,5 +62,43 @@ describe('the outbox of saves', () => {
     const inMemory = new Outbox(blocked, 'k');
     inMemory.add(request('key-aaaa-1'), 'Anna', false);
     expect(inMemory.size).toBe(1);
+  });
+});
+
+describe('what the outbox keeps of answers', () => {
+  function browserLike() {
+    const storage = memoryStorage();
+    return {
+      ...storage,
+      get length() {
+        return storage.data.size;
+      },
+      key: (index: number) => [...storage.data.keys()][index] ?? null,
+    };
+  }
+
+  test('a save waiting longer than a day is dropped unsent, and gone from storage', () => {
+    const storage = browserLike();
+    const key = outboxKey('user-1', 'campaign-1');
+    const queuedAt = new Date('2026-11-20T18:00:00Z');
+    new Outbox(storage, key, queuedAt).add(request('key-old-1'), 'Anna Andersson', false, queuedAt);
+    new Outbox(storage, key, queuedAt).add(request('key-new-2'), 'Bo Berg', false, new Date('2026-11-21T17:00:00Z'));
+    const nextDay = new Date('2026-11-21T18:30:00Z');
+    expect(new Outbox(storage, key, nextDay).list().map((item) => item.person)).toEqual(['Bo Berg']);
+    expect(storage.data.get(key)).not.toContain('Anna');
+    expect(unsentSaves(storage, 'user-1', nextDay)).toBe(1);
+  });
+
+  test('signing out deletes the user’s unsent saves in every campaign, and only theirs', () => {
+    const storage = browserLike();
+    new Outbox(storage, outboxKey('user-1', 'campaign-1')).add(request('key-aaaa-1'), 'Anna Andersson', false);
+    new Outbox(storage, outboxKey('user-1', 'campaign-2')).add(request('key-bbbb-2'), 'Bo Berg', false);
+    new Outbox(storage, outboxKey('user-2', 'campaign-1')).add(request('key-cccc-3'), 'Cecilia Carlsson', false);
+    storage.setItem('ringa.locale', 'sv');
+    expect(unsentSaves(storage, 'user-1')).toBe(2);
+    forgetUnsent(storage, 'user-1');
+    expect(unsentSaves(storage, 'user-1')).toBe(0);
+    expect(unsentSaves(storage, 'user-2')).toBe(1);
+    expect(storage.data.get('ringa.locale')).toBe('sv');
   });
 });

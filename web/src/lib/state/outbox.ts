@@ -1,6 +1,10 @@
 // Calls saved on the caller's screen wait here, in the browser, until the server has acknowledged
 // them: a save made offline, or one whose answer was lost, is sent again with the same key, and the
 // server saves a key once. Kept per user and campaign, in order, so a reload loses nothing either.
+//
+// What waits holds answers, which are political opinions, in this browser's storage. So it is kept no
+// longer than it can be of use: a day (by then the person has long gone back to the queue and the
+// server would refuse the save), and signing out deletes it, after the caller has been told.
 import type { CompleteCallRequest } from '$contract/realtime';
 
 export interface QueuedSave {
@@ -16,14 +20,51 @@ export interface QueuedSave {
 /** The part of Storage the outbox uses, so tests can give it a map. */
 export type OutboxStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
+/** How long a save may wait in the browser before it is dropped unsent. */
+export const OUTBOX_MAX_AGE_MS = 24 * 3_600_000;
+
 export function outboxKey(userId: string, campaignId: string): string {
-  return `ringa.outbox.${userId}.${campaignId}`;
+  return `${outboxPrefix(userId)}${campaignId}`;
+}
+
+function outboxPrefix(userId: string): string {
+  return `ringa.outbox.${userId}.`;
+}
+
+/** The browser's storage, or null where it is blocked (private modes, policies). */
+export function browserStorage(): Storage | null {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
+}
+
+function outboxKeys(storage: Pick<Storage, 'key' | 'length'>, userId: string): string[] {
+  const keys: string[] = [];
+  for (let index = 0; index < storage.length; index++) {
+    const key = storage.key(index);
+    if (key?.startsWith(outboxPrefix(userId))) keys.push(key);
+  }
+  return keys;
+}
+
+/** How many saves of this user wait unsent in this browser, in all campaigns. */
+export function unsentSaves(storage: (OutboxStorage & Pick<Storage, 'key' | 'length'>) | null, userId: string, now: Date = new Date()): number {
+  if (!storage) return 0;
+  return outboxKeys(storage, userId).reduce((count, key) => count + new Outbox(storage, key, now).size, 0);
+}
+
+/** Deletes this user's unsent saves from this browser (on signing out). */
+export function forgetUnsent(storage: (OutboxStorage & Pick<Storage, 'key' | 'length'>) | null, userId: string): void {
+  if (!storage) return;
+  for (const key of outboxKeys(storage, userId)) storage.removeItem(key);
 }
 
 function isQueuedSave(value: unknown): value is QueuedSave {
   if (typeof value !== 'object' || value === null) return false;
   const item = value as Partial<QueuedSave>;
-  return typeof item.person === 'string' && typeof item.request === 'object' && item.request !== null && typeof item.request.key === 'string' && typeof item.request.assignmentId === 'string';
+  return typeof item.person === 'string' && typeof item.queuedAt === 'string' && typeof item.request === 'object' && item.request !== null && typeof item.request.key === 'string' && typeof item.request.assignmentId === 'string';
 }
 
 export class Outbox {
@@ -33,8 +74,11 @@ export class Outbox {
   constructor(
     private readonly storage: OutboxStorage | null,
     private readonly key: string,
+    now: Date = new Date(),
   ) {
-    this.items = this.read();
+    const stored = this.read();
+    this.items = stored.filter((item) => now.getTime() - new Date(item.queuedAt).getTime() < OUTBOX_MAX_AGE_MS);
+    if (this.items.length < stored.length) this.write();
   }
 
   private read(): QueuedSave[] {
