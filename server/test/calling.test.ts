@@ -231,6 +231,19 @@ describe('the rules of calling', () => {
     expect((await next(colleague, campaignId)).assignment?.contact.id).toBe(held.contact.id);
   });
 
+  test('a callback without an agreed time is saved, and the campaign\'s retry rules decide when it comes back', async () => {
+    const { campaignId } = await campaignOf(2);
+    const socket = await callerClient(3);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'callback', answers: {} }));
+    const row = await contactRow(campaignId, held.contact.id);
+    expect(row).toMatchObject({ state: 'queued', priority: 2, callbackAt: null, callbackCallerId: null });
+    expect(new Date(String(row.dueAt)).getTime()).toBe(t.clock.now().getTime() + 4 * 3_600_000);
+    const refused = await complete(socket, { assignmentId: (await next(socket, campaignId)).assignment?.id ?? randomUUID(), key: randomUUID(), outcome: 'callback', answers: {}, callbackAt: new Date(t.clock.now().getTime() - 60_000).toISOString() });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'callback_time_invalid' } });
+  });
+
   test('do not call: the number goes on the register at once and leaves every queue of the organisation', async () => {
     const shared = await campaignOf(2);
     // A second campaign over the same people.

@@ -403,11 +403,14 @@ function callRecord(request: CorrectRequest | CompleteRequest, outcome: OutcomeV
   };
 }
 
-/** The callback time a callback needs (in the future, within 60 days); other outcomes keep none. */
+/**
+ * A callback's agreed time (in the future, within 60 days), or none: then the campaign's retry rules
+ * decide when the person is called again. Other outcomes keep no time.
+ */
 function callbackTime(outcome: OutcomeValue, requested: string | undefined, now: Date): Date | null {
-  if (outcome.code !== 'callback') return null;
-  const callbackAt = requested === undefined ? null : new Date(requested);
-  if (!callbackAt || Number.isNaN(callbackAt.getTime())) throw badRequest('callback_time_required', 'Choose when to call back.');
+  if (outcome.code !== 'callback' || requested === undefined) return null;
+  const callbackAt = new Date(requested);
+  if (Number.isNaN(callbackAt.getTime())) throw badRequest('callback_time_invalid', 'The callback time must be in the future and within 60 days.');
   if (callbackAt.getTime() <= now.getTime() || callbackAt.getTime() > now.getTime() + 60 * 86_400_000) {
     throw badRequest('callback_time_invalid', 'The callback time must be in the future and within 60 days.');
   }
