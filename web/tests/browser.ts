@@ -36,5 +36,6 @@ export async function signIn(page: Page, serverUrl: string, email: string, passw
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Your organisations' }).waitFor();
+  // An organizer lands on it as the page's heading; a caller with campaigns sees it below "Campaigns to call".
+  await page.getByRole('heading', { name: 'Your organisations' }).waitFor();
 }

@@ -912,6 +912,14 @@ export const da: Messages = {
     },
     refused: (name: string, outcome: string) => `Opkaldet til ${name} (${outcome}) kunne ikke gemmes: vedkommende gik tilbage i køen, mens du var offline.`,
     refusedNotes: (notes: string) => `Dine noter: »${notes}«. Sig det til din tovholder, hvis det var vigtigt.`,
+    refusedTaken: (name: string, outcome: string) => `Opkaldet til ${name} (${outcome}) kunne ikke gemmes: din tid med vedkommende løb ud, eller vedkommende blev givet til en anden.`,
+    refusedNoteForNext: (note: string) => `Din note til den næste, der ringer: »${note}«.`,
+    saveRefused: {
+      callback_time_invalid: 'Tidspunktet for at ringe tilbage skal ligge i fremtiden og inden for 60 dage.',
+      unknown_outcome: 'Det udfald findes ikke længere i kampagnen. Vælg et andet.',
+      invalid_answers: 'Spørgsmålene er ændret, siden personen kom frem. Tjek svarene, og gem igen.',
+      campaign_not_open: 'Kampagnen er lukket for opkald lige nu.',
+    } as Record<string, string>,
     noOne: {
       empty: 'Der er ingen tilbage at ringe til lige nu. Tak! Andre ringer måske til de sidste; prøv igen om lidt.',
       'outside-calling-window': 'Det er uden for ringetiderne lige nu. Kom tilbage inden for de tider, tovholderen har sat.',

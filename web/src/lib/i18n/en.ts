@@ -918,6 +918,15 @@ export const en = {
     },
     refused: (name: string, outcome: string) => `The call to ${name} (${outcome}) could not be saved: they went back to the queue while you were offline.`,
     refusedNotes: (notes: string) => `Your notes: “${notes}”. Tell your organizer if it mattered.`,
+    refusedTaken: (name: string, outcome: string) => `The call to ${name} (${outcome}) could not be saved: your time with them ran out, or they were given to someone else.`,
+    refusedNoteForNext: (note: string) => `Your note for the next caller: “${note}”.`,
+    /** Why the server would not save a call, for the refusals a caller can put right. */
+    saveRefused: {
+      callback_time_invalid: 'The callback time must be in the future and within 60 days.',
+      unknown_outcome: 'That outcome is no longer in this campaign. Choose another.',
+      invalid_answers: 'The questions have changed since this person appeared. Check the answers and save again.',
+      campaign_not_open: 'The campaign is closed for calling right now.',
+    } as Record<string, string>,
     noOne: {
       empty: 'There is no one left to call right now. Thank you! Others may be calling the last few; try again in a while.',
       'outside-calling-window': 'It is outside the calling hours just now. Come back during the hours your organizer set.',

@@ -912,6 +912,14 @@ export const sv: Messages = {
     },
     refused: (name: string, outcome: string) => `Samtalet till ${name} (${outcome}) kunde inte sparas: hen gick tillbaka till kön medan du var offline.`,
     refusedNotes: (notes: string) => `Dina anteckningar: ”${notes}”. Berätta för din kampanjledare om det var viktigt.`,
+    refusedTaken: (name: string, outcome: string) => `Samtalet till ${name} (${outcome}) kunde inte sparas: din tid med hen tog slut, eller hen gavs till någon annan.`,
+    refusedNoteForNext: (note: string) => `Din anteckning till nästa ringare: ”${note}”.`,
+    saveRefused: {
+      callback_time_invalid: 'Tiden för att ringa tillbaka måste vara i framtiden och inom 60 dagar.',
+      unknown_outcome: 'Det utfallet finns inte längre i kampanjen. Välj ett annat.',
+      invalid_answers: 'Frågorna har ändrats sedan personen kom upp. Kontrollera svaren och spara igen.',
+      campaign_not_open: 'Kampanjen är stängd för samtal just nu.',
+    } as Record<string, string>,
     noOne: {
       empty: 'Det finns ingen kvar att ringa just nu. Tack! Andra kanske ringer de sista; försök igen om en stund.',
       'outside-calling-window': 'Det är utanför ringtiderna just nu. Kom tillbaka under de tider som kampanjledaren har satt.',

@@ -12,6 +12,9 @@ export type CallerCampaign = JoinAnswer['campaign'];
 /** Where the caller is: joining, reading the briefing, calling, on a pause, done for now, or unable to join. */
 export type Stage = 'joining' | 'briefing' | 'calling' | 'paused' | 'ended' | 'failed';
 
+/** How long the first connection may take before the screen says it is offline. */
+const UNREACHABLE_AFTER_MS = 5_000;
+
 /** How long an answer may take before the save is treated as sent while offline (it stays in the outbox). */
 const ANSWER_TIMEOUT_MS = 8_000;
 
@@ -53,7 +56,7 @@ function ask<E extends CallingEvent>(socket: RealtimeSocket, event: E, payload: 
 export type Notice =
   | { kind: 'revoked'; reason: 'do-not-call' | 'expired'; person: string }
   /** A save the server refused for good (the person had gone back to the queue): what it held, to pass on. */
-  | { kind: 'refused'; person: string; outcome: string; notes: string; message: string };
+  | { kind: 'refused'; person: string; outcome: string; notes: string; noteForNext: string; message: string; offline: boolean };
 
 /** How long after saving a call its caller may correct it (the server's rule is 10 minutes; a little less here, for clocks and the way there). */
 export const CORRECTION_MS = 9.5 * 60_000;
@@ -85,6 +88,8 @@ export class CallingSession {
   online = $state(false);
   /** Whether the connection was ever made: before it, the screen says "connecting", not "offline". */
   connectedOnce = $state(false);
+  /** The first connection has failed or is taking too long: the screen says it is offline after all. */
+  unreachable = $state(false);
   assignment = $state<Assignment | null>(null);
   /** Why there is no one to call, when there is no one. */
   reason = $state<NoContactReason | null>(null);
@@ -122,11 +127,17 @@ export class CallingSession {
     const connected = () => {
       this.online = true;
       this.connectedOnce = true;
+      this.unreachable = false;
       void this.rejoin();
     };
     const disconnected = () => {
       this.online = false;
     };
+    const failed = () => {
+      if (!socket.connected) this.unreachable = true;
+    };
+    // A page opened without a network (say, reloaded while offline) says so after a few seconds.
+    const slow = setTimeout(failed, UNREACHABLE_AFTER_MS);
     const revoked = ({ assignmentId, reason }: { assignmentId: string; reason: 'do-not-call' | 'expired' }) => {
       const current = this.assignment;
       if (!current || current.id !== assignmentId) return;
@@ -139,12 +150,15 @@ export class CallingSession {
     };
     socket.on('connect', connected);
     socket.on('disconnect', disconnected);
+    socket.on('connect_error', failed);
     socket.on('assignment:revoked', revoked);
     socket.on('campaign:stats', stats);
     if (socket.connected) connected();
     return () => {
       socket.off('connect', connected);
       socket.off('disconnect', disconnected);
+      socket.off('connect_error', failed);
+      clearTimeout(slow);
       socket.off('assignment:revoked', revoked);
       socket.off('campaign:stats', stats);
       void this.release();
@@ -230,7 +244,7 @@ export class CallingSession {
     this.outbox.remove(request.key);
     this.waiting = this.outbox.list();
     if (answer.code === 'lease_lost') {
-      this.notice = { kind: 'refused', person, outcome: request.outcome, notes: request.notes ?? '', message: answer.message };
+      this.notice = { kind: 'refused', person, outcome: request.outcome, notes: request.notes ?? '', noteForNext: request.noteForNext ?? '', message: answer.message, offline: false };
       this.assignment = null;
       await this.next();
     }
@@ -286,7 +300,7 @@ export class CallingSession {
         // Refused for good (the person went back to the queue while offline): say so, with what it held.
         this.outbox.remove(item.request.key);
         this.waiting = this.outbox.list();
-        this.notice = { kind: 'refused', person: item.person, outcome: item.request.outcome, notes: item.request.notes ?? '', message: answer.message };
+        this.notice = { kind: 'refused', person: item.person, outcome: item.request.outcome, notes: item.request.notes ?? '', noteForNext: item.request.noteForNext ?? '', message: answer.message, offline: true };
       }
     } finally {
       this.flushing = false;
