@@ -249,7 +249,9 @@ test('a browser line that never comes up is given up on, and the caller calls fr
   await page.getByRole('button', { name: 'Call from my own phone instead' }).click();
   const held = await heldAssignment(campaigns.twilio);
   expect(await dialer().getByTestId('phone-number').getAttribute('href')).toBe(`tel:${held.phone}`);
-  await dialer().getByRole('button', { name: 'I have called' }).click();
+  // The outcome form opened when the call was started; "I have called" is not asked for again.
+  expect(await page.locator('.outcome-form').getAttribute('class')).not.toContain('closed');
+  expect(await dialer().getByRole('button', { name: 'I have called' }).count()).toBe(0);
   await page.locator('[data-outcome="busy"]').click();
   await page.getByRole('button', { name: 'Save and next' }).click();
   await expect.poll(() => server.db.selectFrom('call').where('campaignId', '=', campaigns.twilio).select('outcome').orderBy('createdAt').execute()).toEqual([{ outcome: 'no-answer' }, { outcome: 'busy' }]);
