@@ -61,6 +61,7 @@ export interface Call {
   organisationId: string;
   outcome: string;
   personId: number | null;
+  reached: Generated<boolean>;
   tags: Generated<string[]>;
   versionId: number;
 }
@@ -132,6 +133,18 @@ export interface DoNotCall {
   phone: string;
   reason: Generated<string>;
   source: string;
+}
+
+export interface Goal {
+  createdAt: Timestamp;
+  createdBy: string | null;
+  endsOn: Timestamp;
+  id: Generated<string>;
+  label: Generated<string>;
+  metric: string;
+  organisationId: string;
+  startsOn: Timestamp;
+  target: number;
 }
 
 export interface Invite {
@@ -219,6 +232,58 @@ export interface SocketIoAttachments {
   payload: Buffer | null;
 }
 
+export interface StatDay {
+  callerHours: Generated<number>;
+  campaignId: string;
+  conversations: Generated<number>;
+  day: Timestamp;
+  dials: Generated<number>;
+  doNotCall: Generated<number>;
+  events: Generated<number>;
+  organisationId: string;
+  reached: Generated<number>;
+  recruits: Generated<number>;
+  supporters: Generated<number>;
+  talkSeconds: Generated<number>;
+  volunteers: Generated<number>;
+  wrongNumbers: Generated<number>;
+}
+
+export interface StatDelta {
+  at: Timestamp;
+  callerId: string | null;
+  campaignId: string;
+  conversations: Generated<number>;
+  dials: Generated<number>;
+  doNotCall: Generated<number>;
+  events: Generated<number>;
+  id: Generated<number>;
+  organisationId: string;
+  reached: Generated<number>;
+  recruits: Generated<number>;
+  supporters: Generated<number>;
+  talkSeconds: Generated<number>;
+  volunteers: Generated<number>;
+  wrongNumbers: Generated<number>;
+}
+
+export interface StatHour {
+  callerId: string;
+  campaignId: string;
+  conversations: Generated<number>;
+  dials: Generated<number>;
+  doNotCall: Generated<number>;
+  events: Generated<number>;
+  hour: Timestamp;
+  organisationId: string;
+  reached: Generated<number>;
+  recruits: Generated<number>;
+  supporters: Generated<number>;
+  talkSeconds: Generated<number>;
+  volunteers: Generated<number>;
+  wrongNumbers: Generated<number>;
+}
+
 export interface TargetGroup {
   createdAt: Timestamp;
   createdBy: string | null;
@@ -255,6 +320,7 @@ export interface TelephonyCall {
   callerId: string;
   callSid: string;
   campaignId: string;
+  counted: Generated<boolean>;
   durationSeconds: number | null;
   leaseId: string;
   personId: number | null;
@@ -292,6 +358,7 @@ export interface DB {
   campaignTargetGroup: CampaignTargetGroup;
   campaignVersion: CampaignVersion;
   doNotCall: DoNotCall;
+  goal: Goal;
   invite: Invite;
   listPerson: ListPerson;
   listRowProblem: ListRowProblem;
@@ -302,6 +369,9 @@ export interface DB {
   session: Session;
   setupToken: SetupToken;
   socketIoAttachments: SocketIoAttachments;
+  statDay: StatDay;
+  statDelta: StatDelta;
+  statHour: StatHour;
   targetGroup: TargetGroup;
   targetList: TargetList;
   telephonyCall: TelephonyCall;

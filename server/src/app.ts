@@ -20,6 +20,8 @@ import { CallingEngine } from './modules/calling/calling.service';
 import { listsRoutes } from './modules/lists/lists.routes';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
+import { statsRoutes } from './modules/stats/stats.routes';
+import { StatsService } from './modules/stats/stats.service';
 import { telephonyRoutes } from './modules/telephony/telephony.routes';
 import { TelephonyService } from './modules/telephony/telephony.service';
 import auth from './plugins/auth';
@@ -45,6 +47,8 @@ export interface AppDeps {
   secretsKey?: Buffer;
   /** Twilio from the environment, for organisations without settings of their own. */
   twilio?: TwilioCredentials | undefined;
+  /** Fold saved calls into the statistics in the background (default true; tests may fold by hand with ctx.stats.flush()). */
+  rollStats?: boolean;
   telephony?: {
     /** Country calling codes calls may go to besides the organisation's own (default 46 and 45). */
     countryCodes?: string[];
@@ -90,7 +94,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
     importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
+    stats: new StatsService(deps.db, clock, (error) => app.log.error({ name: error instanceof Error ? error.name : typeof error }, 'folding statistics failed')),
   };
+  // Saved calls reach the figures within a second (a few folds a second; one process folds at a time).
+  if (deps.rollStats ?? true) ctx.stats.start();
+  app.addHook('onClose', () => ctx.stats.close());
   // Running imports roll back when the app closes; their lists are marked failed.
   app.addHook('onClose', () => ctx.importer.close());
   app.addHook('onClose', async () => ctx.telephony.close());
@@ -127,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(campaignsRoutes(ctx));
       await api.register(callingRoutes(ctx));
       await api.register(telephonyRoutes(ctx));
+      await api.register(statsRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -5,6 +5,7 @@ import type { SessionService } from './modules/accounts/sessions.service';
 import type { ListImporter } from './modules/lists/lists.import';
 import type { CallingEngine } from './modules/calling/calling.service';
 import type { TelephonyService } from './modules/telephony/telephony.service';
+import type { StatsService } from './modules/stats/stats.service';
 
 /** What route handlers need: the database, the time, and the services that keep state. */
 export interface AppContext {
@@ -16,6 +17,7 @@ export interface AppContext {
   importer: ListImporter;
   calling: CallingEngine;
   telephony: TelephonyService;
+  stats: StatsService;
   /** The largest list file taken, in bytes. */
   importMaxBytes: number;
 }

@@ -68,11 +68,19 @@ export interface ServerToClientEvents {
   'campaign:stats': (event: CampaignStatsEvent) => void;
   /** A status of the caller's phone call (Twilio or the simulated line), in order; a repeated or late one is not sent. */
   'telephony:status': (event: TelephonyStatusEvent) => void;
+  /** The statistics of a watched organisation (its subtree) moved; at most once a second. Fetch them again. */
+  'stats:changed': (event: StatsChangedEvent) => void;
+}
+
+export interface StatsChangedEvent {
+  organisationId: string;
 }
 
 export interface ClientToServerEvents {
   /** Follow the imports of an organisation's lists (organizers and admins). */
   'lists:watch': (request: { organisationId: string }, ack: (answer: Ack<null>) => void) => void;
+  /** Follow an organisation's statistics (organizers and admins of it or above): stats:changed when they move. */
+  'stats:watch': (request: { organisationId: string }, ack: (answer: Ack<null>) => void) => void;
   /** Follow a campaign's figures live (organizers and admins): its figures now, then campaign:stats. */
   'campaign:watch': (request: CampaignRequest, ack: (answer: Ack<CampaignStatsEvent>) => void) => void;
   /** Join a campaign as a caller: its script, questions and outcomes, and the caller's figures today. */

@@ -3,12 +3,14 @@ import fp from 'fastify-plugin';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Server, type Socket } from 'socket.io';
 import { poolOf } from '../../../db/database';
-import type { ClientToServerEvents, ServerToClientEvents } from '../contract/realtime';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../contract/realtime';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { SESSION_COOKIE } from '../modules/accounts/sessions.service';
 import { authorize } from '../modules/organisations/organisations.service';
 import { callingSocket, Presence } from '../modules/calling/calling.socket';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 interface SocketData {
   userId: string;
@@ -82,11 +84,17 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
     io.on('connection', (socket) => {
       void socket.join([`session:${socket.data.sessionId}`, `user:${socket.data.userId}`]);
       callingSocket(socket, ctx.calling, { presence, callersOnline: (campaignId) => callersOnline(io, campaignId) }, logError);
-      socket.on('lists:watch', (request, ack) => {
-        const organisationId = typeof request?.organisationId === 'string' ? request.organisationId : '';
+      // Organizers follow an organisation's imports, or its statistics, by joining its room.
+      const watch = (room: 'lists' | 'stats') => (request: { organisationId: string }, ack: (answer: Ack<null>) => void) => {
+        if (typeof ack !== 'function') return;
+        const organisationId = typeof request?.organisationId === 'string' && UUID.test(request.organisationId) ? request.organisationId : '';
+        if (!organisationId) {
+          ack({ ok: false, error: { code: 'not_found', message: 'The organisation was not found.' } });
+          return;
+        }
         authorize(ctx.db, socket.data.userId, organisationId, 'organizer').then(
           async () => {
-            await socket.join(`lists:${organisationId}`);
+            await socket.join(`${room}:${organisationId}`);
             ack({ ok: true, data: null });
           },
           (error: unknown) =>
@@ -95,7 +103,9 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
               error: error instanceof AppError ? { code: error.code, message: error.message } : { code: 'not_found', message: 'The organisation was not found.' },
             }),
         );
-      });
+      };
+      socket.on('lists:watch', watch('lists'));
+      socket.on('stats:watch', watch('stats'));
     });
 
     ctx.importer.on('progress', (progress) => io.to(`lists:${progress.organisationId}`).emit('list:progress', progress));
@@ -104,6 +114,19 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
     ctx.calling.on('revoked', ({ userId, assignmentId, reason }) => io.to(`user:${userId}`).emit('assignment:revoked', { assignmentId, reason }));
     // Telephony: every call status (Twilio's or the simulated line's) goes to its caller.
     ctx.telephony.on('status', ({ userId, ...event }) => io.to(`user:${userId}`).emit('telephony:status', event));
+    // Statistics: when figures move, every organisation above the ones called in hears it, at most once a second.
+    const statsMoved = new Set<string>();
+    ctx.stats.on('changed', ({ organisations }) => {
+      ctx.db
+        .selectFrom('organisationClosure')
+        .select('ancestorId')
+        .distinct()
+        .where('descendantId', 'in', organisations)
+        .execute()
+        .then((rows) => {
+          for (const row of rows) statsMoved.add(row.ancestorId);
+        }, logError);
+    });
     const changed = new Set<string>();
     ctx.calling.on('saved', ({ campaignId }) => changed.add(campaignId));
     ctx.calling.on('presence', ({ campaignId }) => changed.add(campaignId));
@@ -128,6 +151,10 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
             },
           );
         }
+      }, 1000),
+      setInterval(() => {
+        for (const organisationId of statsMoved) io.to(`stats:${organisationId}`).emit('stats:changed', { organisationId });
+        statsMoved.clear();
       }, 1000),
       // Connected callers keep their person; leases whose time ran out go back to the queue.
       setInterval(() => void ctx.calling.extend(presence.connected()).catch(logError), 30_000),

@@ -223,6 +223,8 @@ export async function takeOutNumbers(trx: Tx, organisationId: string, phones: st
 /** What a caller says of a call: saved with it, and replaced by a correction. */
 export interface CallRecord {
   outcome: string;
+  /** Someone answered, as the call's version defines the outcome (statistics count it). */
+  reached: boolean;
   answers: unknown;
   notes: string;
   noteForNext: string;

@@ -394,6 +394,7 @@ function callRecord(request: CorrectRequest | CompleteRequest, outcome: OutcomeV
   return {
     tags: callTags(questions, outcome, request.answers),
     outcome: outcome.code,
+    reached: outcome.reached,
     answers: request.answers,
     notes: request.notes ?? '',
     noteForNext: request.noteForNext ?? '',

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { AppContext } from '../../context';
+import { requireUser } from '../../plugins/auth';
+import { errors, OrgParams } from '../../schemas';
+import { CampaignParams } from '../campaigns/campaigns.schemas';
+import { CampaignStats, CampaignStatsQuery, GoalInput, GoalList, GoalParams, GoalProgress, OrganisationStats, StatsQuery } from './stats.schemas';
+
+// Statistics for admins and organizers of an organisation or above: the figures of its whole subtree,
+// from the roll-ups (never by counting calls), its goals, and a campaign's own figures.
+export function statsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.get(
+      '/orgs/:orgId/stats',
+      {
+        schema: {
+          tags: ['statistics'],
+          description:
+            'The organisation’s statistics over local days (default: this year until today): totals of its whole subtree, each child organisation’s, its own campaigns’, per day, and its goals with progress.',
+          params: OrgParams,
+          querystring: StatsQuery,
+          response: { 200: OrganisationStats, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request) => ctx.stats.organisationStats(requireUser(request).userId, request.params.orgId, request.query.from, request.query.to),
+    );
+
+    app.get(
+      '/campaigns/:campaignId/stats',
+      {
+        schema: {
+          tags: ['statistics'],
+          description: 'A campaign’s figures: totals, per day, per hour of one day, per caller, its goals, and a breakdown by answer (hidden below five people).',
+          params: CampaignParams,
+          querystring: CampaignStatsQuery,
+          response: { 200: CampaignStats, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request) => ctx.stats.campaignStats(requireUser(request).userId, request.params.campaignId, request.query.day),
+    );
+
+    app.get(
+      '/orgs/:orgId/goals',
+      { schema: { tags: ['statistics'], description: 'The organisation’s goals with progress.', params: OrgParams, response: { 200: GoalList, ...errors(401, 403, 404) } } },
+      async (request) => ({ goals: await ctx.stats.listGoals(requireUser(request).userId, request.params.orgId) }),
+    );
+
+    app.post(
+      '/orgs/:orgId/goals',
+      {
+        schema: {
+          tags: ['statistics'],
+          description: 'Sets a goal for a period: a figure of the whole subtree (or active callers) to reach between two local days.',
+          params: OrgParams,
+          body: GoalInput,
+          response: { 201: GoalProgress, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const goal = await ctx.stats.createGoal(requireUser(request).userId, request.params.orgId, request.body);
+        return reply.code(201).send(goal);
+      },
+    );
+
+    app.delete(
+      '/orgs/:orgId/goals/:goalId',
+      { schema: { tags: ['statistics'], description: 'Removes a goal; answers the goals left.', params: GoalParams, response: { 200: GoalList, ...errors(401, 403, 404) } } },
+      async (request) => {
+        const { userId } = requireUser(request);
+        await ctx.stats.deleteGoal(userId, request.params.orgId, request.params.goalId);
+        return { goals: await ctx.stats.listGoals(userId, request.params.orgId) };
+      },
+    );
+  };
+}

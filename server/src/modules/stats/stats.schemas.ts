@@ -1,0 +1,100 @@
+import { Type, type Static } from 'typebox';
+import { Uuid } from '../../schemas';
+
+const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A local day, YYYY-MM-DD.' });
+const Count = Type.Integer({ minimum: 0 });
+const Rate = Type.Union([Type.Number(), Type.Null()]);
+
+/** The counted figures and the rates made of them. */
+const FigureFields = {
+  dials: Count,
+  reached: Count,
+  conversations: Count,
+  recruits: Count,
+  volunteers: Count,
+  events: Count,
+  supporters: Count,
+  doNotCall: Count,
+  wrongNumbers: Count,
+  talkSeconds: Count,
+  callerHours: Count,
+  rates: Type.Object({ reachedPerDial: Rate, recruitsPerConversation: Rate, callsPerCallerHour: Rate }),
+};
+export const Figures = Type.Object(FigureFields);
+
+export const GoalMetric = Type.Union([
+  Type.Literal('dials'),
+  Type.Literal('reached'),
+  Type.Literal('conversations'),
+  Type.Literal('recruits'),
+  Type.Literal('volunteers'),
+  Type.Literal('events'),
+  Type.Literal('supporters'),
+  Type.Literal('activeCallers'),
+]);
+
+export const GoalProgress = Type.Object({
+  id: Uuid,
+  metric: GoalMetric,
+  target: Count,
+  label: Type.String(),
+  startsOn: Day,
+  endsOn: Day,
+  value: Count,
+  expected: Count,
+  daysLeft: Count,
+  neededPerDay: Type.Union([Type.Number(), Type.Null()]),
+  status: Type.Union([Type.Literal('upcoming'), Type.Literal('on-track'), Type.Literal('behind'), Type.Literal('reached'), Type.Literal('missed')]),
+});
+
+export const GoalInput = Type.Object(
+  {
+    metric: GoalMetric,
+    target: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+    startsOn: Day,
+    endsOn: Day,
+    label: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export const StatsQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) }, { additionalProperties: false });
+export const CampaignStatsQuery = Type.Object({ day: Type.Optional(Day) }, { additionalProperties: false });
+export const GoalParams = Type.Object({ orgId: Uuid, goalId: Uuid });
+
+export const OrganisationStats = Type.Object({
+  organisation: Type.Object({ id: Uuid, name: Type.String(), kind: Type.String() }),
+  from: Day,
+  to: Day,
+  totals: Figures,
+  children: Type.Array(Type.Object({ id: Uuid, name: Type.String(), kind: Type.String(), ...FigureFields })),
+  campaigns: Type.Array(Type.Object({ id: Uuid, name: Type.String(), status: Type.String(), ...FigureFields })),
+  series: Type.Array(Type.Object({ day: Day, ...FigureFields })),
+  goals: Type.Array(GoalProgress),
+});
+
+export const CampaignStats = Type.Object({
+  campaign: Type.Object({ id: Uuid, name: Type.String(), status: Type.String(), organisationId: Uuid }),
+  totals: Figures,
+  series: Type.Array(Type.Object({ day: Day, ...FigureFields })),
+  day: Day,
+  hours: Type.Array(Type.Object({ hour: Type.String({ format: 'date-time' }), callers: Count, ...FigureFields })),
+  callers: Type.Array(Type.Object({ callerId: Uuid, name: Type.String(), ...FigureFields })),
+  goals: Type.Array(Type.Object({ metric: Type.String(), target: Count, value: Count })),
+  answers: Type.Array(
+    Type.Object({
+      questionId: Type.String(),
+      text: Type.String(),
+      respondents: Count,
+      /** Fewer than five people answered: no breakdown. */
+      hidden: Type.Boolean(),
+      counts: Type.Array(Type.Object({ value: Type.String(), label: Type.Optional(Type.String()), people: Count })),
+    }),
+  ),
+});
+
+export const GoalList = Type.Object({ goals: Type.Array(GoalProgress) });
+
+export type OrganisationStatsValue = Static<typeof OrganisationStats>;
+export type CampaignStatsValue = Static<typeof CampaignStats>;
+export type GoalProgressValue = Static<typeof GoalProgress>;

@@ -1,0 +1,312 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import type { Database } from '../../../../db/database';
+import type { Clock } from '../../clock';
+import { badRequest, notFound } from '../../errors';
+import { authorize } from '../organisations/organisations.service';
+import type { QuestionValue } from '../campaigns/campaigns.schemas';
+import * as repository from './stats.repository';
+import type { FigureRow, MetricName } from './stats.repository';
+
+// Recruitment statistics: folded from the saved calls as they are saved (see the statistics
+// migration), read from the roll-ups only. A district's figures are the sum of its subtree.
+
+/** How often the roller folds what has been saved. */
+const ROLL_MS = 250;
+/** Deltas per statement: large enough to catch up fast, small enough to keep each commit short. */
+const BATCH = 20_000;
+/** The longest period one request may ask for (days). */
+const MAX_DAYS = 3 * 366;
+/** Breakdowns by answer are shown only over at least this many people. */
+export const SMALLEST_GROUP = 5;
+
+export interface StatsEvents {
+  /** Figures moved for these organisations (the ones calls were made in; their ancestors follow). */
+  changed: [{ organisations: string[] }];
+}
+
+export interface Totals extends Record<MetricName, number> {
+  callerHours: number;
+  /** Reached per dial, recruits per conversation, calls per caller-hour; null with nothing to divide by. */
+  rates: { reachedPerDial: number | null; recruitsPerConversation: number | null; callsPerCallerHour: number | null };
+}
+
+export type GoalMetric = 'dials' | 'reached' | 'conversations' | 'recruits' | 'volunteers' | 'events' | 'supporters' | 'activeCallers';
+/** Goal metrics as goal.metric stores them. */
+const GOAL_COLUMNS: Record<GoalMetric, string> = {
+  dials: 'dials',
+  reached: 'reached',
+  conversations: 'conversations',
+  recruits: 'recruits',
+  volunteers: 'volunteers',
+  events: 'events',
+  supporters: 'supporters',
+  activeCallers: 'active_callers',
+};
+export type GoalStatus = 'upcoming' | 'on-track' | 'behind' | 'reached' | 'missed';
+
+export interface GoalProgress {
+  id: string;
+  metric: GoalMetric;
+  target: number;
+  label: string;
+  startsOn: string;
+  endsOn: string;
+  value: number;
+  /** Where a steady pace would be today. */
+  expected: number;
+  daysLeft: number;
+  /** What is still needed per remaining day; null when there is nothing left to do or no day left. */
+  neededPerDay: number | null;
+  status: GoalStatus;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function totalsOf(row: FigureRow): Totals {
+  const figures = Object.fromEntries(repository.METRICS.map(([, name]) => [name, Number(row[name] ?? 0)])) as Record<MetricName, number>;
+  const callerHours = Number(row.callerHours ?? 0);
+  const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : null);
+  return {
+    ...figures,
+    callerHours,
+    rates: {
+      reachedPerDial: ratio(figures.reached, figures.dials),
+      recruitsPerConversation: ratio(figures.recruits, figures.conversations),
+      callsPerCallerHour: ratio(figures.dials, callerHours),
+    },
+  };
+}
+
+/** Today's date in a time zone, as YYYY-MM-DD. */
+export function localDay(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+}
+
+function dayNumber(day: string): number {
+  return Math.round(Date.parse(`${day}T00:00:00Z`) / 86_400_000);
+}
+
+function validDay(day: string): boolean {
+  return DAY.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+}
+
+/** Progress against a goal on `today`: steady pace from its first to its last day. */
+export function progress(goal: { target: number; startsOn: string; endsOn: string }, value: number, today: string): Pick<GoalProgress, 'expected' | 'daysLeft' | 'neededPerDay' | 'status'> {
+  const total = dayNumber(goal.endsOn) - dayNumber(goal.startsOn) + 1;
+  const elapsed = Math.min(total, Math.max(0, dayNumber(today) - dayNumber(goal.startsOn) + 1));
+  const daysLeft = total - elapsed;
+  const expected = Math.round((goal.target * elapsed) / total);
+  const left = Math.max(0, goal.target - value);
+  const neededPerDay = left > 0 && daysLeft > 0 ? Math.ceil((left / daysLeft) * 10) / 10 : null;
+  let status: GoalStatus;
+  if (value >= goal.target) status = 'reached';
+  else if (elapsed === 0) status = 'upcoming';
+  else if (daysLeft === 0) status = 'missed';
+  else status = value >= expected ? 'on-track' : 'behind';
+  return { expected, daysLeft, neededPerDay, status };
+}
+
+export class StatsService extends EventEmitter<StatsEvents> {
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private rolling: Promise<void> | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly onError: (error: unknown) => void = () => {},
+  ) {
+    super();
+  }
+
+  /** Starts folding saved calls into the figures a few times a second. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.roll().catch(this.onError), ROLL_MS);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.rolling?.catch(() => {});
+  }
+
+  /** One round of folding (skipped while one runs); resolves when it is done. */
+  roll(): Promise<void> {
+    if (!this.rolling) {
+      this.rolling = this.foldAll().finally(() => {
+        this.rolling = null;
+      });
+    }
+    return this.rolling;
+  }
+
+  /** Folds until nothing waits: what tests and benchmarks call before comparing figures. */
+  async flush(): Promise<void> {
+    await this.rolling?.catch(() => {});
+    while (await repository.pending(this.db)) {
+      await this.roll();
+      // Another process may hold the lock and fold meanwhile.
+      if (await repository.pending(this.db)) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /**
+   * Folds in batches, each in its own short transaction under an advisory lock, so one process at a
+   * time folds (the others skip). Says which organisations' figures moved.
+   */
+  private async foldAll(): Promise<void> {
+    const moved = new Set<string>();
+    for (let round = 0; round < 50; round++) {
+      const result = await this.db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext('ringa.stats.roller')) as locked`.execute(trx);
+        if (!rows[0]?.locked) return null;
+        if (round === 0) await repository.countTalkTime(trx, this.clock.now());
+        return repository.fold(trx, BATCH);
+      });
+      if (!result) break;
+      for (const organisationId of result.organisations) moved.add(organisationId);
+      if (result.folded < BATCH) break;
+    }
+    if (moved.size > 0) this.emit('changed', { organisations: [...moved] });
+  }
+
+  private async organisation(organisationId: string) {
+    const row = await this.db.selectFrom('organisation').select(['id', 'name', 'kind', 'timeZone']).where('id', '=', organisationId).executeTakeFirst();
+    if (!row) throw notFound('The organisation');
+    return row;
+  }
+
+  /** The days asked for: both given or neither (then this year until today, in the organisation's time zone). */
+  private range(timeZone: string, from: string | undefined, to: string | undefined): repository.DayRange {
+    const today = localDay(this.clock.now(), timeZone);
+    const range = { from: from ?? `${today.slice(0, 4)}-01-01`, to: to ?? today };
+    if (!validDay(range.from) || !validDay(range.to)) throw badRequest('invalid_range', 'Give days as YYYY-MM-DD.');
+    if (range.from > range.to) throw badRequest('invalid_range', 'The first day must not be after the last.');
+    if (dayNumber(range.to) - dayNumber(range.from) + 1 > MAX_DAYS) throw badRequest('invalid_range', 'Ask for at most three years at a time.');
+    return range;
+  }
+
+  /** An organisation's statistics: its subtree's totals, each child's, its own campaigns', per day, and its goals. */
+  async organisationStats(userId: string, organisationId: string, from?: string, to?: string) {
+    await authorize(this.db, userId, organisationId, 'organizer');
+    const organisation = await this.organisation(organisationId);
+    const range = this.range(organisation.timeZone, from, to);
+    const [totals, children, campaigns, series, goals] = await Promise.all([
+      repository.subtreeTotals(this.db, organisationId, range),
+      repository.childTotals(this.db, organisationId, range),
+      repository.campaignTotals(this.db, organisationId, range),
+      repository.subtreeSeries(this.db, organisationId, range),
+      this.goalsOf(organisation),
+    ]);
+    return {
+      organisation: { id: organisation.id, name: organisation.name, kind: organisation.kind },
+      from: range.from,
+      to: range.to,
+      totals: totalsOf(totals),
+      children: children.map(({ id, name, kind, ...row }) => ({ id, name, kind, ...totalsOf(row) })),
+      campaigns: campaigns.map(({ id, name, status, ...row }) => ({ id, name, status, ...totalsOf(row) })),
+      series: series.map(({ day, ...row }) => ({ day, ...totalsOf(row) })),
+      goals,
+    };
+  }
+
+  private async goalsOf(organisation: { id: string; timeZone: string }): Promise<GoalProgress[]> {
+    const rows = await this.db
+      .selectFrom('goal')
+      .select(['id', 'metric', 'target', 'label', sql<string>`to_char(starts_on, 'YYYY-MM-DD')`.as('startsOn'), sql<string>`to_char(ends_on, 'YYYY-MM-DD')`.as('endsOn')])
+      .where('organisationId', '=', organisation.id)
+      .orderBy('endsOn')
+      .execute();
+    const today = localDay(this.clock.now(), organisation.timeZone);
+    return Promise.all(
+      rows.map(async (goal) => {
+        const metric = (Object.keys(GOAL_COLUMNS) as GoalMetric[]).find((name) => GOAL_COLUMNS[name] === goal.metric) ?? 'dials';
+        const value =
+          metric === 'activeCallers'
+            ? await repository.activeCallers(this.db, organisation.id, goal.startsOn, goal.endsOn, organisation.timeZone)
+            : Number((await repository.subtreeTotals(this.db, organisation.id, { from: goal.startsOn, to: goal.endsOn }))[metric]);
+        return { ...goal, metric, value, ...progress(goal, value, today) };
+      }),
+    );
+  }
+
+  async listGoals(userId: string, organisationId: string): Promise<GoalProgress[]> {
+    await authorize(this.db, userId, organisationId, 'organizer');
+    return this.goalsOf(await this.organisation(organisationId));
+  }
+
+  async createGoal(userId: string, organisationId: string, input: { metric: GoalMetric; target: number; startsOn: string; endsOn: string; label?: string | undefined }): Promise<GoalProgress> {
+    await authorize(this.db, userId, organisationId, 'organizer');
+    const organisation = await this.organisation(organisationId);
+    if (!validDay(input.startsOn) || !validDay(input.endsOn)) throw badRequest('invalid_goal', 'Give the goal’s first and last day as YYYY-MM-DD.');
+    if (input.startsOn > input.endsOn) throw badRequest('invalid_goal', 'The goal’s first day must not be after its last.');
+    if (dayNumber(input.endsOn) - dayNumber(input.startsOn) + 1 > MAX_DAYS) throw badRequest('invalid_goal', 'A goal may span at most three years.');
+    const column = GOAL_COLUMNS[input.metric];
+    const row = await this.db
+      .insertInto('goal')
+      .values({ organisationId, metric: column, target: input.target, startsOn: input.startsOn, endsOn: input.endsOn, label: input.label?.trim() ?? '', createdAt: this.clock.now(), createdBy: userId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const made = (await this.goalsOf(organisation)).find((goal) => goal.id === row.id);
+    if (!made) throw notFound('The goal');
+    return made;
+  }
+
+  async deleteGoal(userId: string, organisationId: string, goalId: string): Promise<void> {
+    await authorize(this.db, userId, organisationId, 'organizer');
+    const result = await this.db.deleteFrom('goal').where('id', '=', goalId).where('organisationId', '=', organisationId).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw notFound('The goal');
+  }
+
+  /**
+   * A campaign's statistics: totals, per day, per hour of one day (the last with calls unless asked),
+   * per caller, its goals, and how the people called answered its fixed-answer questions (hidden for
+   * fewer than SMALLEST_GROUP people).
+   */
+  async campaignStats(userId: string, campaignId: string, day?: string) {
+    const campaign = await this.db
+      .selectFrom('campaign')
+      .innerJoin('organisation', 'organisation.id', 'campaign.organisationId')
+      .select(['campaign.id', 'campaign.name', 'campaign.status', 'campaign.organisationId', 'campaign.goals', 'organisation.timeZone'])
+      .where('campaign.id', '=', campaignId)
+      .executeTakeFirst();
+    if (!campaign) throw notFound('The campaign');
+    await authorize(this.db, userId, campaign.organisationId, 'organizer');
+    if (day !== undefined && !validDay(day)) throw badRequest('invalid_range', 'Give the day as YYYY-MM-DD.');
+    const version = await this.db.selectFrom('campaignVersion').select('questions').where('campaignId', '=', campaignId).orderBy('version', 'desc').limit(1).executeTakeFirst();
+    const questions = ((version?.questions ?? []) as QuestionValue[]).filter((question) => question.kind !== 'text');
+    const [total, series, callers, counts] = await Promise.all([
+      repository.campaignTotal(this.db, campaignId),
+      repository.campaignSeries(this.db, campaignId),
+      repository.campaignCallers(this.db, campaignId),
+      repository.answerCounts(this.db, campaignId, questions.map((question) => question.id)),
+    ]);
+    const shownDay = day ?? series.at(-1)?.day ?? localDay(this.clock.now(), campaign.timeZone);
+    const hours = await repository.campaignHours(this.db, campaignId, shownDay, campaign.timeZone);
+    const totals = totalsOf(total);
+    const goals = ((campaign.goals ?? []) as { metric: MetricName; target: number }[]).map((goal) => ({ ...goal, value: totals[goal.metric] ?? 0 }));
+    return {
+      campaign: { id: campaign.id, name: campaign.name, status: campaign.status, organisationId: campaign.organisationId },
+      totals,
+      series: series.map(({ day: seriesDay, ...row }) => ({ day: seriesDay, ...totalsOf(row) })),
+      day: shownDay,
+      hours: hours.map(({ hour, callers: active, ...row }) => ({ hour: new Date(hour).toISOString(), callers: active, ...totalsOf(row) })),
+      callers: callers.map(({ callerId, name, ...row }) => ({ callerId, name: name ?? '', ...totalsOf(row) })),
+      goals,
+      answers: questions.map((question) => {
+        const respondents = counts.respondents.find((row) => row.question === question.id)?.people ?? 0;
+        const hidden = respondents < SMALLEST_GROUP;
+        const choices = question.kind === 'yes-no' ? [{ value: 'true' }, { value: 'false' }] : question.choices.map((choice) => ({ value: choice.value, label: choice.label }));
+        return {
+          questionId: question.id,
+          text: question.text,
+          respondents,
+          hidden,
+          counts: hidden ? [] : choices.map((choice) => ({ ...choice, people: counts.answers.find((row) => row.question === question.id && row.answer === choice.value)?.people ?? 0 })),
+        };
+      }),
+    };
+  }
+}
