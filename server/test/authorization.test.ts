@@ -430,6 +430,40 @@ describe('campaigns (organizers and admins of the campaign\'s organisation)', ()
     const { after } = await attempt(actor, { method: 'POST', url: `/api/calls/${callId}/flag/resolve`, body: {} }, status, () => openFlags(campaignId));
     if (status === 200) expect(after).toEqual([]);
   });
+
+  // Statistics: for organizers and admins of the organisation or above.
+  test.each(rows(MANAGE, 200))('GET /api/orgs/:orgId/stats: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/stats` }, status);
+    if (status === 200) expect(response.json<{ organisation: { id: string } }>().organisation.id).toBe(orgs[org].id);
+  });
+
+  test.each(rows(MANAGE, 200))('GET /api/campaigns/:campaignId/stats: $org by $actor → $status', async ({ org, actor, status }) => {
+    const campaign = await campaignIn(org);
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/campaigns/${campaign.id}/stats` }, status);
+    if (status === 200) expect(response.json<{ campaign: { id: string } }>().campaign.id).toBe(campaign.id);
+  });
+
+  const goalsOf = (org: OrgKey) => async () => (await t.db.selectFrom('goal').select('id').where('organisationId', '=', orgs[org].id).execute()).length;
+
+  test.each(rows(MANAGE, 201))('POST /api/orgs/:orgId/goals: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { before, after } = await attempt(
+      actor,
+      { method: 'POST', url: `/api/orgs/${orgs[org].id}/goals`, body: { metric: 'recruits', target: 100, startsOn: '2026-01-01', endsOn: '2026-12-31' } },
+      status,
+      goalsOf(org),
+    );
+    if (status === 201) expect(after).toBe((before as number) + 1);
+  });
+
+  test.each(rows(MANAGE, 200))('DELETE /api/orgs/:orgId/goals/:goalId: $org by $actor → $status', async ({ org, actor, status }) => {
+    const goal = await t.db
+      .insertInto('goal')
+      .values({ organisationId: orgs[org].id, metric: 'recruits', target: 10, startsOn: '2026-01-01', endsOn: '2026-12-31', createdAt: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const { before, after } = await attempt(actor, { method: 'DELETE', url: `/api/orgs/${orgs[org].id}/goals/${goal.id}` }, status, goalsOf(org));
+    if (status === 200) expect(after).toBe((before as number) - 1);
+  });
 });
 
 describe('an organizer works up to their own role, never above it', () => {

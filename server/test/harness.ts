@@ -150,7 +150,7 @@ export class TestContext {
 
   /** Row counts of every table, to show that a refused request wrote nothing. */
   async tableCounts(): Promise<Record<string, number>> {
-    const tables = ['organisation', 'organisation_closure', 'app_user', 'membership', 'session', 'invite', 'setup_token', 'audit_event'];
+    const tables = ['organisation', 'organisation_closure', 'app_user', 'membership', 'session', 'invite', 'setup_token', 'audit_event', 'goal'];
     // One round trip: refused requests are checked with this before and after, hundreds of times per file.
     const counts = await this.db
       .selectNoFrom((eb) => tables.map((table, i) => eb.selectFrom(table as 'organisation').select(eb.fn.countAll<number>().as('n')).as(`c${i}`)))
