@@ -53,7 +53,8 @@ beforeAll(async () => {
   orgs.elsewhere = await t.newOrg({ name: 'Annat distrikt', kind: 'district', country: 'DK' });
   districtOrganizer = await t.newUser([{ org: orgs.district, role: 'organizer' }]);
   centrumOrganizer = await t.newUser([{ org: orgs.centrum, role: 'organizer' }]);
-  for (let i = 0; i < 5; i++) callers.push(await t.newUser([{ org: orgs.district, role: 'caller' }]));
+  // Four callers of the district, and one who also belongs to Centrum (their calls count for Centrum).
+  for (let i = 0; i < 5; i++) callers.push(await t.newUser([{ org: orgs.district, role: 'caller' }, ...(i === 4 ? [{ org: orgs.centrum, role: 'caller' as const }] : [])]));
   // Campaigns in three associations and one municipality (its own), the last on the practice line.
   for (const [org, dialing] of [
     [orgs.centrum, 'own-phone'],
@@ -251,6 +252,14 @@ describe('figures from a random workload agree with the calls', () => {
       expect(figuresOf(stats.totals)).toEqual(await direct(sql`c.campaign_id = ${campaign.id}`));
       for (const caller of stats.callers) expect(figuresOf(caller), `caller ${caller.name}`).toEqual(await direct(sql`c.campaign_id = ${campaign.id} and c.caller_id = ${caller.callerId}`));
       expect(stats.callers.reduce((sum, caller) => sum + caller.dials, 0)).toBe(stats.totals.dials);
+      // By the callers' organisations: the one who also belongs to Centrum counts there, the rest for the district.
+      const centrumCaller = (callers[4] as TestUser).id;
+      const expected = [
+        { id: orgs.district.id, ...(await direct(sql`c.campaign_id = ${campaign.id} and c.caller_id <> ${centrumCaller}`)) },
+        { id: orgs.centrum.id, ...(await direct(sql`c.campaign_id = ${campaign.id} and c.caller_id = ${centrumCaller}`)) },
+      ].filter((row) => row.dials > 0);
+      const shown = stats.organisations.map(({ id, ...figures }) => ({ id, ...figuresOf(figures) }));
+      expect(shown.sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
       for (const hour of stats.hours) {
         expect(figuresOf(hour), `hour ${hour.hour}`).toEqual(await direct(sql`c.campaign_id = ${campaign.id} and date_trunc('hour', c.created_at) = ${hour.hour}::timestamptz`));
       }

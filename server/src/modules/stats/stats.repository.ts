@@ -188,6 +188,31 @@ export async function campaignCallers(db: Database, campaignId: string) {
   return rows;
 }
 
+/**
+ * A campaign's figures by the callers' organisations: each caller counts for the deepest organisation
+ * they belong to (an association before its district); callers without a membership any more, under none.
+ */
+export async function campaignByCallerOrganisation(db: Database, campaignId: string) {
+  const { rows } = await sql<FigureRow & { id: string | null; name: string | null }>`
+    with callers as (
+      select h.caller_id, ${list((c) => `sum(h.${c}) as ${c}`)}, count(*) as caller_hours
+      from stat_hour h where h.campaign_id = ${campaignId} group by h.caller_id
+    ),
+    home as (
+      select distinct on (m.user_id) m.user_id, o.id, o.name
+      from membership m
+      join organisation o on o.id = m.organisation_id
+      join lateral (select max(depth) as depth from organisation_closure where descendant_id = o.id) d on true
+      where m.user_id in (select caller_id from callers)
+      order by m.user_id, d.depth desc, o.name
+    )
+    select home.id, home.name, ${sums('callers')}, coalesce(sum(callers.caller_hours), 0)::bigint as "callerHours"
+    from callers left join home on home.user_id = callers.caller_id
+    group by home.id, home.name
+    order by sum(callers.dials) desc`.execute(db);
+  return rows;
+}
+
 /** A campaign's totals, all time. */
 export async function campaignTotal(db: Database, campaignId: string): Promise<FigureRow> {
   const { rows } = await sql<FigureRow>`

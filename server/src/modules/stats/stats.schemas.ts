@@ -80,6 +80,8 @@ export const CampaignStats = Type.Object({
   day: Day,
   hours: Type.Array(Type.Object({ hour: Type.String({ format: 'date-time' }), callers: Count, ...FigureFields })),
   callers: Type.Array(Type.Object({ callerId: Uuid, name: Type.String(), ...FigureFields })),
+  /** By the callers' organisations (each caller counts for the deepest one they belong to; null: no membership any more). */
+  organisations: Type.Array(Type.Object({ id: Type.Union([Uuid, Type.Null()]), name: Type.String(), ...FigureFields })),
   goals: Type.Array(Type.Object({ metric: Type.String(), target: Count, value: Count })),
   answers: Type.Array(
     Type.Object({

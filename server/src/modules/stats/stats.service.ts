@@ -277,10 +277,11 @@ export class StatsService extends EventEmitter<StatsEvents> {
     if (day !== undefined && !validDay(day)) throw badRequest('invalid_range', 'Give the day as YYYY-MM-DD.');
     const version = await this.db.selectFrom('campaignVersion').select('questions').where('campaignId', '=', campaignId).orderBy('version', 'desc').limit(1).executeTakeFirst();
     const questions = ((version?.questions ?? []) as QuestionValue[]).filter((question) => question.kind !== 'text');
-    const [total, series, callers, counts] = await Promise.all([
+    const [total, series, callers, organisations, counts] = await Promise.all([
       repository.campaignTotal(this.db, campaignId),
       repository.campaignSeries(this.db, campaignId),
       repository.campaignCallers(this.db, campaignId),
+      repository.campaignByCallerOrganisation(this.db, campaignId),
       repository.answerCounts(this.db, campaignId, questions.map((question) => question.id)),
     ]);
     const shownDay = day ?? series.at(-1)?.day ?? localDay(this.clock.now(), campaign.timeZone);
@@ -294,6 +295,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
       day: shownDay,
       hours: hours.map(({ hour, callers: active, ...row }) => ({ hour: new Date(hour).toISOString(), callers: active, ...totalsOf(row) })),
       callers: callers.map(({ callerId, name, ...row }) => ({ callerId, name: name ?? '', ...totalsOf(row) })),
+      organisations: organisations.map(({ id, name, ...row }) => ({ id, name: name ?? '', ...totalsOf(row) })),
       goals,
       answers: questions.map((question) => {
         const respondents = counts.respondents.find((row) => row.question === question.id)?.people ?? 0;
