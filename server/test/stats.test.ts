@@ -254,12 +254,17 @@ describe('figures from a random workload agree with the calls', () => {
       expect(stats.callers.reduce((sum, caller) => sum + caller.dials, 0)).toBe(stats.totals.dials);
       // By the callers' organisations: the one who also belongs to Centrum counts there, the rest for the district.
       const centrumCaller = (callers[4] as TestUser).id;
-      const expected = [
-        { id: orgs.district.id, ...(await direct(sql`c.campaign_id = ${campaign.id} and c.caller_id <> ${centrumCaller}`)) },
-        { id: orgs.centrum.id, ...(await direct(sql`c.campaign_id = ${campaign.id} and c.caller_id = ${centrumCaller}`)) },
-      ].filter((row) => row.dials > 0);
+      const expected: Record<string, unknown>[] = [];
+      for (const [id, where] of [
+        [orgs.district.id, sql`c.campaign_id = ${campaign.id} and c.caller_id <> ${centrumCaller}`],
+        [orgs.centrum.id, sql`c.campaign_id = ${campaign.id} and c.caller_id = ${centrumCaller}`],
+      ] as const) {
+        const figures = await direct(where);
+        if ((figures.dials ?? 0) > 0) expected.push({ id, ...figures });
+      }
       const shown = stats.organisations.map(({ id, ...figures }) => ({ id, ...figuresOf(figures) }));
-      expect(shown.sort((a, b) => String(a.id).localeCompare(String(b.id)))).toEqual(expected.sort((a, b) => a.id.localeCompare(b.id)));
+      const byId = (a: Record<string, unknown>, b: Record<string, unknown>) => String(a.id).localeCompare(String(b.id));
+      expect(shown.sort(byId)).toEqual(expected.sort(byId));
       for (const hour of stats.hours) {
         expect(figuresOf(hour), `hour ${hour.hour}`).toEqual(await direct(sql`c.campaign_id = ${campaign.id} and date_trunc('hour', c.created_at) = ${hour.hour}::timestamptz`));
       }
