@@ -90,7 +90,13 @@ async function campaignIn(org: { id: string }, dialing: CampaignDialing, count =
 
 async function claim(index: number, campaignId: string) {
   const { assignment, reason } = await t.app.ctx.calling.next(caller(index).user.id, campaignId);
-  if (!assignment) throw new Error(`nobody to call: ${reason ?? ''}`);
+  if (!assignment) {
+    // Seen once in a while in CI: say what the queue held, to find out why.
+    const queue = await t.db.selectFrom('campaignContact').select(['state', 'priority', 'dueAt', 'heldBy', 'phone']).where('campaignId', '=', campaignId).execute();
+    const held = await t.db.selectFrom('campaignContact').select(['campaignId', 'heldBy']).where('phone', 'in', queue.length > 0 ? queue.map((row) => row.phone) : ['-']).where('state', '=', 'held').execute();
+    const objected = await t.db.selectFrom('doNotCall').select('phone').where('phone', 'in', queue.length > 0 ? queue.map((row) => row.phone) : ['-']).execute();
+    throw new Error(`nobody to call: ${reason ?? ''}; queue ${JSON.stringify(queue)}; held elsewhere ${JSON.stringify(held)}; on the register ${JSON.stringify(objected)}; now ${t.clock.now().toISOString()}`);
+  }
   return assignment;
 }
 

@@ -196,7 +196,7 @@ test('through Twilio: the SDK loads only on Call, asks for the held assignment, 
 
   // The token is the one our server issued for this caller: outgoing only, through the TwiML app, an opaque identity.
   const listen = signalling.messages.find((message) => message.type === 'listen');
-  const token = String(listen?.payload.token ?? '');
+  const token = typeof listen?.payload.token === 'string' ? listen.payload.token : '';
   const grant = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { iss: string; grants: { identity: string; voice: { outgoing: { application_sid: string }; incoming?: { allow: boolean } } } };
   expect(grant.iss).toBe(TWILIO.apiKey);
   expect(grant.grants.voice.outgoing.application_sid).toBe(TWILIO.twimlAppSid);

@@ -156,6 +156,7 @@ function teamsBesides(organisationId: string, teamIds: string[] | undefined): st
 
 /** Target groups must belong to the organisation or one beneath it (as a target group's lists must). */
 async function checkGroups(db: Database, organisationId: string, groupIds: string[]): Promise<void> {
+  if (groupIds.length === 0) throw badRequest('target_group_required', 'Choose at least one target group.');
   const found = await db
     .selectFrom('targetGroup')
     .innerJoin('organisationClosure', 'organisationClosure.descendantId', 'targetGroup.organisationId')

@@ -919,7 +919,7 @@ export const da: Messages = {
       unknown_outcome: 'Det udfald findes ikke længere i kampagnen. Vælg et andet.',
       invalid_answers: 'Spørgsmålene er ændret, siden personen kom frem. Tjek svarene, og gem igen.',
       campaign_not_open: 'Kampagnen er lukket for opkald lige nu.',
-    } as Record<string, string>,
+    },
     noOne: {
       empty: 'Der er ingen tilbage at ringe til lige nu. Tak! Andre ringer måske til de sidste; prøv igen om lidt.',
       'outside-calling-window': 'Det er uden for ringetiderne lige nu. Kom tilbage inden for de tider, tovholderen har sat.',

@@ -919,7 +919,7 @@ export const sv: Messages = {
       unknown_outcome: 'Det utfallet finns inte längre i kampanjen. Välj ett annat.',
       invalid_answers: 'Frågorna har ändrats sedan personen kom upp. Kontrollera svaren och spara igen.',
       campaign_not_open: 'Kampanjen är stängd för samtal just nu.',
-    } as Record<string, string>,
+    },
     noOne: {
       empty: 'Det finns ingen kvar att ringa just nu. Tack! Andra kanske ringer de sista; försök igen om en stund.',
       'outside-calling-window': 'Det är utanför ringtiderna just nu. Kom tillbaka under de tider som kampanjledaren har satt.',
