@@ -65,7 +65,8 @@ function caller(index: number) {
 
 /** A campaign of `count` people in the organisation, open for calling, dialing as given. */
 async function campaignIn(org: { id: string }, dialing: CampaignDialing, count = 3) {
-  const first = 3_000_000 + Math.floor(Math.random() * 900_000);
+  // Danish 2300 xxxx–2309 xxxx are not numbers (libphonenumber): the import would leave them out.
+  const first = 3_100_000 + Math.floor(Math.random() * 800_000);
   const cookie = await t.login(organizer);
   // Swedish mobile numbers (070 3xx xx xx) in Sweden, Danish ones (2xxx xxxx) in Denmark.
   const prefix = org === unconfigured ? '2' : '070';
@@ -75,6 +76,10 @@ async function campaignIn(org: { id: string }, dialing: CampaignDialing, count =
   expect(list.statusCode, list.body).toBe(202);
   const { id: listId } = list.json<{ id: string }>();
   await t.app.ctx.importer.wait(listId);
+  // Every number of the list is imported (a random Danish range once hit numbers that do not exist).
+  const imported = await t.db.selectFrom('targetList').select(['status', 'imported', 'invalid', 'duplicates', 'error']).where('id', '=', listId).executeTakeFirstOrThrow();
+  const problems = await t.db.selectFrom('listRowProblem').select(['rowNumber', 'kind', 'reason', 'rawValue']).where('listId', '=', listId).execute();
+  expect({ ...imported, problems }, `the list ${rows.replaceAll('\r\n', ' | ')}`).toMatchObject({ status: 'ready', imported: count, problems: [] });
   const group = await t.request('POST', `/api/orgs/${org.id}/target-groups`, { cookie, body: { name: `Grupp ${first}`, listIds: [listId], filters: [] } });
   expect(group.statusCode, group.body).toBe(201);
   const campaign = await createCampaign(t.db, t.clock, organizer.id, org.id, {
@@ -90,13 +95,7 @@ async function campaignIn(org: { id: string }, dialing: CampaignDialing, count =
 
 async function claim(index: number, campaignId: string) {
   const { assignment, reason } = await t.app.ctx.calling.next(caller(index).user.id, campaignId);
-  if (!assignment) {
-    // Seen once in a while in CI: say what the queue held, to find out why.
-    const queue = await t.db.selectFrom('campaignContact').select(['state', 'priority', 'dueAt', 'heldBy', 'phone']).where('campaignId', '=', campaignId).execute();
-    const held = await t.db.selectFrom('campaignContact').select(['campaignId', 'heldBy']).where('phone', 'in', queue.length > 0 ? queue.map((row) => row.phone) : ['-']).where('state', '=', 'held').execute();
-    const objected = await t.db.selectFrom('doNotCall').select('phone').where('phone', 'in', queue.length > 0 ? queue.map((row) => row.phone) : ['-']).execute();
-    throw new Error(`nobody to call: ${reason ?? ''}; queue ${JSON.stringify(queue)}; held elsewhere ${JSON.stringify(held)}; on the register ${JSON.stringify(objected)}; now ${t.clock.now().toISOString()}`);
-  }
+  if (!assignment) throw new Error(`nobody to call: ${reason ?? ''}`);
   return assignment;
 }
 
