@@ -83,6 +83,7 @@ export interface Campaign {
   startsAt: Timestamp | null;
   status: Generated<string>;
   updatedAt: Timestamp;
+  welcomeAttribute: string | null;
 }
 
 export interface CampaignCallerTeam {

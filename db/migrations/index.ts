@@ -9,6 +9,7 @@ import * as callTags from './2026-11-22T04-00_call-tags';
 import * as claimIndexes from './2026-11-22T05-00_claim-indexes';
 import * as telephony from './2026-11-22T06-00_telephony';
 import * as statistics from './2026-11-22T07-00_statistics';
+import * as welcomeCalls from './2026-11-22T09-00_welcome-calls';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T05-00_claim-indexes': claimIndexes,
   '2026-11-22T06-00_telephony': telephony,
   '2026-11-22T07-00_statistics': statistics,
+  '2026-11-22T09-00_welcome-calls': welcomeCalls,
 };

@@ -142,6 +142,8 @@ export const CampaignView = Type.Object({
   maxAttempts: Type.Integer(),
   retryHours: RetryHours,
   shownAttributes: Type.Array(Type.String()),
+  /** A new-member welcome campaign names the list column with each person's join date; otherwise null. */
+  welcomeAttribute: Type.Union([Type.String(), Type.Null()]),
   goals: Type.Array(Goal),
   targetGroupIds: Type.Array(Uuid),
   /** Organisations whose people may call in the campaign besides those with a role in its own. */
@@ -167,6 +169,7 @@ const Briefing = Type.String({ maxLength: 20000 });
 const MaxAttempts = Type.Integer({ minimum: 1, maximum: 20 });
 const ShownAttributes = Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50 });
 const Goals = Type.Array(Goal, { maxItems: 10 });
+const WelcomeAttribute = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]);
 const TargetGroupIds = Type.Array(Uuid, { minItems: 1, maxItems: 20 });
 const CallerTeamIds = Type.Array(Uuid, { maxItems: 50 });
 const Script = Type.String({ maxLength: 50000 });
@@ -185,6 +188,7 @@ export const CampaignInput = Type.Object(
     maxAttempts: Type.Optional(MaxAttempts),
     retryHours: Type.Optional(RetryHours),
     shownAttributes: Type.Optional(ShownAttributes),
+    welcomeAttribute: Type.Optional(WelcomeAttribute),
     goals: Type.Optional(Goals),
     targetGroupIds: TargetGroupIds,
     callerTeamIds: Type.Optional(CallerTeamIds),
@@ -208,6 +212,7 @@ export const CampaignSettings = Type.Object(
     maxAttempts: Type.Optional(MaxAttempts),
     retryHours: Type.Optional(RetryHours),
     shownAttributes: Type.Optional(ShownAttributes),
+    welcomeAttribute: Type.Optional(WelcomeAttribute),
     goals: Type.Optional(Goals),
     targetGroupIds: Type.Optional(TargetGroupIds),
     callerTeamIds: Type.Optional(CallerTeamIds),

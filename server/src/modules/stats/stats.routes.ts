@@ -3,7 +3,8 @@ import type { AppContext } from '../../context';
 import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
 import { CampaignParams } from '../campaigns/campaigns.schemas';
-import { CampaignStats, CampaignStatsQuery, GoalInput, GoalList, GoalParams, GoalProgress, OrganisationStats, StatsQuery } from './stats.schemas';
+import { CampaignStats, CampaignStatsQuery, CampaignWelcome, GoalInput, GoalList, GoalParams, GoalProgress, OrganisationStats, OrganisationWelcome, StatsQuery } from './stats.schemas';
+import { campaignWelcome, organisationWelcome } from './welcome';
 
 // Statistics for admins and organizers of an organisation or above: the figures of its whole subtree,
 // from the roll-ups (never by counting calls), its goals, and a campaign's own figures.
@@ -36,6 +37,33 @@ export function statsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => ctx.stats.campaignStats(requireUser(request).userId, request.params.campaignId, request.query.day),
+    );
+
+    app.get(
+      '/campaigns/:campaignId/welcome',
+      {
+        schema: {
+          tags: ['statistics'],
+          description:
+            'A new-member welcome campaign: how many of its people were reached within 14 days of joining and invited to an activity within 30, who is overdue (names only for organizers and admins of its own organisation).',
+          params: CampaignParams,
+          response: { 200: CampaignWelcome, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request) => campaignWelcome(ctx.db, ctx.clock, requireUser(request).userId, request.params.campaignId),
+    );
+
+    app.get(
+      '/orgs/:orgId/welcome',
+      {
+        schema: {
+          tags: ['statistics'],
+          description: 'New members welcomed in time across the welcome campaigns of the organisation’s subtree, and per child organisation.',
+          params: OrgParams,
+          response: { 200: OrganisationWelcome, ...errors(401, 403, 404) },
+        },
+      },
+      async (request) => organisationWelcome(ctx.db, ctx.clock, requireUser(request).userId, request.params.orgId),
     );
 
     app.get(

@@ -97,6 +97,56 @@ export const CampaignStats = Type.Object({
 
 export const GoalList = Type.Object({ goals: Type.Array(GoalProgress) });
 
+const ShareOrNull = Type.Union([Type.Number(), Type.Null()]);
+const WelcomeFigureFields = {
+  people: Count,
+  withoutDate: Count,
+  inTime: Count,
+  late: Count,
+  overdue: Count,
+  open: Count,
+  invitedInTime: Count,
+  /** Reached in time of those due (two weeks over, or reached); null when none are due. */
+  shareInTime: ShareOrNull,
+};
+
+export const CampaignWelcome = Type.Object({
+  campaignId: Uuid,
+  joinedAttribute: Type.String(),
+  today: Day,
+  welcomeDays: Count,
+  inviteDays: Count,
+  ...WelcomeFigureFields,
+  /** Who is overdue or still open, most urgent first; only for organizers and admins of the campaign's own organisation. */
+  toCall: Type.Union([
+    Type.Array(
+      Type.Object({
+        personId: Type.Integer(),
+        firstName: Type.String(),
+        lastName: Type.String(),
+        joinedOn: Day,
+        deadline: Day,
+        reachedOn: Type.Union([Day, Type.Null()]),
+        invitedOn: Type.Union([Day, Type.Null()]),
+        status: Type.Union([Type.Literal('in-time'), Type.Literal('late'), Type.Literal('overdue'), Type.Literal('open')]),
+      }),
+    ),
+    Type.Null(),
+  ]),
+});
+
+export const OrganisationWelcome = Type.Object({
+  organisationId: Uuid,
+  today: Day,
+  welcomeDays: Count,
+  inviteDays: Count,
+  campaigns: Count,
+  ...WelcomeFigureFields,
+  children: Type.Array(Type.Object({ id: Uuid, name: Type.String(), ...WelcomeFigureFields })),
+});
+export type CampaignWelcomeValue = Static<typeof CampaignWelcome>;
+export type OrganisationWelcomeValue = Static<typeof OrganisationWelcome>;
+
 export type OrganisationStatsValue = Static<typeof OrganisationStats>;
 export type CampaignStatsValue = Static<typeof CampaignStats>;
 export type GoalProgressValue = Static<typeof GoalProgress>;
