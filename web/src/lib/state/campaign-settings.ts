@@ -55,6 +55,8 @@ export interface SettingsDraft {
   retryHours: Record<string, string>;
   goals: GoalDraft[];
   shownAttributes: string[];
+  /** The list column with each person's join date, for a new-member welcome campaign; '' for none. */
+  welcomeAttribute: string;
   targetGroupIds: string[];
   callerTeamIds: string[];
 }
@@ -88,6 +90,7 @@ export function settingsDraftOf(view: CampaignView, timeZone: string): SettingsD
     ),
     goals: view.goals.map((goal) => newGoal(goal.metric, String(goal.target))),
     shownAttributes: [...view.shownAttributes],
+    welcomeAttribute: view.welcomeAttribute ?? '',
     targetGroupIds: [...view.targetGroupIds],
     callerTeamIds: view.callerTeams.map((team) => team.id),
   };
@@ -163,6 +166,7 @@ export function settingsInput(
       retryHours,
       goals,
       shownAttributes: [...draft.shownAttributes],
+      welcomeAttribute: draft.welcomeAttribute || null,
       targetGroupIds: [...draft.targetGroupIds],
       callerTeamIds: [...draft.callerTeamIds],
     },
