@@ -14,6 +14,7 @@ import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import type { CampaignStatsValue, GoalProgressValue, OrganisationStatsValue } from '../src/modules/stats/stats.schemas';
 import { progress } from '../src/modules/stats/stats.service';
+import { parse } from 'csv-parse/sync';
 import { ask, type Client } from './ask';
 import { errorCode, TestContext, type TestUser } from './harness';
 import { multipart } from './multipart';
@@ -283,6 +284,45 @@ describe('figures from a random workload agree with the calls', () => {
   });
 });
 
+describe('statistics as a file for Excel', () => {
+  test('one row per organisation with its whole subtree, in the tree’s order, as the dashboard shows them', async () => {
+    // A kind (a free label) a spreadsheet would run as a formula.
+    const formula = await t.newOrg({ parent: orgs.south, name: 'Kalkylföreningen', kind: '=1+2' });
+    const cookie = await t.login(districtOrganizer);
+    const response = await t.request('GET', `/api/orgs/${orgs.district.id}/stats.csv?from=2026-01-01&to=2026-12-31`, { cookie });
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(String(response.headers['content-disposition'])).toContain(encodeURIComponent('Distriktet statistics 2026-01-01 2026-12-31.csv'));
+    expect(response.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const rows = parse(response.rawPayload, { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
+    const names: Record<string, string> = {
+      Distriktet: orgs.district.id,
+      'Distriktet › Norra kommunen': orgs.north.id,
+      'Distriktet › Norra kommunen › S-föreningen Centrum': orgs.centrum.id,
+      'Distriktet › Norra kommunen › S-föreningen Hamnen': orgs.hamnen.id,
+      'Distriktet › Södra kommunen': orgs.south.id,
+      'Distriktet › Södra kommunen › Kalkylföreningen': formula.id,
+      'Distriktet › Södra kommunen › S-föreningen Skogen': orgs.skogen.id,
+    };
+    expect(rows.map((row) => row.Organisation)).toEqual(Object.keys(names));
+    expect(rows.find((row) => row.Organisation?.endsWith('Kalkylföreningen'))?.Kind).toBe("'=1+2");
+    for (const row of rows) {
+      const stats = await statsOf(names[row.Organisation ?? ''] ?? '', cookie, '?from=2026-01-01&to=2026-12-31');
+      expect([row.Calls, row.Reached, row['New members'], row['Caller-hours']].map(Number)).toEqual([stats.totals.dials, stats.totals.reached, stats.totals.recruits, stats.totals.callerHours]);
+      if (stats.totals.dials > 0) expect(row['Reached per call']).toBe(String(stats.totals.rates.reachedPerDial).replace('.', ','));
+    }
+    // With commas, decimals keep their point.
+    const comma = await t.request('GET', `/api/orgs/${orgs.north.id}/stats.csv?from=2026-01-01&to=2026-12-31&separator=comma`, { cookie });
+    const first = (parse(comma.rawPayload, { bom: true, delimiter: ',', columns: true }) as Record<string, string>[])[0];
+    expect(first?.Organisation).toBe('Norra kommunen');
+    expect(first?.['Reached per call']).toMatch(/^0\.\d+$/);
+    // Bad input changes nothing and says why.
+    const bad = await t.request('GET', `/api/orgs/${orgs.district.id}/stats.csv?separator=tab`, { cookie });
+    expect(bad.statusCode).toBe(400);
+    expect((await t.request('GET', `/api/orgs/${orgs.district.id}/stats.csv`, { cookie: await t.login(callers[0] as TestUser) })).statusCode).toBe(403);
+  });
+});
+
 describe('who sees what', () => {
   test('admins and organizers of the organisation or above; callers and other trees are refused', async () => {
     const cases: [TestUser, { id: string }, number][] = [
@@ -321,8 +361,9 @@ describe('who sees what', () => {
     for (const answer of stats.answers) {
       const { rows } = await sql<{ people: number }>`
         select count(distinct coalesce(person_id::text, id::text))::int as people from call where campaign_id = ${small.id} and answers ? ${answer.questionId}`.execute(t.db);
-      expect(answer.respondents).toBe(rows[0]?.people);
-      expect(answer.hidden).toBe(answer.respondents < 5);
+      // Below five, not even how many answered is told.
+      expect(answer.hidden).toBe((rows[0]?.people ?? 0) < 5);
+      expect(answer.respondents).toBe(answer.hidden ? null : rows[0]?.people);
       if (answer.hidden) expect(answer.counts).toEqual([]);
       for (const count of answer.counts) {
         const value = answer.questionId === 'member' ? count.value === 'true' : count.value;

@@ -136,6 +136,19 @@ export async function campaignTotals(db: Database, organisationId: string, range
   return rows;
 }
 
+/** Every organisation of the subtree with its own subtree's totals over the days (for the CSV file). */
+export async function everyNodeTotals(db: Database, organisationId: string, range: DayRange) {
+  const { rows } = await sql<FigureRow & { id: string; name: string; kind: string; parentId: string | null }>`
+    select o.id, o.name, o.kind, o.parent_id as "parentId", ${sums('s')}, coalesce(sum(s.caller_hours), 0)::bigint as "callerHours"
+    from organisation_closure node
+    join organisation o on o.id = node.descendant_id
+    join organisation_closure below on below.ancestor_id = o.id
+    left join stat_day s on s.organisation_id = below.descendant_id and s.day between ${range.from}::date and ${range.to}::date
+    where node.ancestor_id = ${organisationId}
+    group by o.id`.execute(db);
+  return rows;
+}
+
 /** The subtree's figures per day that had any. */
 export async function subtreeSeries(db: Database, organisationId: string, range: DayRange) {
   const { rows } = await sql<FigureRow & { day: string }>`

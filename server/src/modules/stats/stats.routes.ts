@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { AppContext } from '../../context';
 import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
 import { CampaignParams } from '../campaigns/campaigns.schemas';
-import { CampaignStats, CampaignStatsQuery, CampaignWelcome, GoalInput, GoalList, GoalParams, GoalProgress, OrganisationStats, OrganisationWelcome, StatsQuery } from './stats.schemas';
+import { CampaignStats, CampaignStatsQuery, CampaignWelcome, GoalInput, GoalList, GoalParams, GoalProgress, OrganisationStats, OrganisationWelcome, StatsCsvQuery, StatsQuery } from './stats.schemas';
 import { campaignWelcome, organisationWelcome } from './welcome';
 
 // Statistics for admins and organizers of an organisation or above: the figures of its whole subtree,
@@ -23,6 +24,30 @@ export function statsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => ctx.stats.organisationStats(requireUser(request).userId, request.params.orgId, request.query.from, request.query.to),
+    );
+
+    app.get(
+      '/orgs/:orgId/stats.csv',
+      {
+        exposeHeadRoute: false,
+        schema: {
+          tags: ['statistics'],
+          description:
+            'The statistics of every organisation in the subtree over local days, one row each (its whole subtree’s figures), as CSV for Excel: UTF-8 with a BOM, `;` by default (decimals with a comma) or `separator=comma`. Cells a spreadsheet would take for a formula begin with \'.',
+          params: OrgParams,
+          querystring: StatsCsvQuery,
+          produces: ['text/csv'],
+          response: { 200: Type.String({ description: 'CSV, one row per organisation' }), ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const { fileName, text } = await ctx.stats.organisationStatsCsv(requireUser(request).userId, request.params.orgId, request.query.from, request.query.to, request.query.separator ?? 'semicolon');
+        const fallback = fileName.replace(/[^A-Za-z0-9 ._-]/g, '_');
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+          .send(text);
+      },
     );
 
     app.get(

@@ -59,6 +59,10 @@ export const GoalInput = Type.Object(
 );
 
 export const StatsQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) }, { additionalProperties: false });
+export const StatsCsvQuery = Type.Object(
+  { from: Type.Optional(Day), to: Type.Optional(Day), separator: Type.Optional(Type.Union([Type.Literal('semicolon'), Type.Literal('comma')])) },
+  { additionalProperties: false },
+);
 export const CampaignStatsQuery = Type.Object({ day: Type.Optional(Day) }, { additionalProperties: false });
 export const GoalParams = Type.Object({ orgId: Uuid, goalId: Uuid });
 
@@ -87,7 +91,8 @@ export const CampaignStats = Type.Object({
     Type.Object({
       questionId: Type.String(),
       text: Type.String(),
-      respondents: Count,
+      /** How many answered; null when fewer than five did (then not even that is told). */
+      respondents: Type.Union([Count, Type.Null()]),
       /** Fewer than five people answered: no breakdown. */
       hidden: Type.Boolean(),
       counts: Type.Array(Type.Object({ value: Type.String(), label: Type.Optional(Type.String()), people: Count })),
