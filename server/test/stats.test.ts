@@ -294,7 +294,7 @@ describe('statistics as a file for Excel', () => {
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(String(response.headers['content-disposition'])).toContain(encodeURIComponent('Distriktet statistics 2026-01-01 2026-12-31.csv'));
     expect(response.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    const rows = parse(response.rawPayload, { bom: true, delimiter: ';', columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(response.rawPayload, { bom: true, delimiter: ';', columns: true });
     const names: Record<string, string> = {
       Distriktet: orgs.district.id,
       'Distriktet › Norra kommunen': orgs.north.id,
@@ -313,7 +313,7 @@ describe('statistics as a file for Excel', () => {
     }
     // With commas, decimals keep their point.
     const comma = await t.request('GET', `/api/orgs/${orgs.north.id}/stats.csv?from=2026-01-01&to=2026-12-31&separator=comma`, { cookie });
-    const first = (parse(comma.rawPayload, { bom: true, delimiter: ',', columns: true }) as Record<string, string>[])[0];
+    const first = parse<Record<string, string>>(comma.rawPayload, { bom: true, delimiter: ',', columns: true })[0];
     expect(first?.Organisation).toBe('Norra kommunen');
     expect(first?.['Reached per call']).toMatch(/^0\.\d+$/);
     // Bad input changes nothing and says why.
