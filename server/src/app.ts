@@ -14,6 +14,7 @@ import { SessionService } from './modules/accounts/sessions.service';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes';
 import { callingRoutes } from './modules/calling/calling.routes';
+import { exportsRoutes } from './modules/exports/exports.routes';
 import { invitesRoutes } from './modules/invites/invites.routes';
 import { ListImporter } from './modules/lists/lists.import';
 import { CallingEngine } from './modules/calling/calling.service';
@@ -135,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(campaignsRoutes(ctx));
       await api.register(callingRoutes(ctx));
       await api.register(telephonyRoutes(ctx));
+      await api.register(exportsRoutes(ctx));
       await api.register(statsRoutes(ctx));
     },
     { prefix: '/api' },

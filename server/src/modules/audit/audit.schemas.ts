@@ -16,6 +16,7 @@ export const AuditAction = Type.Union([
   Type.Literal('invite.revoked'),
   Type.Literal('invite.accepted'),
   Type.Literal('organisation.created'),
+  Type.Literal('campaign.calls-exported'),
 ]);
 
 export const AuditDetails = Type.Record(

@@ -251,6 +251,7 @@ export const da: Messages = {
     'invite.revoked': 'Invitation tilbagekaldt',
     'invite.accepted': 'Invitation accepteret',
     'organisation.created': 'Organisation oprettet',
+    'campaign.calls-exported': 'Opkaldsresultater eksporteret',
   },
 
   auditDetails: {
@@ -264,6 +265,9 @@ export const da: Messages = {
     kind: 'type',
     email: 'e-mail',
     reason: 'årsag',
+    campaign: 'kampagne',
+    campaignId: 'kampagne-id',
+    rows: 'rækker',
     yes: 'ja',
     no: 'nej',
   },
@@ -798,6 +802,155 @@ export const da: Messages = {
     },
   },
 
+  campaignResults: {
+    welcome: {
+      title: 'Nye medlemmer budt velkommen',
+      intro: (column: string, days: number, invite: number) => `Hver person måles fra sin indmeldelsesdato (kolonnen »${column}«): nået inden for ${days} dage, inviteret til en aktivitet inden for ${invite}.`,
+      share: (share: string, inTime: string, due: string) => `${share} budt velkommen i tide (${inTime} af ${due}, hvis to uger er gået, eller som er nået)`,
+      noneDue: 'Ingens to uger er gået endnu.',
+      inTime: 'Nået i tide',
+      late: 'Nået for sent',
+      overdue: 'Forsinket',
+      open: 'Stadig inden for to uger',
+      invited: (days: number) => `Inviteret inden for ${days} dage`,
+      withoutDate: (count: string, column: string) => `${count} uden en læsbar dato i »${column}« tælles ikke med.`,
+      namesHidden: 'Hvem der er forsinket, vises for organisatorerne i kampagnens egen organisation.',
+      nobodyWaiting: 'Ingen venter på et velkomstopkald.',
+      toCallTitle: 'Venter på velkomstopkald, mest presserende først',
+      name: 'Navn',
+      joined: 'Meldt ind',
+      deadline: 'Ring senest',
+      status: 'Status',
+      overdueOne: 'Forsinket',
+      openOne: 'Inden for to uger',
+      loading: 'Læser velkomstopkaldene…',
+      failed: 'Velkomstrapporten kunne ikke læses. Prøv igen om lidt.',
+    },
+    tab: 'Resultater',
+    title: 'Resultater',
+    intro: 'Hvad de gemte opkald giver tilsammen. Kun organisatorer ser dette. Det opdateres af sig selv, når opkald bliver gemt.',
+    loading: 'Henter resultaterne…',
+    retry: 'Prøv igen',
+    updating: 'Opdaterer…',
+    reportLink: 'Evalueringsrapport',
+    reportHint: 'Én side til bestyrelsen, til at printe eller gemme som PDF efter kampagnen.',
+    noCalls: 'Der er ikke gemt nogen opkald i kampagnen endnu. Resultaterne vises her, så snart ringerne gemmer deres første opkald.',
+
+    totalsTitle: 'Alle opkald indtil nu',
+    moreFigures: 'Flere tal',
+    figures: {
+      dials: 'Opkald',
+      reached: 'Besvaret',
+      conversations: 'Samtaler',
+      recruits: 'Nye medlemmer',
+      volunteers: 'Frivillige',
+      events: 'Tilmeldte til arrangementer',
+      supporters: 'Sympatisører',
+      activeCallers: 'Ringere',
+      doNotCall: 'Bad om ikke at blive ringet op igen',
+      wrongNumbers: 'Forkerte numre',
+      callerHours: 'Ringetimer',
+      talkTime: 'Tid i telefonen',
+    },
+    callerHoursHint: 'En ringetime er en time, hvor en ringer gemte mindst ét opkald.',
+    rateReached: (share: string, reached: string, dials: string) => `${share} af opkaldene blev besvaret (${reached} af ${dials}).`,
+    rateConversations: (share: string, conversations: string, reached: string) =>
+      `${share} af dem, der svarede, blev til en samtale (${conversations} af ${reached}).`,
+    rateRecruits: (share: string, recruits: string, conversations: string) =>
+      `${share} af samtalerne endte med et nyt medlem (${recruits} af ${conversations}).`,
+    ratePerHour: (rate: number, formatted: string) => `Ringerne foretog omkring ${formatted} opkald i timen, mens de ringede.`,
+    hoursMinutes: (hours: number, minutes: number) => (hours > 0 ? `${hours} t ${minutes} min` : `${minutes} min`),
+
+    goalsTitle: 'Mål',
+    goalsNone: 'Kampagnen har ingen mål. Du kan sætte dem under Indstillinger.',
+    goalProgress: (value: string, target: string, share: string) => `${value} af ${target} (${share})`,
+    goalReached: 'Nået',
+
+    daysTitle: 'Opkald pr. dag',
+    day: 'Dag',
+    calls: 'Opkald',
+    answered: 'Besvaret',
+    conversations: 'Samtaler',
+    recruits: 'Nye medlemmer',
+    callerHours: 'Ringetimer',
+    callsPerHour: 'Opkald pr. time',
+    tableScrolls: 'Tabellen kan rulles til siden.',
+
+    eveningTitle: 'Én dag, time for time',
+    eveningIntro: 'Hvordan en ringeaften gik: vælg en af dagene, hvor der blev ringet.',
+    dayPicker: 'Dag',
+    dayOption: (day: string, count: number, formatted: string) => `${day} (${formatted} opkald)`,
+    hour: 'Time',
+    callersCalling: 'Ringere, der ringede',
+    eveningShown: (day: string) => `Viser ${day}.`,
+
+    callersTitle: 'Ringere',
+    callersIntro: 'Hvad hver ringer har gemt, i navneorden: til dig som organisator, så du kan se, hvem der kunne bruge en hånd eller et tak. Ringerne ser ikke dette.',
+    caller: 'Ringer',
+    removedCaller: 'En slettet konto',
+
+    orgsTitle: 'Efter ringernes organisation',
+    orgsIntro: 'Hver ringer tæller for den mest lokale organisation, vedkommende hører til.',
+    organisation: 'Organisation',
+    noOrganisation: 'Ikke længere medlem',
+
+    answersTitle: 'Svar',
+    answersIntro: 'Hvordan de opringede svarede på spørgsmålene med faste svar. Hver person tæller én gang. Svarene er politiske holdninger, så et spørgsmål vises kun, når mindst 5 personer har svaret på det.',
+    noQuestions: 'Kampagnen stiller ingen spørgsmål med faste svar.',
+    respondents: (count: number, formatted: string) => `${formatted} ${count === 1 ? 'person' : 'personer'} svarede`,
+    hidden: 'Færre end 5 personer svarede — vises ikke, for at beskytte deres privatliv.',
+    answerPeople: (count: number, formatted: string, share: string) => `${formatted} ${count === 1 ? 'person' : 'personer'} (${share})`,
+    answer: 'Svar',
+    people: 'Personer',
+    share: 'Andel',
+    yes: 'Ja',
+    no: 'Nej',
+
+    exportTitle: 'Hent opkaldene',
+    exportIntro: 'En regnearksfil (CSV) med én række pr. gemt opkald: hvornår, hvem der ringede, personens navn og nummer, udfaldet, noterne og svarene.',
+    exportCare: 'Den indeholder personoplysninger og politiske holdninger. Gem den på en computer, kun du bruger, del den kun med dem, der har brug for den, og slet den, når du er færdig. Hver hentning bliver skrevet i organisationens log.',
+    exportSemicolon: 'Hent til Excel',
+    exportComma: 'Hent med kommaer',
+    exportCommaHint: 'Excel i Danmark og Sverige læser den første; brug den anden til programmer, der forventer kommaer.',
+    exportNotAllowed: (organisation: string) => `Kun organisatorer og administratorer i ${organisation} kan hente opkaldene.`,
+
+    report: {
+      title: 'Evalueringsrapport',
+      back: 'Tilbage til resultaterne',
+      print: 'Print',
+      printHint: 'I printdialogen kan du også gemme den som PDF.',
+      organisation: 'Organisation',
+      period: 'Periode',
+      status: 'Status',
+      callingDays: 'Dage med opkald',
+      callingDaysValue: (count: number, formatted: string, days: string) => (count === 1 ? `1 dag, ${days}` : `${formatted} dage, ${days}`),
+      noCallingDays: 'Ingen endnu',
+      printed: (date: string) => `Printet ${date}`,
+      goal: 'Mål',
+      target: 'Målsætning',
+      result: 'Resultat',
+      outcome: 'Udfald',
+      goalExactly: 'Nået, præcis',
+      goalOver: (over: string) => `Nået, ${over} over målet`,
+      goalMissed: (short: string, share: string) => `Ikke nået: ${short} mangler (${share} af målet)`,
+      goalNotYet: (short: string, share: string) => `Ikke nået endnu: ${short} mangler (${share} af målet)`,
+      funnelTitle: 'Fra opkald til nyt medlem',
+      funnelFirst: 'alle opkald',
+      funnelAnswered: (share: string) => `${share} af opkaldene`,
+      funnelConversations: (share: string) => `${share} af dem, der svarede`,
+      funnelRecruits: (share: string) => `${share} af samtalerne`,
+      otherTitle: 'Andre tal',
+      callsPerCallerHour: 'Opkald pr. ringetime',
+      figure: 'Tal',
+      value: 'Værdi',
+      daysTitle: 'Pr. dag',
+      total: 'I alt',
+      noGoals: 'Kampagnen havde ingen mål.',
+      funnelNote: 'Besvaret tæller hvert opkald, hvor nogen tog telefonen: samtalerne, og også aftalte tilbagekald, dem, der ikke ville tale, og dem, der bad om ikke at blive ringet op igen.',
+      footer: 'Fra Ringa. Rapporten nævner ingen ringere, og svar, som færre end 5 personer har givet, vises ikke.',
+    },
+  },
+
   calling: {
     title: 'Ring op',
     connecting: 'Forbinder til kampagnen…',
@@ -990,6 +1143,186 @@ export const da: Messages = {
       invalid_api_secret: 'API-hemmeligheden er 32 bogstaver og cifre.',
       secretsRequired: 'Udfyld dette første gang, indstillingerne gemmes her.',
     },
+  },
+
+  results: {
+    title: 'Resultater',
+    intro: (name: string) => `Opkald, samtaler og nye medlemmer i ${name} og alle organisationer under den.`,
+    periodLabel: 'Periode',
+    presets: { 'this-month': 'Denne måned', 'last-30-days': 'Seneste 30 dage', 'this-year': 'I år' },
+    customPeriod: 'Vælg datoer',
+    from: 'Første dag',
+    to: 'Sidste dag',
+    show: 'Vis',
+    periodShown: (from: string, to: string) => `${from} – ${to}`,
+    periodProblems: {
+      'from-missing': 'Vælg den første dag.',
+      'to-missing': 'Vælg den sidste dag.',
+      order: 'Den sidste dag må ikke ligge før den første.',
+      'too-long': 'Vælg højst tre år ad gangen.',
+    },
+    loading: 'Henter resultaterne…',
+    loadFailed: 'Resultaterne kunne ikke hentes.',
+    staleFigures: (time: string) => `De nyeste tal kunne ikke hentes. Disse er fra ${time}.`,
+    updated: (time: string) => `Opdateret ${time}`,
+    live: 'opdateres af sig selv, mens der ringes',
+    download: 'Download tallene',
+    downloadExcel: 'Til Excel (CSV)',
+    downloadComma: 'CSV med kommaer',
+
+    totals: {
+      title: 'I tal',
+      dials: 'Opkald',
+      reached: 'Fik fat i nogen',
+      conversations: 'Samtaler',
+      recruits: 'Nye medlemmer',
+      volunteers: 'Frivillige',
+      events: 'Tilmeldte til arrangementer',
+      supporters: 'Sympatisører',
+      doNotCall: 'Ring ikke igen',
+      wrongNumbers: 'Forkerte numre',
+      talkTime: 'Taletid (t:mm)',
+      talkTimeHint: 'Kun opkald via Ringas telefonlinje',
+    },
+
+    rates: {
+      title: 'Sådan gik det',
+      reached: (ratio, n) => {
+        switch (ratio.kind) {
+          case 'no-data':
+            return 'Ingen opkald endnu.';
+          case 'none':
+            return 'Intet opkald har fået fat i nogen endnu.';
+          case 'one-in':
+            return `1 ud af ${n} opkald fik fat i nogen.`;
+          case 'in-ten':
+            return `${n} ud af 10 opkald fik fat i nogen.`;
+          case 'in-hundred':
+            return `${n} ud af 100 opkald fik fat i nogen.`;
+          case 'all':
+          case 'more':
+            return 'Alle opkald fik fat i nogen.';
+        }
+      },
+      recruits: (ratio, n) => {
+        switch (ratio.kind) {
+          case 'no-data':
+            return 'Ingen samtaler endnu.';
+          case 'none':
+            return 'Ingen nye medlemmer fra samtalerne endnu.';
+          case 'one-in':
+            return `1 nyt medlem pr. ${n} samtaler.`;
+          case 'in-ten':
+            return `${n} nye medlemmer pr. 10 samtaler.`;
+          case 'in-hundred':
+            return `${n} nye medlemmer pr. 100 samtaler.`;
+          case 'all':
+            return '1 nyt medlem pr. samtale.';
+          case 'more':
+            return `${n} nye medlemmer pr. samtale.`;
+        }
+      },
+      pace: (n: string) => `${n} opkald pr. ringetime.`,
+      noPace: 'Ingen ringetimer endnu.',
+      paceHint: 'En ringetime er én ringer, der ringer i én time.',
+    },
+
+    funnel: {
+      title: 'Fra opkald til nyt medlem',
+      summary: (_calls, formatted) =>
+        `${formatted.reached} ud af ${formatted.calls} opkald fik fat i nogen, ${formatted.conversations} førte til en samtale og ${formatted.recruits} til et nyt medlem.`,
+      empty: 'Vejen fra opkald til nyt medlem vises her efter det første opkald.',
+    },
+
+    chart: {
+      title: 'Dag for dag',
+      empty: 'Ingen opkald i perioden endnu.',
+      busiest: (day: string, calls: number, formatted: string) => `Flest opkald var der ${day}: ${formatted}.`,
+      showTable: 'Vis tallene som tabel',
+      tableCaption: 'Opkald, samtaler og nye medlemmer pr. dag (kun dage med opkald)',
+      day: 'Dag',
+      drawing: 'Tegner diagrammet…',
+      failed: 'Diagrammet kunne ikke tegnes. Tallene står i tabellen nedenfor.',
+    },
+
+    goals: {
+      title: 'Mål',
+      intro: 'Hvert mål tæller sine egne dage, uanset hvilken periode der vises ovenfor.',
+      empty: 'Ingen mål endnu. Et mål kunne være 400 nye medlemmer i år eller 25 aktive ringere til 1. oktober.',
+      metrics: {
+        dials: 'Opkald',
+        reached: 'Personer nået',
+        conversations: 'Samtaler',
+        recruits: 'Nye medlemmer',
+        volunteers: 'Frivillige',
+        events: 'Tilmeldte til arrangementer',
+        supporters: 'Sympatisører',
+        activeCallers: 'Aktive ringere',
+      },
+      status: {
+        upcoming: 'Ikke startet',
+        'on-track': 'Følger planen',
+        behind: 'Bagud',
+        reached: 'Nået',
+        missed: 'Ikke nået',
+      },
+      progress: (value: string, target: string) => `${value} af ${target}`,
+      period: (from: string, to: string) => `${from} – ${to}`,
+      pace: (perDay: string, days: number, formattedDays: string) => `Kræver ${perDay} om dagen i ${formattedDays} ${days === 1 ? 'dag' : 'dage'} mere.`,
+      expected: (expected: string) => `Med et jævnt tempo ville I være på ${expected} i dag.`,
+      startsOn: (day: string) => `Starter ${day}.`,
+      reachedNote: 'Målet er nået.',
+      missedNote: (day: string) => `Målet sluttede ${day}.`,
+      remove: 'Fjern',
+      removeLabel: (name: string) => `Fjern målet ${name}`,
+      confirmRemove: (name: string) => `Fjern målet »${name}«? Tallene bliver; kun målet forsvinder.`,
+      removed: (name: string) => `Målet »${name}« blev fjernet.`,
+      add: 'Tilføj et mål',
+      metric: 'Hvad skal tælles',
+      target: 'Mål (antal)',
+      targetHint: 'Et helt tal, for eksempel 400.',
+      startsOnLabel: 'Første dag',
+      endsOnLabel: 'Sidste dag',
+      label: 'Navn',
+      labelHint: 'Valgfrit. For eksempel »Nye medlemmer 2026«.',
+      submit: 'Tilføj mål',
+      submitting: 'Tilføjer…',
+      added: (name: string) => `Målet »${name}« blev tilføjet.`,
+      errors: {
+        target: 'Angiv et helt tal fra 1 til 10.000.000.',
+        day: 'Vælg en dag.',
+        order: 'Den sidste dag må ikke ligge før den første.',
+        span: 'Et mål må højst vare tre år.',
+        label: 'Brug højst 200 tegn.',
+      },
+    },
+
+    children: {
+      title: 'Organisationer under',
+      intro: 'Hver linje tæller organisationen og alt under den. Vælg et navn for at se dens resultater.',
+      empty: (name: string) => `Der er ingen organisationer under ${name}.`,
+      name: 'Organisation',
+      resultsOf: (name: string) => `Resultater for ${name}`,
+    },
+
+    campaigns: {
+      title: 'Kampagner',
+      intro: (name: string) => `Kampagnerne, som ${name} selv kører.`,
+      introBelow: 'Organisationerne under har deres i deres egne resultater.',
+      empty: (name: string) => `${name} har ingen egne kampagner.`,
+      name: 'Kampagne',
+      status: 'Status',
+    },
+
+    columns: {
+      dials: 'Opkald',
+      reached: 'Nået',
+      conversations: 'Samtaler',
+      recruits: 'Nye medlemmer',
+      share: 'Andel nået',
+    },
+
+    upTo: (name: string) => `Resultater for ${name}`,
   },
 
   validation: {

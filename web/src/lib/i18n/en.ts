@@ -4,6 +4,7 @@ import type { NoContactReason } from '$contract/realtime';
 import type { AuditAction, CampaignDialing, CampaignStatus, Country, InviteStatus, ListField, ListStatus, QueueFigures, Role } from '$contract/api';
 import type { Day, GoalMetric } from '$lib/state/campaign-settings';
 import type { BuiltInOutcome, ProblemCode, QuestionKind, Tag } from '$lib/state/script-draft';
+import type { GoalStatus, PeriodPreset, PeriodProblem, Ratio, ResultsGoalMetric } from '$lib/state/stats-figures';
 
 export const en = {
   languageName: 'English',
@@ -255,6 +256,7 @@ export const en = {
     'invite.revoked': 'Invitation revoked',
     'invite.accepted': 'Invitation accepted',
     'organisation.created': 'Organisation created',
+    'campaign.calls-exported': 'Call results exported',
   } satisfies Record<AuditAction, string>,
 
   auditDetails: {
@@ -268,6 +270,9 @@ export const en = {
     kind: 'kind',
     email: 'email',
     reason: 'reason',
+    campaign: 'campaign',
+    campaignId: 'campaign id',
+    rows: 'rows',
     yes: 'yes',
     no: 'no',
   },
@@ -804,6 +809,155 @@ export const en = {
     },
   },
 
+  campaignResults: {
+    welcome: {
+      title: 'New members welcomed',
+      intro: (column: string, days: number, invite: number) => `Each person is measured from their join date (the column “${column}”): reached within ${days} days, invited to an activity within ${invite}.`,
+      share: (share: string, inTime: string, due: string) => `${share} welcomed in time (${inTime} of ${due} whose two weeks are over or who were reached)`,
+      noneDue: 'Nobody’s two weeks are over yet.',
+      inTime: 'Reached in time',
+      late: 'Reached late',
+      overdue: 'Overdue',
+      open: 'Still within two weeks',
+      invited: (days: number) => `Invited within ${days} days`,
+      withoutDate: (count: string, column: string) => `${count} without a readable date in “${column}” are not counted.`,
+      namesHidden: 'Who is overdue is shown to the organizers of the campaign’s own organisation.',
+      nobodyWaiting: 'Nobody is waiting for a welcome call.',
+      toCallTitle: 'Waiting for a welcome call, most urgent first',
+      name: 'Name',
+      joined: 'Joined',
+      deadline: 'Call by',
+      status: 'Status',
+      overdueOne: 'Overdue',
+      openOne: 'Within two weeks',
+      loading: 'Reading the welcome calls…',
+      failed: 'The welcome report could not be read. Try again in a moment.',
+    },
+    tab: 'Results',
+    title: 'Results',
+    intro: 'What the saved calls add up to. Only organizers see this. It updates by itself as calls are saved.',
+    loading: 'Reading the results…',
+    retry: 'Try again',
+    updating: 'Updating…',
+    reportLink: 'Evaluation report',
+    reportHint: 'One page for the board, to print or save as PDF after the campaign.',
+    noCalls: 'No calls have been saved in this campaign yet. The results appear here as soon as callers save their first calls.',
+
+    totalsTitle: 'All calls so far',
+    moreFigures: 'More figures',
+    figures: {
+      dials: 'Calls made',
+      reached: 'Answered',
+      conversations: 'Conversations',
+      recruits: 'New members',
+      volunteers: 'Volunteers',
+      events: 'Event sign-ups',
+      supporters: 'Supporters',
+      activeCallers: 'Callers',
+      doNotCall: 'Asked not to be called again',
+      wrongNumbers: 'Wrong numbers',
+      callerHours: 'Caller hours',
+      talkTime: 'Time on the phone',
+    },
+    callerHoursHint: 'A caller hour is an hour in which one caller saved at least one call.',
+    rateReached: (share: string, reached: string, dials: string) => `${share} of the calls were answered (${reached} of ${dials}).`,
+    rateConversations: (share: string, conversations: string, reached: string) =>
+      `${share} of those who answered had a conversation (${conversations} of ${reached}).`,
+    rateRecruits: (share: string, recruits: string, conversations: string) =>
+      `${share} of the conversations ended with a new member (${recruits} of ${conversations}).`,
+    ratePerHour: (rate: number, formatted: string) => `Callers made about ${formatted} ${rate === 1 ? 'call' : 'calls'} an hour while they were calling.`,
+    hoursMinutes: (hours: number, minutes: number) => (hours > 0 ? `${hours} h ${minutes} min` : `${minutes} min`),
+
+    goalsTitle: 'Goals',
+    goalsNone: 'This campaign has no goals. You can set them under Settings.',
+    goalProgress: (value: string, target: string, share: string) => `${value} of ${target} (${share})`,
+    goalReached: 'Reached',
+
+    daysTitle: 'Calls per day',
+    day: 'Day',
+    calls: 'Calls',
+    answered: 'Answered',
+    conversations: 'Conversations',
+    recruits: 'New members',
+    callerHours: 'Caller hours',
+    callsPerHour: 'Calls per hour',
+    tableScrolls: 'The table scrolls sideways.',
+
+    eveningTitle: 'One day, hour by hour',
+    eveningIntro: 'How a calling evening went: choose one of the days that had calls.',
+    dayPicker: 'Day',
+    dayOption: (day: string, count: number, formatted: string) => `${day} (${formatted} ${count === 1 ? 'call' : 'calls'})`,
+    hour: 'Hour',
+    callersCalling: 'Callers calling',
+    eveningShown: (day: string) => `Showing ${day}.`,
+
+    callersTitle: 'Callers',
+    callersIntro: 'What each caller has saved, listed by name: for you as organizer, to see who might want a hand or a thank-you. Callers do not see this.',
+    caller: 'Caller',
+    removedCaller: 'A removed account',
+
+    orgsTitle: 'By the callers’ organisation',
+    orgsIntro: 'Each caller counts for the most local organisation they belong to.',
+    organisation: 'Organisation',
+    noOrganisation: 'No longer a member',
+
+    answersTitle: 'Answers',
+    answersIntro: 'How the people called answered the questions with fixed answers. Each person counts once. The answers are political opinions, so a question is shown only when at least 5 people answered it.',
+    noQuestions: 'This campaign asks no questions with fixed answers.',
+    respondents: (count: number, formatted: string) => `${formatted} ${count === 1 ? 'person' : 'people'} answered`,
+    hidden: 'Fewer than 5 people answered — not shown, to protect their privacy.',
+    answerPeople: (count: number, formatted: string, share: string) => `${formatted} ${count === 1 ? 'person' : 'people'} (${share})`,
+    answer: 'Answer',
+    people: 'People',
+    share: 'Share',
+    yes: 'Yes',
+    no: 'No',
+
+    exportTitle: 'Download the calls',
+    exportIntro: 'A spreadsheet file (CSV) with one row per saved call: when, who called, the person’s name and number, the outcome, the notes and the answers.',
+    exportCare: 'It holds personal data and political opinions. Keep it on a computer only you use, share it only with those who need it, and delete it when you are done. Each download is written in the organisation’s log.',
+    exportSemicolon: 'Download for Excel',
+    exportComma: 'Download with commas',
+    exportCommaHint: 'Excel in Sweden and Denmark reads the first; use the second for programs that expect commas.',
+    exportNotAllowed: (organisation: string) => `Only the organizers and admins of ${organisation} can download the calls.`,
+
+    report: {
+      title: 'Evaluation report',
+      back: 'Back to the results',
+      print: 'Print',
+      printHint: 'The print dialog can also save it as a PDF.',
+      organisation: 'Organisation',
+      period: 'Period',
+      status: 'Status',
+      callingDays: 'Days with calls',
+      callingDaysValue: (count: number, formatted: string, days: string) => (count === 1 ? `1 day, ${days}` : `${formatted} days, ${days}`),
+      noCallingDays: 'None yet',
+      printed: (date: string) => `Printed ${date}`,
+      goal: 'Goal',
+      target: 'Target',
+      result: 'Result',
+      outcome: 'Outcome',
+      goalExactly: 'Reached, exactly',
+      goalOver: (over: string) => `Reached, ${over} more than the goal`,
+      goalMissed: (short: string, share: string) => `Not reached: ${short} short (${share} of the goal)`,
+      goalNotYet: (short: string, share: string) => `Not reached yet: ${short} to go (${share} of the goal)`,
+      funnelTitle: 'From call to new member',
+      funnelFirst: 'all calls',
+      funnelAnswered: (share: string) => `${share} of the calls`,
+      funnelConversations: (share: string) => `${share} of those who answered`,
+      funnelRecruits: (share: string) => `${share} of the conversations`,
+      otherTitle: 'Other figures',
+      callsPerCallerHour: 'Calls per caller hour',
+      figure: 'Figure',
+      value: 'Value',
+      daysTitle: 'Per day',
+      total: 'Total',
+      noGoals: 'The campaign had no goals.',
+      funnelNote: 'Answered counts every call someone picked up: the conversations, and also the callbacks agreed, the refusals and the requests not to be called again.',
+      footer: 'From Ringa. The report names no callers, and answers given by fewer than 5 people are not shown.',
+    },
+  },
+
   calling: {
     title: 'Calling',
     connecting: 'Connecting to the campaign…',
@@ -997,6 +1151,187 @@ export const en = {
       invalid_api_secret: 'The API secret is 32 letters and digits.',
       secretsRequired: 'Enter this the first time settings are saved here.',
     },
+  },
+
+  results: {
+    title: 'Results',
+    intro: (name: string) => `Calls, conversations and new members in ${name} and every organisation below it.`,
+    periodLabel: 'Period',
+    presets: { 'this-month': 'This month', 'last-30-days': 'Last 30 days', 'this-year': 'This year' } satisfies Record<PeriodPreset, string>,
+    customPeriod: 'Choose dates',
+    from: 'First day',
+    to: 'Last day',
+    show: 'Show',
+    periodShown: (from: string, to: string) => `${from} – ${to}`,
+    periodProblems: {
+      'from-missing': 'Choose the first day.',
+      'to-missing': 'Choose the last day.',
+      order: 'The last day must not be before the first.',
+      'too-long': 'Choose at most three years at a time.',
+    } satisfies Record<PeriodProblem, string>,
+    loading: 'Loading the results…',
+    loadFailed: 'The results could not be loaded.',
+    staleFigures: (time: string) => `The latest figures could not be loaded. These are from ${time}.`,
+    updated: (time: string) => `Updated ${time}`,
+    live: 'updates by itself while people call',
+    download: 'Download the figures',
+    downloadExcel: 'For Excel (CSV)',
+    downloadComma: 'CSV with commas',
+
+    totals: {
+      title: 'In numbers',
+      dials: 'Calls',
+      reached: 'Reached someone',
+      conversations: 'Conversations',
+      recruits: 'New members',
+      volunteers: 'Volunteers',
+      events: 'Event sign-ups',
+      supporters: 'Supporters',
+      doNotCall: 'Do not call',
+      wrongNumbers: 'Wrong numbers',
+      talkTime: 'Talk time (h:mm)',
+      talkTimeHint: 'Calls through Ringa’s phone line only',
+    },
+
+    rates: {
+      title: 'How it went',
+      reached: (ratio: Ratio, n: string) => {
+        switch (ratio.kind) {
+          case 'no-data':
+            return 'No calls yet.';
+          case 'none':
+            return 'No call has reached anyone yet.';
+          case 'one-in':
+            return `1 in ${n} calls reached someone.`;
+          case 'in-ten':
+            return `${n} in 10 calls reached someone.`;
+          case 'in-hundred':
+            return `${n} in 100 calls reached someone.`;
+          case 'all':
+          case 'more':
+            return 'Every call reached someone.';
+        }
+      },
+      recruits: (ratio: Ratio, n: string) => {
+        switch (ratio.kind) {
+          case 'no-data':
+            return 'No conversations yet.';
+          case 'none':
+            return 'No new members from the conversations yet.';
+          case 'one-in':
+            return `1 new member per ${n} conversations.`;
+          case 'in-ten':
+            return `${n} new members per 10 conversations.`;
+          case 'in-hundred':
+            return `${n} new members per 100 conversations.`;
+          case 'all':
+            return '1 new member per conversation.';
+          case 'more':
+            return `${n} new members per conversation.`;
+        }
+      },
+      pace: (n: string) => `${n} calls per caller-hour.`,
+      noPace: 'No calling hours yet.',
+      paceHint: 'A caller-hour is one caller calling during one hour.',
+    },
+
+    funnel: {
+      title: 'From call to new member',
+      summary: (calls: number, formatted: { calls: string; reached: string; conversations: string; recruits: string }) =>
+        `Of ${formatted.calls} ${calls === 1 ? 'call' : 'calls'}, ${formatted.reached} reached someone, ${formatted.conversations} led to a conversation and ${formatted.recruits} to a new member.`,
+      empty: 'The way from call to new member shows here after the first call.',
+    },
+
+    chart: {
+      title: 'Day by day',
+      empty: 'No calls in this period yet.',
+      busiest: (day: string, calls: number, formatted: string) => `The busiest day was ${day}, with ${formatted} ${calls === 1 ? 'call' : 'calls'}.`,
+      showTable: 'Show the figures as a table',
+      tableCaption: 'Calls, conversations and new members per day (days with calls only)',
+      day: 'Day',
+      drawing: 'Drawing the chart…',
+      failed: 'The chart could not be drawn. The figures are in the table below.',
+    },
+
+    goals: {
+      title: 'Goals',
+      intro: 'Each goal counts its own days, whatever period is shown above.',
+      empty: 'No goals yet. A goal could be 400 new members this year, or 25 active callers by 1 October.',
+      metrics: {
+        dials: 'Calls',
+        reached: 'People reached',
+        conversations: 'Conversations',
+        recruits: 'New members',
+        volunteers: 'Volunteers',
+        events: 'Event sign-ups',
+        supporters: 'Supporters',
+        activeCallers: 'Active callers',
+      } satisfies Record<ResultsGoalMetric, string>,
+      status: {
+        upcoming: 'Not started',
+        'on-track': 'On track',
+        behind: 'Behind',
+        reached: 'Reached',
+        missed: 'Missed',
+      } satisfies Record<GoalStatus, string>,
+      progress: (value: string, target: string) => `${value} of ${target}`,
+      period: (from: string, to: string) => `${from} – ${to}`,
+      pace: (perDay: string, days: number, formattedDays: string) =>
+        `Needs ${perDay} a day for ${formattedDays} more ${days === 1 ? 'day' : 'days'}.`,
+      expected: (expected: string) => `A steady pace would be at ${expected} today.`,
+      startsOn: (day: string) => `Starts on ${day}.`,
+      reachedNote: 'The target is reached.',
+      missedNote: (day: string) => `The goal ended on ${day}.`,
+      remove: 'Remove',
+      removeLabel: (name: string) => `Remove the goal ${name}`,
+      confirmRemove: (name: string) => `Remove the goal “${name}”? The figures stay; only the goal goes.`,
+      removed: (name: string) => `The goal “${name}” was removed.`,
+      add: 'Add a goal',
+      metric: 'What to count',
+      target: 'Target',
+      targetHint: 'A whole number, for example 400.',
+      startsOnLabel: 'First day',
+      endsOnLabel: 'Last day',
+      label: 'Name',
+      labelHint: 'Optional. For example “New members 2026”.',
+      submit: 'Add goal',
+      submitting: 'Adding…',
+      added: (name: string) => `The goal “${name}” was added.`,
+      errors: {
+        target: 'Give a whole number from 1 to 10 000 000.',
+        day: 'Choose a day.',
+        order: 'The last day must not be before the first.',
+        span: 'A goal may span at most three years.',
+        label: 'Use at most 200 characters.',
+      },
+    },
+
+    children: {
+      title: 'Organisations below',
+      intro: 'Each line counts the organisation and everything below it. Choose a name to see its results.',
+      empty: (name: string) => `There are no organisations below ${name}.`,
+      name: 'Organisation',
+      resultsOf: (name: string) => `Results of ${name}`,
+    },
+
+    campaigns: {
+      title: 'Campaigns',
+      intro: (name: string) => `The campaigns ${name} runs itself.`,
+      introBelow: 'Those of the organisations below are in their own results.',
+      empty: (name: string) => `${name} has no campaigns of its own.`,
+      name: 'Campaign',
+      status: 'Status',
+    },
+
+    columns: {
+      dials: 'Calls',
+      reached: 'Reached',
+      conversations: 'Conversations',
+      recruits: 'New members',
+      share: 'Share reached',
+    },
+
+    upTo: (name: string) => `Results of ${name}`,
   },
 
   validation: {

@@ -251,6 +251,7 @@ export const sv: Messages = {
     'invite.revoked': 'Inbjudan återkallad',
     'invite.accepted': 'Inbjudan accepterad',
     'organisation.created': 'Organisation skapad',
+    'campaign.calls-exported': 'Samtalsresultat exporterade',
   },
 
   auditDetails: {
@@ -264,6 +265,9 @@ export const sv: Messages = {
     kind: 'typ',
     email: 'e-post',
     reason: 'orsak',
+    campaign: 'kampanj',
+    campaignId: 'kampanj-id',
+    rows: 'rader',
     yes: 'ja',
     no: 'nej',
   },
@@ -798,6 +802,155 @@ export const sv: Messages = {
     },
   },
 
+  campaignResults: {
+    welcome: {
+      title: 'Nya medlemmar välkomnade',
+      intro: (column: string, days: number, invite: number) => `Varje person räknas från sitt inträdesdatum (kolumnen ”${column}”): nådd inom ${days} dagar, inbjuden till en aktivitet inom ${invite}.`,
+      share: (share: string, inTime: string, due: string) => `${share} välkomnade i tid (${inTime} av ${due} vars två veckor har gått eller som har nåtts)`,
+      noneDue: 'Ingens två veckor har gått ännu.',
+      inTime: 'Nådda i tid',
+      late: 'Nådda för sent',
+      overdue: 'Försenade',
+      open: 'Fortfarande inom två veckor',
+      invited: (days: number) => `Inbjudna inom ${days} dagar`,
+      withoutDate: (count: string, column: string) => `${count} utan läsbart datum i ”${column}” räknas inte.`,
+      namesHidden: 'Vilka som är försenade visas för organisatörerna i kampanjens egen organisation.',
+      nobodyWaiting: 'Ingen väntar på ett välkomstsamtal.',
+      toCallTitle: 'Väntar på välkomstsamtal, mest brådskande först',
+      name: 'Namn',
+      joined: 'Gick med',
+      deadline: 'Ring senast',
+      status: 'Läge',
+      overdueOne: 'Försenad',
+      openOne: 'Inom två veckor',
+      loading: 'Läser välkomstsamtalen…',
+      failed: 'Välkomstrapporten kunde inte läsas. Försök igen om en stund.',
+    },
+    tab: 'Resultat',
+    title: 'Resultat',
+    intro: 'Vad de sparade samtalen blir sammanlagt. Bara organisatörer ser det här. Det uppdateras av sig självt när samtal sparas.',
+    loading: 'Hämtar resultaten…',
+    retry: 'Försök igen',
+    updating: 'Uppdaterar…',
+    reportLink: 'Utvärderingsrapport',
+    reportHint: 'En sida för styrelsen, att skriva ut eller spara som PDF efter kampanjen.',
+    noCalls: 'Inga samtal har sparats i kampanjen än. Resultaten syns här så snart ringarna sparar sina första samtal.',
+
+    totalsTitle: 'Alla samtal hittills',
+    moreFigures: 'Fler siffror',
+    figures: {
+      dials: 'Uppringningar',
+      reached: 'Svarade',
+      conversations: 'Samtal',
+      recruits: 'Nya medlemmar',
+      volunteers: 'Volontärer',
+      events: 'Anmälda till aktiviteter',
+      supporters: 'Sympatisörer',
+      activeCallers: 'Ringare',
+      doNotCall: 'Bad att inte bli uppringda igen',
+      wrongNumbers: 'Fel nummer',
+      callerHours: 'Ringtimmar',
+      talkTime: 'Tid i telefon',
+    },
+    callerHoursHint: 'En ringtimme är en timme då en ringare sparade minst ett samtal.',
+    rateReached: (share: string, reached: string, dials: string) => `${share} av uppringningarna blev besvarade (${reached} av ${dials}).`,
+    rateConversations: (share: string, conversations: string, reached: string) =>
+      `${share} av dem som svarade blev ett samtal (${conversations} av ${reached}).`,
+    rateRecruits: (share: string, recruits: string, conversations: string) =>
+      `${share} av samtalen slutade med en ny medlem (${recruits} av ${conversations}).`,
+    ratePerHour: (rate: number, formatted: string) => `Ringarna ringde ungefär ${formatted} ${rate === 1 ? 'uppringning' : 'uppringningar'} i timmen medan de ringde.`,
+    hoursMinutes: (hours: number, minutes: number) => (hours > 0 ? `${hours} tim ${minutes} min` : `${minutes} min`),
+
+    goalsTitle: 'Mål',
+    goalsNone: 'Kampanjen har inga mål. Du kan sätta dem under Inställningar.',
+    goalProgress: (value: string, target: string, share: string) => `${value} av ${target} (${share})`,
+    goalReached: 'Uppnått',
+
+    daysTitle: 'Uppringningar per dag',
+    day: 'Dag',
+    calls: 'Uppringningar',
+    answered: 'Svarade',
+    conversations: 'Samtal',
+    recruits: 'Nya medlemmar',
+    callerHours: 'Ringtimmar',
+    callsPerHour: 'Uppringningar per timme',
+    tableScrolls: 'Tabellen kan rullas i sidled.',
+
+    eveningTitle: 'En dag, timme för timme',
+    eveningIntro: 'Hur en ringkväll gick: välj en av dagarna då det ringdes.',
+    dayPicker: 'Dag',
+    dayOption: (day: string, count: number, formatted: string) => `${day} (${formatted} ${count === 1 ? 'uppringning' : 'uppringningar'})`,
+    hour: 'Timme',
+    callersCalling: 'Ringare som ringde',
+    eveningShown: (day: string) => `Visar ${day}.`,
+
+    callersTitle: 'Ringare',
+    callersIntro: 'Vad varje ringare har sparat, i namnordning: för dig som organisatör, för att se vem som kan behöva en hand eller ett tack. Ringarna ser inte det här.',
+    caller: 'Ringare',
+    removedCaller: 'Ett borttaget konto',
+
+    orgsTitle: 'Efter ringarnas organisation',
+    orgsIntro: 'Varje ringare räknas för den mest lokala organisation hen tillhör.',
+    organisation: 'Organisation',
+    noOrganisation: 'Inte längre medlem',
+
+    answersTitle: 'Svar',
+    answersIntro: 'Hur de uppringda svarade på frågorna med fasta svar. Varje person räknas en gång. Svaren är politiska åsikter, så en fråga visas bara när minst 5 personer har svarat på den.',
+    noQuestions: 'Kampanjen ställer inga frågor med fasta svar.',
+    respondents: (count: number, formatted: string) => `${formatted} ${count === 1 ? 'person' : 'personer'} svarade`,
+    hidden: 'Färre än 5 personer svarade — visas inte, för att skydda deras integritet.',
+    answerPeople: (count: number, formatted: string, share: string) => `${formatted} ${count === 1 ? 'person' : 'personer'} (${share})`,
+    answer: 'Svar',
+    people: 'Personer',
+    share: 'Andel',
+    yes: 'Ja',
+    no: 'Nej',
+
+    exportTitle: 'Ladda ner samtalen',
+    exportIntro: 'En kalkylfil (CSV) med en rad per sparat samtal: när, vem som ringde, personens namn och nummer, utfallet, anteckningarna och svaren.',
+    exportCare: 'Den innehåller personuppgifter och politiska åsikter. Spara den på en dator bara du använder, dela den bara med dem som behöver den och radera den när du är klar. Varje nedladdning skrivs i organisationens logg.',
+    exportSemicolon: 'Ladda ner för Excel',
+    exportComma: 'Ladda ner med kommatecken',
+    exportCommaHint: 'Excel i Sverige och Danmark läser den första; använd den andra för program som väntar sig kommatecken.',
+    exportNotAllowed: (organisation: string) => `Bara organisatörer och administratörer i ${organisation} kan ladda ner samtalen.`,
+
+    report: {
+      title: 'Utvärderingsrapport',
+      back: 'Tillbaka till resultaten',
+      print: 'Skriv ut',
+      printHint: 'I utskriftsdialogen kan du också spara den som PDF.',
+      organisation: 'Organisation',
+      period: 'Period',
+      status: 'Status',
+      callingDays: 'Dagar med samtal',
+      callingDaysValue: (count: number, formatted: string, days: string) => (count === 1 ? `1 dag, ${days}` : `${formatted} dagar, ${days}`),
+      noCallingDays: 'Inga än',
+      printed: (date: string) => `Utskriven ${date}`,
+      goal: 'Mål',
+      target: 'Målsättning',
+      result: 'Resultat',
+      outcome: 'Utfall',
+      goalExactly: 'Uppnått, precis',
+      goalOver: (over: string) => `Uppnått, ${over} över målet`,
+      goalMissed: (short: string, share: string) => `Inte uppnått: ${short} kvar (${share} av målet)`,
+      goalNotYet: (short: string, share: string) => `Inte uppnått än: ${short} kvar (${share} av målet)`,
+      funnelTitle: 'Från uppringning till ny medlem',
+      funnelFirst: 'alla uppringningar',
+      funnelAnswered: (share: string) => `${share} av uppringningarna`,
+      funnelConversations: (share: string) => `${share} av dem som svarade`,
+      funnelRecruits: (share: string) => `${share} av samtalen`,
+      otherTitle: 'Andra siffror',
+      callsPerCallerHour: 'Uppringningar per ringtimme',
+      figure: 'Siffra',
+      value: 'Värde',
+      daysTitle: 'Per dag',
+      total: 'Totalt',
+      noGoals: 'Kampanjen hade inga mål.',
+      funnelNote: 'Svarade räknar varje uppringning där någon svarade: samtalen, och även bokade återuppringningar, de som inte ville prata och de som bad att inte bli uppringda igen.',
+      footer: 'Från Ringa. Rapporten namnger inga ringare, och svar som färre än 5 personer gett visas inte.',
+    },
+  },
+
   calling: {
     title: 'Ringa',
     connecting: 'Ansluter till kampanjen…',
@@ -990,6 +1143,186 @@ export const sv: Messages = {
       invalid_api_secret: 'API-hemligheten är 32 bokstäver och siffror.',
       secretsRequired: 'Fyll i detta första gången inställningar sparas här.',
     },
+  },
+
+  results: {
+    title: 'Resultat',
+    intro: (name: string) => `Uppringningar, samtal och nya medlemmar i ${name} och alla organisationer under.`,
+    periodLabel: 'Period',
+    presets: { 'this-month': 'Den här månaden', 'last-30-days': 'Senaste 30 dagarna', 'this-year': 'I år' },
+    customPeriod: 'Välj datum',
+    from: 'Första dagen',
+    to: 'Sista dagen',
+    show: 'Visa',
+    periodShown: (from: string, to: string) => `${from} – ${to}`,
+    periodProblems: {
+      'from-missing': 'Välj första dagen.',
+      'to-missing': 'Välj sista dagen.',
+      order: 'Sista dagen får inte vara före den första.',
+      'too-long': 'Välj högst tre år åt gången.',
+    },
+    loading: 'Laddar resultaten…',
+    loadFailed: 'Resultaten kunde inte laddas.',
+    staleFigures: (time: string) => `De senaste siffrorna kunde inte laddas. Dessa är från ${time}.`,
+    updated: (time: string) => `Uppdaterad ${time}`,
+    live: 'uppdateras av sig själv medan det ringas',
+    download: 'Ladda ner siffrorna',
+    downloadExcel: 'För Excel (CSV)',
+    downloadComma: 'CSV med kommatecken',
+
+    totals: {
+      title: 'I siffror',
+      dials: 'Uppringningar',
+      reached: 'Nådde någon',
+      conversations: 'Samtal',
+      recruits: 'Nya medlemmar',
+      volunteers: 'Volontärer',
+      events: 'Anmälda till aktiviteter',
+      supporters: 'Sympatisörer',
+      doNotCall: 'Ring inte igen',
+      wrongNumbers: 'Fel nummer',
+      talkTime: 'Samtalstid (h:mm)',
+      talkTimeHint: 'Bara samtal via Ringas telefonlinje',
+    },
+
+    rates: {
+      title: 'Hur det gick',
+      reached: (ratio, n) => {
+        switch (ratio.kind) {
+          case 'no-data':
+            return 'Inga uppringningar än.';
+          case 'none':
+            return 'Ingen uppringning har nått någon än.';
+          case 'one-in':
+            return `1 av ${n} uppringningar nådde någon.`;
+          case 'in-ten':
+            return `${n} av 10 uppringningar nådde någon.`;
+          case 'in-hundred':
+            return `${n} av 100 uppringningar nådde någon.`;
+          case 'all':
+          case 'more':
+            return 'Varje uppringning nådde någon.';
+        }
+      },
+      recruits: (ratio, n) => {
+        switch (ratio.kind) {
+          case 'no-data':
+            return 'Inga samtal än.';
+          case 'none':
+            return 'Inga nya medlemmar från samtalen än.';
+          case 'one-in':
+            return `1 ny medlem per ${n} samtal.`;
+          case 'in-ten':
+            return `${n} nya medlemmar per 10 samtal.`;
+          case 'in-hundred':
+            return `${n} nya medlemmar per 100 samtal.`;
+          case 'all':
+            return '1 ny medlem per samtal.';
+          case 'more':
+            return `${n} nya medlemmar per samtal.`;
+        }
+      },
+      pace: (n: string) => `${n} uppringningar per ringtimme.`,
+      noPace: 'Inga ringtimmar än.',
+      paceHint: 'En ringtimme är en ringare som ringer under en timme.',
+    },
+
+    funnel: {
+      title: 'Från uppringning till ny medlem',
+      summary: (calls, formatted) =>
+        `${formatted.reached} av ${formatted.calls} ${calls === 1 ? 'uppringning' : 'uppringningar'} nådde någon, ${formatted.conversations} ledde till ett samtal och ${formatted.recruits} till en ny medlem.`,
+      empty: 'Vägen från uppringning till ny medlem visas här efter den första uppringningen.',
+    },
+
+    chart: {
+      title: 'Dag för dag',
+      empty: 'Inga uppringningar under perioden än.',
+      busiest: (day: string, calls: number, formatted: string) => `Flest uppringningar var det ${day}: ${formatted}.`,
+      showTable: 'Visa siffrorna som tabell',
+      tableCaption: 'Uppringningar, samtal och nya medlemmar per dag (bara dagar med uppringningar)',
+      day: 'Dag',
+      drawing: 'Ritar diagrammet…',
+      failed: 'Diagrammet kunde inte ritas. Siffrorna finns i tabellen nedan.',
+    },
+
+    goals: {
+      title: 'Mål',
+      intro: 'Varje mål räknar sina egna dagar, oavsett vilken period som visas ovan.',
+      empty: 'Inga mål än. Ett mål kan vara 400 nya medlemmar i år, eller 25 aktiva ringare till den 1 oktober.',
+      metrics: {
+        dials: 'Uppringningar',
+        reached: 'Nådda personer',
+        conversations: 'Samtal',
+        recruits: 'Nya medlemmar',
+        volunteers: 'Volontärer',
+        events: 'Anmälda till aktiviteter',
+        supporters: 'Sympatisörer',
+        activeCallers: 'Aktiva ringare',
+      },
+      status: {
+        upcoming: 'Inte börjat',
+        'on-track': 'Enligt planen',
+        behind: 'Efter planen',
+        reached: 'Uppnått',
+        missed: 'Inte nått',
+      },
+      progress: (value: string, target: string) => `${value} av ${target}`,
+      period: (from: string, to: string) => `${from} – ${to}`,
+      pace: (perDay: string, days: number, formattedDays: string) => `Behöver ${perDay} om dagen i ${formattedDays} ${days === 1 ? 'dag' : 'dagar'} till.`,
+      expected: (expected: string) => `Med jämn takt skulle ni vara på ${expected} i dag.`,
+      startsOn: (day: string) => `Börjar ${day}.`,
+      reachedNote: 'Målet är nått.',
+      missedNote: (day: string) => `Målet slutade ${day}.`,
+      remove: 'Ta bort',
+      removeLabel: (name: string) => `Ta bort målet ${name}`,
+      confirmRemove: (name: string) => `Ta bort målet ”${name}”? Siffrorna finns kvar, bara målet försvinner.`,
+      removed: (name: string) => `Målet ”${name}” togs bort.`,
+      add: 'Lägg till ett mål',
+      metric: 'Vad ska räknas',
+      target: 'Mål (antal)',
+      targetHint: 'Ett heltal, till exempel 400.',
+      startsOnLabel: 'Första dagen',
+      endsOnLabel: 'Sista dagen',
+      label: 'Namn',
+      labelHint: 'Frivilligt. Till exempel ”Nya medlemmar 2026”.',
+      submit: 'Lägg till mål',
+      submitting: 'Lägger till…',
+      added: (name: string) => `Målet ”${name}” lades till.`,
+      errors: {
+        target: 'Ange ett heltal från 1 till 10 000 000.',
+        day: 'Välj en dag.',
+        order: 'Sista dagen får inte vara före den första.',
+        span: 'Ett mål får vara högst tre år långt.',
+        label: 'Använd högst 200 tecken.',
+      },
+    },
+
+    children: {
+      title: 'Organisationer under',
+      intro: 'Varje rad räknar organisationen och allt under den. Välj ett namn för att se dess resultat.',
+      empty: (name: string) => `Det finns inga organisationer under ${name}.`,
+      name: 'Organisation',
+      resultsOf: (name: string) => `Resultat för ${name}`,
+    },
+
+    campaigns: {
+      title: 'Kampanjer',
+      intro: (name: string) => `Kampanjerna som ${name} själv driver.`,
+      introBelow: 'Organisationerna under har sina i sina egna resultat.',
+      empty: (name: string) => `${name} har inga egna kampanjer.`,
+      name: 'Kampanj',
+      status: 'Status',
+    },
+
+    columns: {
+      dials: 'Uppringningar',
+      reached: 'Nådde någon',
+      conversations: 'Samtal',
+      recruits: 'Nya medlemmar',
+      share: 'Andel nådda',
+    },
+
+    upTo: (name: string) => `Resultat för ${name}`,
   },
 
   validation: {
