@@ -8,6 +8,7 @@ import type * as Campaigns from '../modules/campaigns/campaigns.schemas';
 import type * as Invites from '../modules/invites/invites.schemas';
 import type * as Lists from '../modules/lists/lists.schemas';
 import type * as Organisations from '../modules/organisations/organisations.schemas';
+import type * as Stats from '../modules/stats/stats.schemas';
 import type * as TargetGroups from '../modules/target-groups/target-groups.schemas';
 import type * as Telephony from '../modules/telephony/telephony.schemas';
 import type * as Shared from '../schemas';
@@ -95,3 +96,13 @@ export type SimulatedHangupRequest = Static<typeof Telephony.SimulatedHangupRequ
 export type SimulatedHangup = Static<typeof Telephony.SimulatedHangupAnswer>;
 export type TelephonySettingsView = Static<typeof Telephony.TelephonySettingsView>;
 export type TelephonySettingsInput = Static<typeof Telephony.TelephonySettingsInput>;
+
+export type OrganisationStats = Static<typeof Stats.OrganisationStats>;
+export type StatsFigures = Static<typeof Stats.Figures>;
+export type GoalMetric = Static<typeof Stats.GoalMetric>;
+export type GoalProgress = Static<typeof Stats.GoalProgress>;
+export type GoalInput = Static<typeof Stats.GoalInput>;
+export type GoalList = Static<typeof Stats.GoalList>;
+export type CampaignStats = Static<typeof Stats.CampaignStats>;
+export type CampaignWelcome = Static<typeof Stats.CampaignWelcome>;
+export type OrganisationWelcome = Static<typeof Stats.OrganisationWelcome>;

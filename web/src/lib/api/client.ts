@@ -10,6 +10,8 @@ import type {
   CampaignList,
   CampaignScriptInput,
   CampaignSettings,
+  CampaignStats,
+  CampaignWelcome,
   CampaignStatus,
   CampaignView,
   CreatedList,
@@ -22,6 +24,9 @@ import type {
   DoNotCallList,
   FlagList,
   FlagResolved,
+  GoalInput,
+  GoalList,
+  GoalProgress,
   InviteList,
   InvitePreview,
   ListList,
@@ -32,6 +37,8 @@ import type {
   MemberList,
   MemberView,
   OrganisationList,
+  OrganisationStats,
+  OrganisationWelcome,
   OrganisationView,
   SetupRequest,
   SetupStatus,
@@ -184,6 +191,10 @@ export const targetingApi = {
 
 /** Calling campaigns: settings, script versions, status, and the flags callers raise. */
 export const campaignsApi = {
+  /** A new-member welcome campaign's report (who was reached in time, who is overdue). */
+  welcome: (campaignId: string) => request<CampaignWelcome>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/welcome`),
+  /** New members welcomed in time across the organisation's subtree. */
+  organisationWelcome: (orgId: string) => request<OrganisationWelcome>('GET', `${org(orgId)}/welcome`),
   list: (orgId: string) => request<CampaignList>('GET', `${org(orgId)}/campaigns`),
   create: (orgId: string, body: CampaignInput) => request<CampaignView>('POST', `${org(orgId)}/campaigns`, body),
   get: (campaignId: string) => request<CampaignView>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}`),
@@ -196,6 +207,26 @@ export const campaignsApi = {
   /** Open flags, newest first. */
   flags: (campaignId: string) => request<FlagList>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/flags`),
   resolveFlag: (callId: string) => request<FlagResolved>('POST', `/api/calls/${encodeURIComponent(callId)}/flag/resolve`, {}),
+  /** The campaign's results; `day` chooses the day shown hour by hour (default: the last day with calls). */
+  stats: (campaignId: string, day: string | null = null) =>
+    request<CampaignStats>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/stats${day ? `?${new URLSearchParams({ day })}` : ''}`),
+  /** Every saved call as a spreadsheet file, as a download link (organizers and admins of the campaign's own organisation). */
+  callsCsvUrl: (campaignId: string, separator: 'semicolon' | 'comma') =>
+    `/api/campaigns/${encodeURIComponent(campaignId)}/calls.csv?${new URLSearchParams({ separator })}`,
+};
+
+/** An organisation's results: its whole subtree's figures over local days, and its goals. */
+export const statsApi = {
+  /** Without a period the server answers this year until today, in the organisation's time zone. */
+  organisation: (orgId: string, period: { from: string; to: string } | null = null) =>
+    request<OrganisationStats>('GET', `${org(orgId)}/stats${period ? `?${new URLSearchParams(period)}` : ''}`),
+  /** The figures as a spreadsheet file, as a download link. */
+  csvUrl: (orgId: string, period: { from: string; to: string }, separator: 'semicolon' | 'comma') =>
+    `${org(orgId)}/stats.csv?${new URLSearchParams({ ...period, separator })}`,
+  goals: (orgId: string) => request<GoalList>('GET', `${org(orgId)}/goals`),
+  createGoal: (orgId: string, body: GoalInput) => request<GoalProgress>('POST', `${org(orgId)}/goals`, body),
+  /** Answers the goals left. */
+  removeGoal: (orgId: string, goalId: string) => request<GoalList>('DELETE', `${org(orgId)}/goals/${encodeURIComponent(goalId)}`),
 };
 
 /** Tells the app the session is gone, as a 401 from `request` does: for answers that did not come through it. */
