@@ -57,6 +57,7 @@ export interface GoalProgress {
   value: number;
   /** Where a steady pace would be today. */
   expected: number;
+  /** Days still to go, today included while the goal runs. */
   daysLeft: number;
   /** What is still needed per remaining day; null when there is nothing left to do or no day left. */
   neededPerDay: number | null;
@@ -93,18 +94,23 @@ function validDay(day: string): boolean {
   return DAY.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
 }
 
-/** Progress against a goal on `today`: steady pace from its first to its last day. */
+/**
+ * Progress against a goal on `today`: a steady pace from its first to its last day, where today counts
+ * as done for the pace and as still to go for what is needed (the day is not over). Missed only once
+ * its last day has passed.
+ */
 export function progress(goal: { target: number; startsOn: string; endsOn: string }, value: number, today: string): Pick<GoalProgress, 'expected' | 'daysLeft' | 'neededPerDay' | 'status'> {
   const total = dayNumber(goal.endsOn) - dayNumber(goal.startsOn) + 1;
   const elapsed = Math.min(total, Math.max(0, dayNumber(today) - dayNumber(goal.startsOn) + 1));
-  const daysLeft = total - elapsed;
+  const over = dayNumber(today) > dayNumber(goal.endsOn);
+  const daysLeft = over ? 0 : total - Math.max(0, elapsed - 1);
   const expected = Math.round((goal.target * elapsed) / total);
   const left = Math.max(0, goal.target - value);
   const neededPerDay = left > 0 && daysLeft > 0 ? Math.ceil((left / daysLeft) * 10) / 10 : null;
   let status: GoalStatus;
   if (value >= goal.target) status = 'reached';
   else if (elapsed === 0) status = 'upcoming';
-  else if (daysLeft === 0) status = 'missed';
+  else if (over) status = 'missed';
   else status = value >= expected ? 'on-track' : 'behind';
   return { expected, daysLeft, neededPerDay, status };
 }
