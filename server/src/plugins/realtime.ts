@@ -114,9 +114,13 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
     ctx.calling.on('revoked', ({ userId, assignmentId, reason }) => io.to(`user:${userId}`).emit('assignment:revoked', { assignmentId, reason }));
     // Telephony: every call status (Twilio's or the simulated line's) goes to its caller.
     ctx.telephony.on('status', ({ userId, ...event }) => io.to(`user:${userId}`).emit('telephony:status', event));
+    /** Campaigns whose live figures (campaign:stats) are due: callers came or went, or their calls were folded. */
+    const changed = new Set<string>();
     // Statistics: when figures move, every organisation above the ones called in hears it, at most once a second.
     const statsMoved = new Set<string>();
-    ctx.stats.on('changed', ({ organisations }) => {
+    ctx.stats.on('changed', ({ organisations, campaigns }) => {
+      // A campaign's live figures are read from the same roll-ups: they go out once these are folded.
+      for (const campaignId of campaigns) changed.add(campaignId);
       ctx.db
         .selectFrom('organisationClosure')
         .select('ancestorId')
@@ -127,7 +131,6 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
           for (const row of rows) statsMoved.add(row.ancestorId);
         }, logError);
     });
-    const changed = new Set<string>();
     ctx.calling.on('saved', ({ campaignId }) => changed.add(campaignId));
     ctx.calling.on('presence', ({ campaignId }) => changed.add(campaignId));
     // A large campaign's figures take a while to count: the next count waits 20 times as long as the

@@ -34,8 +34,8 @@ const ZERO_CALLER = '00000000-0000-0000-0000-000000000000';
  * and hour, and per organisation, campaign and local day (with the caller-hours the new hour rows
  * add). Returns how many were folded and the organisations whose figures moved.
  */
-export async function fold(db: Database, batch: number): Promise<{ folded: number; organisations: string[] }> {
-  const { rows } = await sql<{ folded: number; organisations: string[] | null }>`
+export async function fold(db: Database, batch: number): Promise<{ folded: number; organisations: string[]; campaigns: string[] }> {
+  const { rows } = await sql<{ folded: number; organisations: string[] | null; campaigns: string[] | null }>`
     with d as (
       delete from stat_delta where id in (select id from stat_delta order by id limit ${batch} for update skip locked)
       returning *
@@ -59,11 +59,12 @@ export async function fold(db: Database, batch: number): Promise<{ folded: numbe
       ) x
       group by 1, 2, 3
       on conflict (organisation_id, day, campaign_id) do update set ${list((c) => `${c} = s.${c} + excluded.${c}`)}, caller_hours = s.caller_hours + excluded.caller_hours
-      returning s.organisation_id
+      returning s.organisation_id, s.campaign_id
     )
-    select (select count(*) from d)::int as folded, (select array_agg(distinct organisation_id) from days) as organisations`.execute(db);
+    select (select count(*) from d)::int as folded, (select array_agg(distinct organisation_id) from days) as organisations,
+      (select array_agg(distinct campaign_id) from days) as campaigns`.execute(db);
   const row = rows[0];
-  return { folded: row?.folded ?? 0, organisations: row?.organisations ?? [] };
+  return { folded: row?.folded ?? 0, organisations: row?.organisations ?? [], campaigns: row?.campaigns ?? [] };
 }
 
 /**

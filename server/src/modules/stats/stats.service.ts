@@ -23,8 +23,8 @@ const MAX_DAYS = 3 * 366;
 export const SMALLEST_GROUP = 5;
 
 export interface StatsEvents {
-  /** Figures moved for these organisations (the ones calls were made in; their ancestors follow). */
-  changed: [{ organisations: string[] }];
+  /** Figures moved for these organisations (the ones calls were made in; their ancestors follow) and campaigns. */
+  changed: [{ organisations: string[]; campaigns: string[] }];
 }
 
 export interface Totals extends Record<MetricName, number> {
@@ -166,6 +166,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
    */
   private async foldAll(): Promise<void> {
     const moved = new Set<string>();
+    const campaigns = new Set<string>();
     for (let round = 0; round < 50; round++) {
       const result = await this.db.transaction().execute(async (trx) => {
         const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext('ringa.stats.roller')) as locked`.execute(trx);
@@ -175,9 +176,10 @@ export class StatsService extends EventEmitter<StatsEvents> {
       });
       if (!result) break;
       for (const organisationId of result.organisations) moved.add(organisationId);
+      for (const campaignId of result.campaigns) campaigns.add(campaignId);
       if (result.folded < BATCH) break;
     }
-    if (moved.size > 0) this.emit('changed', { organisations: [...moved] });
+    if (moved.size > 0) this.emit('changed', { organisations: [...moved], campaigns: [...campaigns] });
   }
 
   private async organisation(organisationId: string) {
