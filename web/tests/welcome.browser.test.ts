@@ -37,6 +37,7 @@ let server: TestServer;
 let browser: Browser;
 let page: Page;
 let campaignId = '';
+let orgId = '';
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -44,6 +45,7 @@ beforeAll(async () => {
   const { db } = server;
   const { clock, importer, calling, stats } = server.app.ctx;
   const org = await insertOrganisation(db, clock, null, { name: 'S-föreningen Välkommen', kind: 'association', country: 'SE' }, null);
+  orgId = org.id;
   const organizer = await createUser(db, clock, { ...ORGANIZER, password: PASSWORD });
   await addMembership(db, clock, organizer.id, org.id, 'organizer', null);
   const caller = await createUser(db, clock, { name: 'Olle Ringare', email: 'olle@valkommen.example', password: PASSWORD });
@@ -104,4 +106,12 @@ test('the organizer makes it a welcome campaign and sees who was welcomed in tim
   await page.waitForTimeout(150);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
   await page.screenshot({ path: path.join(SHOTS, 'welcome-report-375.png'), fullPage: true });
+});
+
+test('the organisation’s Results tab says how many new members were welcomed in time, without names', async () => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${server.url}/orgs/${orgId}?tab=results`);
+  const share = page.getByTestId('welcome-share');
+  await expect.poll(() => share.locator('.share').textContent(), { timeout: 10_000 }).toBe('25% welcomed in time (1 of 4 whose two weeks are over or who were reached)');
+  expect(await share.textContent()).not.toContain('Nysson');
 });
