@@ -12,22 +12,21 @@
 // - pgbench -N on the same PostgreSQL for --pgbench-seconds (20), the yardstick for calls per second.
 // Progress goes to stderr; one JSON line of figures to stdout. --statements loads pg_stat_statements
 // into the embedded cluster (a restart) and prints the statements that took the time in each phase.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { createDatabase, freePort, startCluster, withDatabase, type Cluster, type Database } from '../../db/database';
+import { createDatabase, startCluster, withDatabase, type Cluster, type Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
 import { connectCallers, percentile, runPhase, type Caller, type PhaseOptions, type PhaseResult } from './callers-load';
 import { cpuOf, cpuOfCluster, loadStatements, pgbench, resetStatements, statementsAvailable, topStatements } from './callers-postgres';
 import { drainCampaign, seedCallers, seedCampaign } from './callers-seed';
+import { startServer, stopServer } from './server-process';
 
 const { values } = parseArgs({
   options: {
@@ -51,7 +50,6 @@ for (const [name, value] of Object.entries({ people: PEOPLE, callers: CALLERS, s
   if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number`);
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -71,33 +69,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-async function startServer(databaseUrl: string, sessionSecret: string, workDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = fork(path.join(here, 'callers-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, SESSION_SECRET: sessionSecret, DATA_DIR: path.join(workDir, 'server'), LOG_LEVEL: 'warn' },
-    // Its output is progress, never the figures: all of it to stderr.
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => log(`  server: ${line}`));
-  }
-  cleanups.push(() => stopServer(child));
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`The server exited (${code}) before it listened`)));
-  });
-  return { child, url };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
+async function startServerHere(databaseUrl: string, sessionSecret: string, workDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const server = await startServer(databaseUrl, sessionSecret, path.join(workDir, 'server'), log);
+  cleanups.push(() => stopServer(server.child));
+  return server;
 }
 
 async function vacuum(db: Database): Promise<void> {
@@ -188,7 +163,7 @@ try {
   await vacuum(db);
 
   log('Starting the server…');
-  const server = await startServer(url, sessionSecret, workDir);
+  const server = await startServerHere(url, sessionSecret, workDir);
   const processes = { server: server.child.pid ?? 0, postgres: postmasterPid(workDir, cluster) };
   log(`Connecting ${CALLERS} callers to ${server.url}…`);
   started = performance.now();

@@ -6,20 +6,20 @@
 //
 // benchExport() is also what server/test/exports.test.ts runs, on a smaller campaign with a reader
 // that stops for a while: the server's memory must not grow with the file.
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { createDatabase, freePort, startCluster, withDatabase, type Database } from '../../db/database';
+import { createDatabase, startCluster, withDatabase, type Database } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
+import { startServer, stopServer } from './server-process';
 import { systemClock } from '../../server/src/clock';
 import { SessionService } from '../../server/src/modules/accounts/sessions.service';
 import { createCampaignAsSystem, saveScript } from '../../server/src/modules/campaigns/campaigns.service';
@@ -27,7 +27,6 @@ import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campai
 import { insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 
@@ -160,39 +159,6 @@ function memoryOf(pid: number): { rss: number; peak: number } {
   return { rss: field('VmRSS'), peak: field('VmHWM') };
 }
 
-async function startServer(databaseUrl: string, sessionSecret: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  // The server as main.ts runs it, without the web build (see callers-server.ts).
-  const child = fork(path.join(here, 'callers-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream }).on('line', (line) => log(`  server: ${line}`));
-  }
-  try {
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('exit', (code) => reject(new Error(`The server exited (${code}) before it listened`)));
-    });
-  } catch (error) {
-    await stopServer(child);
-    throw error;
-  }
-  return { child, url };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 interface Download {
   status: number;
   bytes: number;
@@ -272,7 +238,7 @@ export async function benchExport(options: { databaseUrl: string; calls: number;
     const cookie = `ringa_session=${(await sessions.start(world.organizerId)).token}`;
     const emptyCookie = `ringa_session=${(await sessions.start(empty.organizerId)).token}`;
     log('Starting the server…');
-    server = await startServer(options.databaseUrl, sessionSecret, path.join(workDir, 'server'));
+    server = await startServer(options.databaseUrl, sessionSecret, path.join(workDir, 'server'), log);
     const pid = server.child.pid;
     if (pid === undefined) throw new Error('the server has no pid');
 

@@ -9,20 +9,17 @@
 // - export: the district's big campaign (a tenth of the calls) downloaded as CSV by its organizer,
 //   timed to the last byte, with the server's peak RSS (VmHWM, reset before the download).
 // Progress goes to stderr; one JSON line of figures to stdout.
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { io } from 'socket.io-client';
-import { createDatabase, freePort, startCluster, withDatabase } from '../../db/database';
+import { createDatabase, startCluster, withDatabase } from '../../db/database';
 import { migrateToLatest } from '../../db/migrate';
 import type { Assignment } from '../../server/src/contract/realtime';
 import { systemClock } from '../../server/src/clock';
@@ -30,6 +27,7 @@ import { SessionService } from '../../server/src/modules/accounts/sessions.servi
 import { ask, type Client } from '../../server/test/ask';
 import { percentile as ofSorted } from './callers-load';
 import { seedCallers, seedCampaign } from './callers-seed';
+import { startServer, stopServer } from './server-process';
 import { seedCalls, seedTree } from './stats-seed';
 
 const { values } = parseArgs({
@@ -46,7 +44,6 @@ for (const [name, value] of Object.entries({ calls: CALLS, requests: REQUESTS, s
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number above 0`);
 }
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
 const percentile = (values: number[], p: number) => ofSorted([...values].sort((a, b) => a - b), p);
@@ -57,28 +54,6 @@ async function cleanUp(): Promise<void> {
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
-}
-
-async function startServer(databaseUrl: string, sessionSecret: string, workDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = fork(path.join(here, 'callers-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, SESSION_SECRET: sessionSecret, DATA_DIR: path.join(workDir, 'server'), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
-  for (const stream of [child.stdout, child.stderr]) if (stream) createInterface({ input: stream }).on('line', (line) => log(`  server: ${line}`));
-  cleanups.push(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
-    child.once('exit', (code) => reject(new Error(`The server exited (${code}) before it listened`)));
-  });
-  return { child, url };
 }
 
 /** GET with a cookie; the body as text and the time to its last byte. */
@@ -164,7 +139,8 @@ try {
   const organizerCookie = `ringa_session=${(await sessions.start(organizer.id)).token}`;
 
   log('Starting the server…');
-  const server = await startServer(url, sessionSecret, workDir);
+  const server = await startServer(url, sessionSecret, path.join(workDir, 'server'), log);
+  cleanups.push(() => stopServer(server.child));
   const pid = server.child.pid ?? 0;
 
   // The dashboard's data request.
