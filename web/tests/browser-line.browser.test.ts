@@ -258,8 +258,9 @@ test('a browser line that never comes up is given up on, and the caller calls fr
 });
 
 test('signing out with a call still unsent asks first, and then leaves no answers behind on the computer', async () => {
-  // A save that could not be sent (the computer was offline), as the caller's screen keeps it.
-  const key = `ringa.outbox.${callerId}.${campaigns.twilio}`;
+  // A save that could not be sent (the computer was offline), as the caller's screen keeps it — in the
+  // other campaign, whose screen is not open (this page's screen owns its own campaign's outbox).
+  const key = `ringa.outbox.${callerId}.${campaigns.simulated}`;
   const waiting = [{ request: { assignmentId: '00000000-0000-4000-8000-000000000001', key: 'key-unsent-1', outcome: 'conversation', answers: { party: 'yes' }, next: false }, person: 'Person23 Linjesson', recruit: false, queuedAt: new Date().toISOString() }];
   await page.evaluate(([storageKey, value]) => localStorage.setItem(storageKey, value), [key, JSON.stringify(waiting)] as const);
 
