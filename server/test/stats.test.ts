@@ -54,8 +54,13 @@ beforeAll(async () => {
   orgs.elsewhere = await t.newOrg({ name: 'Annat distrikt', kind: 'district', country: 'DK' });
   districtOrganizer = await t.newUser([{ org: orgs.district, role: 'organizer' }]);
   centrumOrganizer = await t.newUser([{ org: orgs.centrum, role: 'organizer' }]);
-  // Four callers of the district, and one who also belongs to Centrum (their calls count for Centrum).
-  for (let i = 0; i < 5; i++) callers.push(await t.newUser([{ org: orgs.district, role: 'caller' }, ...(i === 4 ? [{ org: orgs.centrum, role: 'caller' as const }] : [])]));
+  // Four callers of the district, one who also belongs to Centrum (their calls count for Centrum), and
+  // one who also belongs to an association deep in another party's tree (never named in this one's figures).
+  const otherParty = await t.newOrg({ parent: await t.newOrg({ parent: await t.newOrg({ parent: orgs.elsewhere, name: 'Annan kreds' }), name: 'Annan by' }), name: 'Annat partis förening' });
+  for (let i = 0; i < 5; i++) {
+    const extra = i === 4 ? [{ org: orgs.centrum, role: 'caller' as const }] : i === 3 ? [{ org: otherParty, role: 'caller' as const }] : [];
+    callers.push(await t.newUser([{ org: orgs.district, role: 'caller' }, ...extra]));
+  }
   // Campaigns in three associations and one municipality (its own), the last on the practice line.
   for (const [org, dialing] of [
     [orgs.centrum, 'own-phone'],
@@ -346,7 +351,7 @@ describe('who sees what', () => {
 
   test('bad days are refused with the reason', async () => {
     const cookie = await t.login(districtOrganizer);
-    for (const query of ['?from=2026-13-01&to=2026-12-31', '?from=2026-02-30&to=2026-03-01', '?from=2026-05-01&to=2026-04-01', '?from=2020-01-01&to=2026-01-01', '?from=yesterday']) {
+    for (const query of ['?from=2026-13-01&to=2026-12-31', '?from=2026-02-30&to=2026-03-01', '?from=2026-05-01&to=2026-04-01', '?from=2020-01-01&to=2026-01-01', '?from=yesterday', '?from=0000-01-01&to=0000-12-31']) {
       const response = await t.request('GET', `/api/orgs/${orgs.district.id}/stats${query}`, { cookie });
       expect(response.statusCode, query).toBe(400);
       expect(response.json<{ error: { message: string } }>().error.message).not.toBe('');
@@ -374,6 +379,10 @@ describe('who sees what', () => {
         expect(count.people, `${answer.questionId}=${count.value}`).toBe(people[0]?.people);
       }
     }
+    // A live refresh may leave the breakdown out (it counts every call's answers).
+    const without = (await t.request('GET', `/api/campaigns/${small.id}/stats?answers=false`, { cookie })).json<CampaignStatsValue>();
+    expect(without.answers).toEqual([]);
+    expect(without.totals).toEqual(stats.totals);
     // A campaign nobody answered yet: every question hidden.
     const fresh = await campaignIn(orgs.centrum, 2, 'own-phone');
     const empty = (await t.request('GET', `/api/campaigns/${fresh}/stats`, { cookie })).json<CampaignStatsValue>();

@@ -42,7 +42,7 @@ export async function fold(db: Database, batch: number): Promise<{ folded: numbe
     ),
     hours as (
       insert into stat_hour as s (campaign_id, caller_id, hour, organisation_id, ${list((c) => c)})
-      select campaign_id, coalesce(caller_id, ${ZERO_CALLER}::uuid), date_trunc('hour', at), organisation_id, ${list((c) => `sum(${c})`)}
+      select campaign_id, coalesce(caller_id, ${ZERO_CALLER}::uuid), date_trunc('hour', at, 'UTC'), organisation_id, ${list((c) => `sum(${c})`)}
       from d group by 1, 2, 3, 4
       on conflict (campaign_id, caller_id, hour) do update set ${list((c) => `${c} = s.${c} + excluded.${c}`)}
       returning s.campaign_id, s.hour, s.organisation_id, (s.xmax = 0) as inserted
@@ -165,7 +165,7 @@ export async function activeCallers(db: Database, organisationId: string, from: 
   const { rows } = await sql<{ callers: number }>`
     select count(distinct h.caller_id)::int as callers
     from organisation_closure c join stat_hour h on h.organisation_id = c.descendant_id
-    where c.ancestor_id = ${organisationId} and h.dials > 0
+    where c.ancestor_id = ${organisationId} and h.dials > 0 and h.caller_id <> ${ZERO_CALLER}::uuid
       and h.hour >= (${from}::date::timestamp at time zone ${timeZone})
       and h.hour < ((${to}::date + 1)::timestamp at time zone ${timeZone})`.execute(db);
   return rows[0]?.callers ?? 0;
@@ -204,7 +204,8 @@ export async function campaignCallers(db: Database, campaignId: string) {
 
 /**
  * A campaign's figures by the callers' organisations: each caller counts for the deepest organisation
- * they belong to (an association before its district); callers without a membership any more, under none.
+ * of the campaign's own tree they belong to (an association before its district); callers with no
+ * membership there any more, under none. Memberships elsewhere (another party) are never looked at.
  */
 export async function campaignByCallerOrganisation(db: Database, campaignId: string) {
   const { rows } = await sql<FigureRow & { id: string | null; name: string | null }>`
@@ -212,10 +213,17 @@ export async function campaignByCallerOrganisation(db: Database, campaignId: str
       select h.caller_id, ${list((c) => `sum(h.${c}) as ${c}`)}, count(*) as caller_hours
       from stat_hour h where h.campaign_id = ${campaignId} group by h.caller_id
     ),
+    tree as (
+      select c.ancestor_id as id from campaign k
+      join organisation_closure c on c.descendant_id = k.organisation_id
+      join organisation r on r.id = c.ancestor_id and r.parent_id is null
+      where k.id = ${campaignId}
+    ),
     home as (
       select distinct on (m.user_id) m.user_id, o.id, o.name
       from membership m
       join organisation o on o.id = m.organisation_id
+      join organisation_closure t on t.descendant_id = o.id and t.ancestor_id = (select id from tree)
       join lateral (select max(depth) as depth from organisation_closure where descendant_id = o.id) d on true
       where m.user_id in (select caller_id from callers)
       order by m.user_id, d.depth desc, o.name

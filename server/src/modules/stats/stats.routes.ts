@@ -61,7 +61,7 @@ export function statsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: CampaignStats, ...errors(400, 401, 403, 404) },
         },
       },
-      async (request) => ctx.stats.campaignStats(requireUser(request).userId, request.params.campaignId, request.query.day),
+      async (request) => ctx.stats.campaignStats(requireUser(request).userId, request.params.campaignId, request.query.day, request.query.answers ?? true),
     );
 
     app.get(

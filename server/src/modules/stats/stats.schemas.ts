@@ -63,7 +63,14 @@ export const StatsCsvQuery = Type.Object(
   { from: Type.Optional(Day), to: Type.Optional(Day), separator: Type.Optional(Type.Union([Type.Literal('semicolon'), Type.Literal('comma')])) },
   { additionalProperties: false },
 );
-export const CampaignStatsQuery = Type.Object({ day: Type.Optional(Day) }, { additionalProperties: false });
+export const CampaignStatsQuery = Type.Object(
+  {
+    day: Type.Optional(Day),
+    /** false: without the breakdown by answer (it counts every call's answers; a live refresh keeps the one it has). */
+    answers: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
 export const GoalParams = Type.Object({ orgId: Uuid, goalId: Uuid });
 
 export const OrganisationStats = Type.Object({

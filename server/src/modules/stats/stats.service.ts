@@ -21,6 +21,9 @@ const BATCH = 20_000;
 const MAX_DAYS = 3 * 366;
 /** Breakdowns by answer are shown only over at least this many people. */
 export const SMALLEST_GROUP = 5;
+/** Goals an organisation may keep at once (each is counted on every look at its statistics). */
+const MAX_GOALS = 50;
+
 
 export interface StatsEvents {
   /** Figures moved for these organisations (the ones calls were made in; their ancestors follow) and campaigns. */
@@ -91,7 +94,7 @@ function dayNumber(day: string): number {
 }
 
 function validDay(day: string): boolean {
-  return DAY.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
+  return DAY.test(day) && day >= '1900-01-01' && day <= '2100-12-31' && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().startsWith(day);
 }
 
 /**
@@ -117,6 +120,7 @@ export function progress(goal: { target: number; startsOn: string; endsOn: strin
 
 export class StatsService extends EventEmitter<StatsEvents> {
   private timer: ReturnType<typeof setInterval> | null = null;
+
   private rolling: Promise<void> | null = null;
 
   constructor(
@@ -299,6 +303,8 @@ export class StatsService extends EventEmitter<StatsEvents> {
     if (input.startsOn > input.endsOn) throw badRequest('invalid_goal', 'The goal’s first day must not be after its last.');
     if (dayNumber(input.endsOn) - dayNumber(input.startsOn) + 1 > MAX_DAYS) throw badRequest('invalid_goal', 'A goal may span at most three years.');
     const column = GOAL_COLUMNS[input.metric];
+    const { count } = await this.db.selectFrom('goal').select((eb) => eb.fn.countAll<number>().as('count')).where('organisationId', '=', organisationId).executeTakeFirstOrThrow();
+    if (Number(count) >= MAX_GOALS) throw badRequest('too_many_goals', `An organisation may keep at most ${MAX_GOALS} goals; remove one that is over first.`);
     const row = await this.db
       .insertInto('goal')
       .values({ organisationId, metric: column, target: input.target, startsOn: input.startsOn, endsOn: input.endsOn, label: input.label?.trim() ?? '', createdAt: this.clock.now(), createdBy: userId })
@@ -320,7 +326,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
    * per caller, its goals, and how the people called answered its fixed-answer questions (hidden for
    * fewer than SMALLEST_GROUP people).
    */
-  async campaignStats(userId: string, campaignId: string, day?: string) {
+  async campaignStats(userId: string, campaignId: string, day?: string, withAnswers = true) {
     const campaign = await this.db
       .selectFrom('campaign')
       .innerJoin('organisation', 'organisation.id', 'campaign.organisationId')
@@ -337,7 +343,8 @@ export class StatsService extends EventEmitter<StatsEvents> {
       repository.campaignSeries(this.db, campaignId),
       repository.campaignCallers(this.db, campaignId),
       repository.campaignByCallerOrganisation(this.db, campaignId),
-      repository.answerCounts(this.db, campaignId, questions.map((question) => question.id)),
+      // The one count over calls here (every call's answers): only when asked, not on every live refresh.
+      withAnswers ? repository.answerCounts(this.db, campaignId, questions.map((question) => question.id)) : { answers: [], respondents: [] },
     ]);
     const shownDay = day ?? series.at(-1)?.day ?? localDay(this.clock.now(), campaign.timeZone);
     const hours = await repository.campaignHours(this.db, campaignId, shownDay, campaign.timeZone);
@@ -352,7 +359,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
       callers: callers.map(({ callerId, name, ...row }) => ({ callerId, name: name ?? '', ...totalsOf(row) })),
       organisations: organisations.map(({ id, name, ...row }) => ({ id, name: name ?? '', ...totalsOf(row) })),
       goals,
-      answers: questions.map((question) => {
+      answers: (withAnswers ? questions : []).map((question) => {
         const respondents = counts.respondents.find((row) => row.question === question.id)?.people ?? 0;
         const hidden = respondents < SMALLEST_GROUP;
         const choices = question.kind === 'yes-no' ? [{ value: 'true' }, { value: 'false' }] : question.choices.map((choice) => ({ value: choice.value, label: choice.label }));
