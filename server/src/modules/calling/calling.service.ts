@@ -262,7 +262,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       }
       checkAnswers(rules.questions, request.answers);
       const callbackAt = callbackTime(outcome, request.callbackAt, now);
-      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt, campaign.questions), correctedAt: now });
+      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt, rules.questions), correctedAt: now });
       const contact = call.personId === null ? null : await repository.lockContact(trx, call.campaignId, call.personId);
       if (call.personId !== null && contact) {
         // Only while the person waits on this very call: one claimed or called since is left as it is.
