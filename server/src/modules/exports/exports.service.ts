@@ -18,6 +18,12 @@ const COLUMNS = ['Time', 'Caller', 'First name', 'Last name', 'Phone', 'Outcome'
  */
 export const MAX_RUNNING_EXPORTS = 3;
 
+/**
+ * A download whose reader takes nothing for this long is ended: it holds a database connection, an
+ * export's place and an old snapshot (which keeps vacuum from cleaning up) for as long as it lasts.
+ */
+export const STALLED_EXPORT_MS = 120_000;
+
 export interface CallsExport {
   fileName: string;
   /** The calls in the file. */
@@ -132,6 +138,10 @@ export class CallsExporter {
       };
       // At the reader's pace: pipe() pauses the COPY, and with it the socket from PostgreSQL, while the body is full.
       copy.pipe(body);
+      const stalled = setTimeout(() => body.destroy(new Error('The reader stopped reading.')), STALLED_EXPORT_MS);
+      stalled.unref();
+      copy.on('data', () => stalled.refresh());
+      body.on('close', () => clearTimeout(stalled));
       copy.on('end', () => settle());
       copy.on('error', (error) => {
         // The reply (and its log line) gets what happened, never the driver's error with its details.
