@@ -208,8 +208,10 @@ export const campaignsApi = {
   flags: (campaignId: string) => request<FlagList>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/flags`),
   resolveFlag: (callId: string) => request<FlagResolved>('POST', `/api/calls/${encodeURIComponent(callId)}/flag/resolve`, {}),
   /** The campaign's results; `day` chooses the day shown hour by hour (default: the last day with calls). */
-  stats: (campaignId: string, day: string | null = null) =>
-    request<CampaignStats>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/stats${day ? `?${new URLSearchParams({ day })}` : ''}`),
+  stats: (campaignId: string, day: string | null = null, answers = true) => {
+    const query = new URLSearchParams({ ...(day ? { day } : {}), ...(answers ? {} : { answers: 'false' }) }).toString();
+    return request<CampaignStats>('GET', `/api/campaigns/${encodeURIComponent(campaignId)}/stats${query ? `?${query}` : ''}`);
+  },
   /** Every saved call as a spreadsheet file, as a download link (organizers and admins of the campaign's own organisation). */
   callsCsvUrl: (campaignId: string, separator: 'semicolon' | 'comma') =>
     `/api/campaigns/${encodeURIComponent(campaignId)}/calls.csv?${new URLSearchParams({ separator })}`,

@@ -20,13 +20,14 @@ export class CampaignResults {
 
   constructor(readonly campaignId: string) {}
 
-  async load(): Promise<void> {
+  /** Reads the results; a live refresh leaves out the breakdown by answer (it counts every call) and keeps the one shown. */
+  async load(withAnswers = true): Promise<void> {
     const ask = ++this.asked;
     this.loading = true;
     try {
-      const stats = await campaignsApi.stats(this.campaignId, this.chosenDay);
+      const stats = await campaignsApi.stats(this.campaignId, this.chosenDay, withAnswers || !this.stats);
       if (ask !== this.asked) return;
-      this.stats = stats;
+      this.stats = withAnswers || !this.stats ? stats : { ...stats, answers: this.stats.answers };
       this.error = null;
     } catch (error) {
       if (ask === this.asked) this.error = error;
@@ -46,7 +47,7 @@ export class CampaignResults {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.load();
+      void this.load(false);
     }, REFRESH_DELAY_MS);
   }
 
