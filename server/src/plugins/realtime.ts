@@ -127,9 +127,12 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
         .distinct()
         .where('descendantId', 'in', organisations)
         .execute()
-        .then((rows) => {
-          for (const row of rows) statsMoved.add(row.ancestorId);
-        }, logError);
+        .then(
+          (rows) => {
+            for (const row of rows) statsMoved.add(row.ancestorId);
+          },
+          (error: unknown) => app.log.error({ name: error instanceof Error ? error.name : typeof error }, 'announcing moved statistics failed'),
+        );
     });
     ctx.calling.on('saved', ({ campaignId }) => changed.add(campaignId));
     ctx.calling.on('presence', ({ campaignId }) => changed.add(campaignId));
