@@ -48,8 +48,6 @@ export interface AppDeps {
   secretsKey?: Buffer;
   /** Twilio from the environment, for organisations without settings of their own. */
   twilio?: TwilioCredentials | undefined;
-  /** Fold saved calls into the statistics in the background (default true; tests may fold by hand with ctx.stats.flush()). */
-  rollStats?: boolean;
   telephony?: {
     /** Country calling codes calls may go to besides the organisation's own (default 46 and 45). */
     countryCodes?: string[];
@@ -98,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     stats: new StatsService(deps.db, clock, (error) => app.log.error({ name: error instanceof Error ? error.name : typeof error }, 'folding statistics failed')),
   };
   // Saved calls reach the figures within a second (a few folds a second; one process folds at a time).
-  if (deps.rollStats ?? true) ctx.stats.start();
+  ctx.stats.start();
   app.addHook('onClose', () => ctx.stats.close());
   // Running imports roll back when the app closes; their lists are marked failed.
   app.addHook('onClose', () => ctx.importer.close());
