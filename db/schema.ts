@@ -66,6 +66,12 @@ export interface Call {
   versionId: number;
 }
 
+export interface CallerPresence {
+  campaignId: string;
+  processId: string;
+  userId: string;
+}
+
 export interface Campaign {
   briefing: Generated<string>;
   callingWindow: Json;
@@ -211,6 +217,12 @@ export interface Person {
   updatedAt: Timestamp;
 }
 
+export interface ServerProcess {
+  id: string;
+  seenAt: Timestamp;
+  startedAt: Timestamp;
+}
+
 export interface Session {
   createdAt: Timestamp;
   expiresAt: Timestamp;
@@ -353,6 +365,7 @@ export interface DB {
   appUser: AppUser;
   auditEvent: AuditEvent;
   call: Call;
+  callerPresence: CallerPresence;
   campaign: Campaign;
   campaignCallerTeam: CampaignCallerTeam;
   campaignContact: CampaignContact;
@@ -367,6 +380,7 @@ export interface DB {
   organisation: Organisation;
   organisationClosure: OrganisationClosure;
   person: Person;
+  serverProcess: ServerProcess;
   session: Session;
   setupToken: SetupToken;
   socketIoAttachments: SocketIoAttachments;

@@ -14,6 +14,8 @@ const app = await buildApp({
   publicUrl: config.publicUrl,
   sessionSecret: config.sessionSecret,
   trustProxy: config.trustProxy,
+  // As main.ts: several processes may serve one database; their broadcasts meet in PostgreSQL.
+  shareBroadcasts: true,
   logger: { level: process.env.LOG_LEVEL ?? 'warn' },
 });
 

@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Database } from '../../db/database';
+import { noteDatabaseError, type Database } from '../../db/database';
 import { systemClock, type Clock } from './clock';
 import type { TwilioCredentials } from './config';
 import type { AppContext } from './context';
@@ -21,6 +21,7 @@ import { CallingEngine } from './modules/calling/calling.service';
 import { listsRoutes } from './modules/lists/lists.routes';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
+import { systemRoutes } from './modules/system/system.routes';
 import { statsRoutes } from './modules/stats/stats.routes';
 import { StatsService } from './modules/stats/stats.service';
 import { telephonyRoutes } from './modules/telephony/telephony.routes';
@@ -73,6 +74,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
 
   const clock = deps.clock ?? systemClock;
+  // What a background task's failure is, never its details (a database error's can hold a person's number);
+  // PostgreSQL being away is logged once for the outage, not by every task every time it tries.
+  const failed = (what: string) => (error: unknown) => {
+    if (!noteDatabaseError(deps.db, error)) app.log.error({ name: error instanceof Error ? error.name : typeof error }, what);
+  };
   const sessions = new SessionService(deps.db, clock, deps.sessionSecret);
   const calling = new CallingEngine(deps.db, clock);
   const ctx: AppContext = {
@@ -89,11 +95,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       environment: deps.twilio,
       countryCodes: deps.telephony?.countryCodes,
       simulatedConnectMs: deps.telephony?.simulatedConnectMs,
-      onError: (error) => app.log.error({ name: error instanceof Error ? error.name : typeof error }, 'a simulated call failed'),
+      onError: failed('a simulated call failed'),
     }),
     importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
-    stats: new StatsService(deps.db, clock, (error) => app.log.error({ name: error instanceof Error ? error.name : typeof error }, 'folding statistics failed')),
+    stats: new StatsService(deps.db, clock, failed('folding statistics failed')),
   };
   // Saved calls reach the figures within a second (a few folds a second; one process folds at a time).
   ctx.stats.start();
@@ -109,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     );
   });
 
-  await app.register(errors);
+  await app.register(errors, { db: deps.db });
   await app.register(security, { publicUrl: deps.publicUrl });
   await app.register(auth, { sessions, publicUrl: deps.publicUrl });
   await app.register(multipart);
@@ -125,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(
     async (api) => {
+      await api.register(systemRoutes(ctx));
       await api.register(accountsRoutes(ctx));
       await api.register(organisationsRoutes(ctx));
       await api.register(invitesRoutes(ctx));

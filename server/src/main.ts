@@ -60,7 +60,12 @@ async function main(): Promise<void> {
     say(`${signal}: stopping…`);
     try {
       await app.close(); // stops accepting, waits for requests in flight
-      await stopDatabase();
+      say('Connections closed.');
+      await db.destroy();
+      if (cluster.startedHere) {
+        await cluster.stop();
+        say('Database stopped.');
+      }
       say('Stopped.');
       process.exit(0);
     } catch (error) {

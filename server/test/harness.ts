@@ -12,6 +12,9 @@ import { ManualClock } from '../src/clock';
 import type { Country, Me, Role } from '../src/contract/api';
 import { createSetupLink, createUser } from '../src/modules/accounts/accounts.service';
 import { addMembership, insertOrganisation } from '../src/modules/organisations/organisations.service';
+import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns.service';
+import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
+import { multipart } from './multipart';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PASSWORD = 'correct horse battery';
@@ -64,10 +67,22 @@ export class TestContext {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async create(options: { trustProxy?: boolean | string[]; shareBroadcasts?: boolean; telephony?: AppDeps['telephony'] } = {}): Promise<TestContext> {
-    const { db, url, drop } = await createTestDatabase();
-    const clock = new ManualClock(new Date('2026-10-04T17:00:00Z'));
-    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: SESSION_SECRET, ...options });
+  static async create(
+    options: {
+      trustProxy?: boolean | string[];
+      shareBroadcasts?: boolean;
+      telephony?: AppDeps['telephony'];
+      /** A migrated database of the test's own (another cluster) instead of a clone in the test cluster; it is not dropped. */
+      databaseUrl?: string;
+      /** The test clock's start (default 2026-10-04 17:00 UTC). */
+      now?: Date;
+    } = {},
+  ): Promise<TestContext> {
+    const { databaseUrl, now, ...appOptions } = options;
+    const own = databaseUrl ? createDatabase(databaseUrl, { max: 5 }) : undefined;
+    const { db, url, drop } = own && databaseUrl ? { db: own, url: databaseUrl, drop: () => own.destroy() } : await createTestDatabase();
+    const clock = new ManualClock(now ?? new Date('2026-10-04T17:00:00Z'));
+    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: SESSION_SECRET, ...appOptions });
     await app.ready();
     return new TestContext(db, app, clock, url, drop);
   }
@@ -115,6 +130,20 @@ export class TestContext {
     const user = await createUser(this.db, this.clock, { email, name: options.name ?? this.unique('Person'), password: PASSWORD });
     for (const { org, role } of memberships) await addMembership(this.db, this.clock, user.id, org.id, role, null);
     return { id: user.id, email, name: user.name };
+  }
+
+  /** An open campaign of `people` people (numbers from 070-`firstNumber` on), imported through the API, calling at any hour. */
+  async newOpenCampaign(org: { id: string }, organizer: TestUser, options: { people: number; firstNumber: number; name?: string }): Promise<string> {
+    const name = options.name ?? this.unique('Ringkväll');
+    const cookie = await this.login(organizer);
+    const rows = Array.from({ length: options.people }, (_, i) => `P${i};070${String(options.firstNumber + i)}`).join('\r\n');
+    const body = multipart({ name }, { field: 'file', filename: 'alla.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
+    const imported = await this.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
+    await this.app.ctx.importer.wait(imported.json<{ id: string }>().id);
+    const group = await this.request('POST', `/api/orgs/${org.id}/target-groups`, { cookie, body: { name, listIds: [imported.json<{ id: string }>().id], filters: [] } });
+    const campaign = await createCampaign(this.db, this.clock, organizer.id, org.id, { name, callingWindow: ALWAYS_WINDOW, targetGroupIds: [group.json<{ id: string }>().id] });
+    await changeStatus(this.db, this.clock, organizer.id, campaign.id, 'active');
+    return campaign.id;
   }
 
   /** Signs in through the API and returns the session cookie header. */

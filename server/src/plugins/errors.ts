@@ -1,16 +1,25 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { DATABASE_UNAVAILABLE_MESSAGE } from '../../../db/availability';
+import { noteDatabaseError, type Database } from '../../../db/database';
 import { AppError } from '../errors';
 
 /** One error shape for every answer: `{ error: { code, message } }`. A 5xx never shows internals. */
-export default fp(
-  async function errors(app: FastifyInstance) {
+export default fp<{ db: Database }>(
+  async function errors(app: FastifyInstance, { db }) {
     app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
       if (error instanceof AppError) {
         return reply
           .status(error.statusCode)
           .headers(error.headers)
           .send({ error: { code: error.code, message: error.message } });
+      }
+      // PostgreSQL is away (a restart, a failover): an outage to wait out, not a bug. Said once in the log, not per request.
+      if (noteDatabaseError(db, error)) {
+        return reply
+          .status(503)
+          .header('retry-after', '5')
+          .send({ error: { code: 'database_unavailable', message: DATABASE_UNAVAILABLE_MESSAGE } });
       }
       if (error.validation) {
         const where = error.validationContext ?? 'request';

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { createAdapter } from '@socket.io/postgres-adapter';
 import { Server, type Socket } from 'socket.io';
-import { poolOf } from '../../../db/database';
+import { DATABASE_UNAVAILABLE_MESSAGE } from '../../../db/availability';
+import { noteDatabaseError } from '../../../db/database';
+import { createBroadcastAdapter } from './broadcasts';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../contract/realtime';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
@@ -51,7 +52,7 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
       path: '/socket.io',
       serveClient: false,
       ...(shareBroadcasts
-        ? { adapter: createAdapter(poolOf(ctx.db), { errorHandler: (error) => app.log.error({ name: error.name }, 'socket.io broadcast between processes failed') }) }
+        ? { adapter: createBroadcastAdapter(ctx.db, (error) => app.log.error({ name: error.name }, 'socket.io broadcast between processes failed')) }
         : {}),
       // Another site's page always sends its Origin (WebSocket handshakes and cross-site requests do);
       // the browser leaves it out only on same-origin GETs, such as the polling transport's.
@@ -77,6 +78,7 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
     const presence = new Presence();
     // Only what an error is, never its details: a database error's detail can hold a person's number.
     const logError = (error: unknown) => {
+      if (noteDatabaseError(ctx.db, error)) return; // an outage is logged once, when it starts
       const { name, code } = error instanceof Error ? (error as Error & { code?: unknown }) : { name: typeof error, code: undefined };
       app.log.error({ name, code }, 'a calling event failed');
     };
@@ -100,7 +102,12 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
           (error: unknown) =>
             ack({
               ok: false,
-              error: error instanceof AppError ? { code: error.code, message: error.message } : { code: 'not_found', message: 'The organisation was not found.' },
+              error:
+                error instanceof AppError
+                  ? { code: error.code, message: error.message }
+                  : noteDatabaseError(ctx.db, error)
+                    ? { code: 'database_unavailable', message: DATABASE_UNAVAILABLE_MESSAGE }
+                    : { code: 'not_found', message: 'The organisation was not found.' },
             }),
         );
       };
@@ -131,7 +138,9 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
           (rows) => {
             for (const row of rows) statsMoved.add(row.ancestorId);
           },
-          (error: unknown) => app.log.error({ name: error instanceof Error ? error.name : typeof error }, 'announcing moved statistics failed'),
+          (error: unknown) => {
+            if (!noteDatabaseError(ctx.db, error)) app.log.error({ name: error instanceof Error ? error.name : typeof error }, 'announcing moved statistics failed');
+          },
         );
     });
     ctx.calling.on('saved', ({ campaignId }) => changed.add(campaignId));
@@ -181,6 +190,8 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
       io.engine.close();
       // Stops the adapter's LISTEN and heartbeat, so the database pool can close after.
       await io.of('/').adapter.close();
+      // This process holds nobody any more; other processes need not wait to find it gone.
+      await ctx.calling.leave().catch(logError);
     });
   },
   { name: 'realtime', dependencies: ['auth'] },

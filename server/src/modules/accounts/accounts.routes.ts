@@ -9,11 +9,6 @@ import * as accounts from './accounts.service';
 
 export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.get('/health', { schema: { tags: ['system'], response: { 200: Type.Object({ ok: Type.Literal(true) }), ...errors(500) } } }, async () => {
-      await ctx.db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
-      return { ok: true as const };
-    });
-
     app.get('/setup', { schema: { tags: ['accounts'], response: { 200: SetupStatus } } }, async () => ({
       needed: await accounts.setupNeeded(ctx.db),
     }));

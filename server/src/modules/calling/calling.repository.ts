@@ -185,6 +185,79 @@ export async function campaignOfSave(db: Database, callerId: string, key: string
   return rows[0]?.campaignId;
 }
 
+/** This process is alive at `now` (its heartbeat). */
+export async function beat(db: Database, processId: string, now: Date): Promise<void> {
+  await sql`
+    insert into server_process (id, started_at, seen_at) values (${processId}, ${now}, ${now})
+    on conflict (id) do update set seen_at = excluded.seen_at`.execute(db);
+}
+
+/** A caller's socket in this process joined a campaign. */
+export async function addPresence(db: Database, processId: string, userId: string, campaignId: string, now: Date): Promise<void> {
+  await sql`
+    with process as (
+      insert into server_process (id, started_at, seen_at) values (${processId}, ${now}, ${now})
+      on conflict (id) do update set seen_at = excluded.seen_at
+    )
+    insert into caller_presence (process_id, user_id, campaign_id) values (${processId}, ${userId}, ${campaignId})
+    on conflict do nothing`.execute(db);
+}
+
+/** A caller's last socket in this process left a campaign. */
+export async function removePresence(db: Database, processId: string, userId: string, campaignId: string): Promise<void> {
+  await sql`delete from caller_presence where process_id = ${processId} and user_id = ${userId} and campaign_id = ${campaignId}`.execute(db);
+}
+
+/** The callers connected to this process are exactly `connected` (repairs what an outage left behind). */
+export async function syncPresence(db: Database, processId: string, connected: { userId: string; campaignId: string }[]): Promise<void> {
+  await sql`
+    with live as (
+      select * from unnest(${connected.map((entry) => entry.userId)}::uuid[], ${connected.map((entry) => entry.campaignId)}::uuid[]) as live(user_id, campaign_id)
+    ), gone as (
+      delete from caller_presence p where p.process_id = ${processId}
+        and not exists (select 1 from live where live.user_id = p.user_id and live.campaign_id = p.campaign_id)
+    )
+    insert into caller_presence (process_id, user_id, campaign_id)
+    select ${processId}, live.user_id, live.campaign_id from live
+    where exists (select 1 from campaign where id = live.campaign_id) and exists (select 1 from app_user where id = live.user_id)
+    on conflict do nothing`.execute(db);
+}
+
+/**
+ * Processes not seen since `deadBefore` are gone: the people their callers held get the grace period
+ * from the process's last beat, unless the caller is connected to the campaign through a live process
+ * (a reconnect elsewhere keeps them). The gone processes and their callers are forgotten.
+ */
+export async function releaseGoneProcesses(db: Database, deadBefore: Date, graceMs: number): Promise<number> {
+  const { rows } = await sql<{ count: number }>`
+    with gone as (
+      delete from server_process where seen_at < ${deadBefore} returning id, seen_at
+    ), callers as (
+      delete from caller_presence p using gone where p.process_id = gone.id
+      returning p.user_id, p.campaign_id, gone.seen_at
+    ), orphaned as (
+      select c.user_id, c.campaign_id, min(c.seen_at) as seen_at from callers c
+      where not exists (
+        select 1 from caller_presence q join server_process s on s.id = q.process_id
+        where q.user_id = c.user_id and q.campaign_id = c.campaign_id and s.seen_at >= ${deadBefore}
+      )
+      group by c.user_id, c.campaign_id
+    ), shortened as (
+      update campaign_contact cc set lease_expires_at = least(cc.lease_expires_at, o.seen_at + ${`${graceMs} milliseconds`}::interval)
+      from orphaned o where cc.state = 'held' and cc.held_by = o.user_id and cc.campaign_id = o.campaign_id
+      returning 1
+    )
+    select count(*)::int as count from shortened`.execute(db);
+  return rows[0]?.count ?? 0;
+}
+
+/** This process stops: it holds nobody any more (its callers' sockets have gone, with their grace period). */
+export async function forgetProcess(db: Database, processId: string): Promise<void> {
+  await sql`
+    with callers as (delete from caller_presence where process_id = ${processId})
+    delete from server_process where id = ${processId}`.execute(db);
+}
+
 /** A caller gone: their leases in a campaign end at the latest by `until` (the grace period). */
 export async function shortenLeases(db: Database, callerId: string, campaignId: string, until: Date): Promise<void> {
   await sql`

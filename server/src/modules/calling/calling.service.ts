@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { Database } from '../../../../db/database';
@@ -22,6 +23,8 @@ export const LEASE_MS = 15 * 60_000;
 const EXTEND_AFTER_MS = 5 * 60_000;
 /** A caller whose socket is gone keeps their person this long, for a reconnect. */
 export const GRACE_MS = 2 * 60_000;
+/** A server process not seen for this long is gone (it beats every 5 s, with the reaper). */
+export const PROCESS_GONE_MS = 30_000;
 /** A callback is offered to the caller who booked it first; after this, to anyone. */
 export const CALLBACK_HOLD_MS = 15 * 60_000;
 /** A caller's right to call in a campaign is read from the database at most this often (a removed role counts within it). */
@@ -365,17 +368,51 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
   }
 
-  /** Leases past their time go back to the queue; their callers are told. */
+  /** This server process, among those on the database (see reap). */
+  readonly processId = randomUUID();
+  /** Since when this process's beats have reached the database without a miss (undefined: the last one failed). */
+  private beatingSince: number | undefined;
+
+  /**
+   * Leases past their time go back to the queue; their callers are told. First this process beats, and
+   * the people held by callers of processes that stopped beating get the grace period from their last
+   * beat. A process judges others only after its own beats have reached the database for PROCESS_GONE_MS,
+   * so that after a database outage every process has beaten again before anyone is judged gone.
+   */
   async reap(): Promise<number> {
-    const expired = await repository.reapExpired(this.db, this.clock.now());
+    const now = this.clock.now();
+    try {
+      await repository.beat(this.db, this.processId, now);
+      this.beatingSince ??= now.getTime();
+    } catch (error) {
+      this.beatingSince = undefined;
+      throw error;
+    }
+    if (now.getTime() - this.beatingSince >= PROCESS_GONE_MS) {
+      await repository.releaseGoneProcesses(this.db, new Date(now.getTime() - PROCESS_GONE_MS), GRACE_MS);
+    }
+    const expired = await repository.reapExpired(this.db, now);
     for (const lease of expired) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'expired' });
     return expired.length;
   }
 
-  /** Moves on the leases of callers whose sockets are connected to their campaigns. */
+  /** Moves on the leases of callers whose sockets are connected to their campaigns here, and records that they are here. */
   async extend(connected: { userId: string; campaignId: string }[]): Promise<void> {
     const now = this.clock.now().getTime();
     await repository.extendLeases(this.db, connected, new Date(now + LEASE_MS), new Date(now + LEASE_MS - EXTEND_AFTER_MS));
+    await repository.syncPresence(this.db, this.processId, connected);
+  }
+
+  /** A caller's socket here joined a campaign: recorded as here, and the person they held keeps waiting for them. */
+  async joined(userId: string, campaignId: string): Promise<void> {
+    const now = this.clock.now();
+    await repository.addPresence(this.db, this.processId, userId, campaignId, now);
+    await repository.extendLeases(this.db, [{ userId, campaignId }], new Date(now.getTime() + LEASE_MS), new Date(now.getTime() + LEASE_MS - EXTEND_AFTER_MS));
+  }
+
+  /** This process stops: it is forgotten at once (its callers' sockets have ended, with their grace period). */
+  async leave(): Promise<void> {
+    await repository.forgetProcess(this.db, this.processId);
   }
 
   async figures(campaignId: string) {
@@ -384,6 +421,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
 
   /** The caller's last socket in the campaign went away: their person waits the grace period for them. */
   async callerLeft(userId: string, campaignId: string): Promise<void> {
+    await repository.removePresence(this.db, this.processId, userId, campaignId);
     await repository.shortenLeases(this.db, userId, campaignId, new Date(this.clock.now().getTime() + GRACE_MS));
   }
 

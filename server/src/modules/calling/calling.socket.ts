@@ -5,6 +5,7 @@ type Checker<T extends TSchema> = Validator<{}, T>;
 import type { TSchema } from 'typebox';
 import type { Ack } from '../../contract/realtime';
 import type { RealtimeSocket } from '../../plugins/realtime';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../../../../db/availability';
 import { AppError } from '../../errors';
 import type { CallingEngine } from './calling.service';
 import { checkCampaignRequest, checkCompleteCall, checkCorrectCall, checkReleaseContact } from './calling.schemas';
@@ -49,6 +50,8 @@ export class Presence {
 function failure(error: unknown, log: (error: unknown) => void): Ack<never> {
   if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
   log(error);
+  // PostgreSQL is away: the web app keeps the save and sends it again with the same key.
+  if (isDatabaseUnavailable(error)) return { ok: false, error: { code: 'database_unavailable', message: DATABASE_UNAVAILABLE_MESSAGE } };
   return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side; nothing was saved. Try again in a moment.' } };
 }
 
@@ -109,8 +112,8 @@ export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, { p
       presence.add(userId, campaignId);
       await socket.join([`campaign:${campaignId}`, `callers:${campaignId}`]);
       engine.emit('presence', { campaignId });
-      // Back in time: the person this caller held waits no longer for the grace period to end.
-      await engine.extend([{ userId, campaignId }]);
+      // Recorded as connected here; back in time, the person this caller held waits no longer for the grace period to end.
+      await engine.joined(userId, campaignId);
     }
     return answer;
   });
