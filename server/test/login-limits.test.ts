@@ -102,12 +102,12 @@ test('50 refused attempts on two servers, half of them at once, are one audit ro
 
   const rows = await rateLimitedRows(user.id, since);
   expect(rows).toHaveLength(1);
-  expect(rows[0]?.details).toEqual({ scope: 'account', count: 50 });
+  expect(rows[0]?.details).toEqual({ attempts: 50 });
   // The admin reads it in the audit log, with the person named.
   const admin = await t.newUser([{ org, role: 'admin' }]);
   const audit = await t.request('GET', `/api/orgs/${org.id}/audit?limit=500`, { cookie: await t.login(admin) });
   const shown = audit.json<{ events: { action: string; targetName: string | null; details: unknown }[] }>().events.filter((e) => e.action === 'auth.rate-limited' && e.targetName === 'Bo Blocked');
-  expect(shown).toEqual([expect.objectContaining({ details: { scope: 'account', count: 50 } })]);
+  expect(shown).toEqual([expect.objectContaining({ details: { attempts: 50 } })]);
   console.log(JSON.stringify({ refusedAttempts: 50, auditRows: rows.length, elapsedMs: Math.round(elapsedMs) }));
 
   // A block that begins after the last one ended is a row of its own.
@@ -115,8 +115,8 @@ test('50 refused attempts on two servers, half of them at once, are one audit ro
   for (let i = 1; i <= 5; i += 1) expect((await signIn(other.app, user.email, `wrong again ${i}`, '10.13.3.1')).statusCode).toBe(401);
   for (let i = 0; i < 3; i += 1) expect((await signIn(t.app, user.email, PASSWORD, '10.13.3.1')).statusCode).toBe(429);
   expect((await rateLimitedRows(user.id, since)).map((row) => row.details)).toEqual([
-    { scope: 'account', count: 50 },
-    { scope: 'account', count: 3 },
+    { attempts: 50 },
+    { attempts: 3 },
   ]);
   await t.stopServer(other.app);
 });
@@ -130,7 +130,7 @@ test('an address refused for many emails is one audit row naming no one', async 
     const email = i < users.length ? (users[i] as TestUser).email : `probe-more-${i}@example.org`;
     expect((await signIn(t.app, email, PASSWORD, address)).statusCode).toBe(429);
   }
-  expect((await rateLimitedRows(null, since)).map((row) => row.details)).toEqual([{ scope: 'address', count: 20 }]);
+  expect((await rateLimitedRows(null, since)).map((row) => row.details)).toEqual([{ attempts: 20, scope: 'address' }]);
   for (const user of users) expect(await rateLimitedRows(user.id, since)).toEqual([]);
 });
 

@@ -80,9 +80,9 @@ export class LoginLimiter {
       const eventId = await recordAudit(trx, {
         at: now,
         action: 'auth.rate-limited',
-        // A blocked address is tried with many emails: the row names no one.
+        // A blocked address is tried with many emails: the row names no one (and no admin's log shows it).
         targetUserId: block.scope === 'account' ? targetUserId : null,
-        details: { scope: block.scope, count: 1 },
+        details: block.scope === 'account' ? { attempts: 1 } : { attempts: 1, scope: 'address' },
       });
       await repository.setBlockAudit(trx, block.keyHash, eventId);
     });

@@ -7,11 +7,11 @@ export async function insertAuditEvent(db: Database, event: Insertable<AuditEven
   return row.id;
 }
 
-/** One more of the same: adds to the event's `count` detail (1 when it had none). */
-export async function incrementAuditCount(db: Database, id: number): Promise<void> {
+/** One more of the same: adds one to the event's `attempts` detail (1 when it had none). */
+export async function incrementAuditAttempts(db: Database, id: number): Promise<void> {
   await db
     .updateTable('auditEvent')
-    .set({ details: sql`jsonb_set(details, '{count}', to_jsonb(coalesce((details->>'count')::int, 1) + 1))` })
+    .set({ details: sql`jsonb_set(details, '{attempts}', to_jsonb(coalesce((details->>'attempts')::int, 1) + 1))` })
     .where('id', '=', id)
     .execute();
 }

@@ -26,9 +26,9 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<numb
   });
 }
 
-/** The event happened once more: its `count` detail goes up by one, so that a burst is one row. */
+/** The event happened once more: its `attempts` detail goes up by one, so that a burst is one row. */
 export async function countAuditAgain(db: Database, id: number): Promise<void> {
-  await repository.incrementAuditCount(db, id);
+  await repository.incrementAuditAttempts(db, id);
 }
 
 export async function listAudit(

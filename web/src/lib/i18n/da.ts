@@ -255,6 +255,7 @@ export const da: Messages = {
   },
 
   auditDetails: {
+    attempts: 'afviste forsøg',
     role: 'rolle',
     from: 'fra',
     to: 'til',

@@ -260,6 +260,7 @@ export const en = {
   } satisfies Record<AuditAction, string>,
 
   auditDetails: {
+    attempts: 'refused attempts',
     role: 'role',
     from: 'from',
     to: 'to',

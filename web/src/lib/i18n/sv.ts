@@ -255,6 +255,7 @@ export const sv: Messages = {
   },
 
   auditDetails: {
+    attempts: 'nekade försök',
     role: 'roll',
     from: 'från',
     to: 'till',
