@@ -181,6 +181,17 @@ export interface ListRowProblem {
   rowNumber: number;
 }
 
+export interface LoginBlock {
+  auditEventId: number | null;
+  blockedUntil: Timestamp;
+  keyHash: string;
+}
+
+export interface LoginFailure {
+  at: Timestamp;
+  keyHash: string;
+}
+
 export interface Membership {
   createdAt: Generated<Timestamp>;
   organisationId: string;
@@ -376,6 +387,8 @@ export interface DB {
   invite: Invite;
   listPerson: ListPerson;
   listRowProblem: ListRowProblem;
+  loginBlock: LoginBlock;
+  loginFailure: LoginFailure;
   membership: Membership;
   organisation: Organisation;
   organisationClosure: OrganisationClosure;

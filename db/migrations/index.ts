@@ -11,6 +11,7 @@ import * as telephony from './2026-11-22T06-00_telephony';
 import * as statistics from './2026-11-22T07-00_statistics';
 import * as welcomeCalls from './2026-11-22T09-00_welcome-calls';
 import * as serverProcesses from './2026-12-04T00-00_server-processes';
+import * as loginAttempts from './2026-12-04T01-00_login-attempts';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T07-00_statistics': statistics,
   '2026-11-22T09-00_welcome-calls': welcomeCalls,
   '2026-12-04T00-00_server-processes': serverProcesses,
+  '2026-12-04T01-00_login-attempts': loginAttempts,
 };

@@ -86,7 +86,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     clock,
     publicUrl: deps.publicUrl,
     sessions,
-    logins: new LoginService(deps.db, clock, sessions),
+    logins: new LoginService(deps.db, clock, sessions, deps.sessionSecret),
     calling,
     telephony: new TelephonyService(deps.db, clock, calling, {
       secretsKey: deps.secretsKey ?? randomBytes(32),

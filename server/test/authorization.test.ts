@@ -38,6 +38,12 @@ const ADMIN: Table = {
   B: /*             */ [404, 404, 404, 403, 'ok', 404, 401],
   municipality: /*  */ [404, 404, 404, 403, 'ok', 404, 401],
 };
+/** Only organizers and admins of the organisation itself (individual calls: notes, names, answers); those above get 403. */
+const OWN: Table = {
+  A: /*             */ ['ok', 'ok', 403, 403, 403, 404, 401],
+  B: /*             */ [404, 404, 404, 403, 403, 404, 401],
+  municipality: /*  */ [404, 404, 404, 'ok', 403, 404, 401],
+};
 const CODE: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
 /** The role each signed-in actor holds on every organisation they may see. */
 const ROLE_OF: Partial<Record<Actor, Role>> = {
@@ -412,20 +418,29 @@ describe('campaigns (organizers and admins of the campaign\'s organisation)', ()
     const version = await t.db.selectFrom('campaignVersion').select('id').where('campaignId', '=', campaign.id).executeTakeFirstOrThrow();
     const call = await t.db
       .insertInto('call')
-      .values({ campaignId: campaign.id, organisationId: orgs[org].id, versionId: version.id, idempotencyKey: `key-${++n}-flag`, leaseId: crypto.randomUUID(), outcome: 'refused', flagged: true, flagNote: 'Hör av er', createdAt: t.clock.now() })
+      .values({ campaignId: campaign.id, organisationId: orgs[org].id, versionId: version.id, idempotencyKey: `key-${++n}-flag`, leaseId: crypto.randomUUID(), outcome: 'refused', flagged: true, flagNote: 'Hör av er', notes: 'Ring efter sex', createdAt: t.clock.now() })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { campaignId: campaign.id, callId: call.id };
   }
   const openFlags = (campaignId: string) => t.db.selectFrom('call').select('id').where('campaignId', '=', campaignId).where('flagResolvedAt', 'is', null).execute();
 
+  // Everyone who manages the campaign sees how many flags wait; only its own organisation sees the notes.
   test.each(rows(MANAGE, 200))('GET /api/campaigns/:campaignId/flags: $org by $actor → $status', async ({ org, actor, status }) => {
     const { campaignId, callId } = await flaggedCallIn(org);
     const { response } = await attempt(actor, { method: 'GET', url: `/api/campaigns/${campaignId}/flags` }, status);
-    if (status === 200) expect(response.json<{ flags: { callId: string }[] }>().flags.map((flag) => flag.callId)).toEqual([callId]);
+    if (status !== 200) return;
+    const own = expectedStatus(OWN, org, actor, 200) === 200;
+    const body = response.json<{ count: number; flags: { callId: string }[] | null }>();
+    expect(body.count).toBe(1);
+    if (own) expect(body.flags?.map((flag) => flag.callId)).toEqual([callId]);
+    else {
+      expect(body.flags).toBeNull();
+      expect(response.body).not.toMatch(/Hör av er|Ring efter sex/);
+    }
   });
 
-  test.each(rows(MANAGE, 200))('POST /api/calls/:callId/flag/resolve: $org by $actor → $status', async ({ org, actor, status }) => {
+  test.each(rows(OWN, 200))('POST /api/calls/:callId/flag/resolve: $org by $actor → $status', async ({ org, actor, status }) => {
     const { campaignId, callId } = await flaggedCallIn(org);
     const { after } = await attempt(actor, { method: 'POST', url: `/api/calls/${callId}/flag/resolve`, body: {} }, status, () => openFlags(campaignId));
     if (status === 200) expect(after).toEqual([]);

@@ -534,7 +534,7 @@ describe('organizers follow the calls', () => {
     expect(await ask(watcher, 'campaign:watch', { campaignId: 'nope' })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
   });
 
-  test('flagged calls wait for an organizer until handled; callers and other organisations cannot see or handle them', async () => {
+  test('flagged calls wait for an organizer until handled; callers and other organisations cannot see or handle them, a district above sees how many', async () => {
     const { campaignId } = await campaignOf(2);
     const socket = await callerClient(3);
     await join(socket, campaignId);
@@ -545,6 +545,7 @@ describe('organizers follow the calls', () => {
     const list = await t.request('GET', `/api/campaigns/${campaignId}/flags`, { cookie: organizerCookie });
     expect(list.statusCode, list.body).toBe(200);
     expect(list.json()).toEqual({
+      count: 1,
       flags: [
         {
           callId: flagged.callId,
@@ -557,6 +558,15 @@ describe('organizers follow the calls', () => {
         },
       ],
     });
+    // Notes and names are for the campaign's own organizers: the district admin above sees the count only, and cannot handle it.
+    const districtCookie = await t.login(await t.newUser([{ org: district, role: 'admin' }]));
+    const above = await t.request('GET', `/api/campaigns/${campaignId}/flags`, { cookie: districtCookie });
+    expect(above.statusCode, above.body).toBe(200);
+    expect(above.json()).toEqual({ count: 1, flags: null });
+    const refused = await t.request('POST', `/api/calls/${flagged.callId}/flag/resolve`, { cookie: districtCookie, body: {} });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await t.db.selectFrom('call').select('flagResolvedAt').where('id', '=', flagged.callId).executeTakeFirst()).toEqual({ flagResolvedAt: null });
     const callerCookie = callers[3]?.cookie ?? '';
     expect((await t.request('GET', `/api/campaigns/${campaignId}/flags`, { cookie: callerCookie })).statusCode).toBe(403);
     const strangerCookie = await t.login(outsider.user);
@@ -565,7 +575,7 @@ describe('organizers follow the calls', () => {
     const resolved = await t.request('POST', `/api/calls/${flagged.callId}/flag/resolve`, { cookie: organizerCookie, body: {} });
     expect(resolved.statusCode, resolved.body).toBe(200);
     expect(resolved.json()).toEqual({ callId: flagged.callId, resolvedAt: t.clock.now().toISOString() });
-    expect((await t.request('GET', `/api/campaigns/${campaignId}/flags`, { cookie: organizerCookie })).json()).toEqual({ flags: [] });
+    expect((await t.request('GET', `/api/campaigns/${campaignId}/flags`, { cookie: organizerCookie })).json()).toEqual({ count: 0, flags: [] });
     const again = await t.request('POST', `/api/calls/${flagged.callId}/flag/resolve`, { cookie: organizerCookie, body: {} });
     expect(again.json()).toEqual(resolved.json());
   });

@@ -43,8 +43,9 @@ function add(orgId: string, body: unknown, cookie: string | null = cookies.organ
   return t.request('POST', `/api/orgs/${orgId}/do-not-call`, { cookie: cookie ?? undefined, body });
 }
 
-async function entries(orgId: string, query = '', cookie = cookies.admin): Promise<{ entries: Listed[]; total: number; inheritedTotal: number }> {
-  const response = await t.request('GET', `/api/orgs/${orgId}/do-not-call${query}`, { cookie });
+/** The register a page at a time, found by a number sent in the body (never the URL). */
+async function entries(orgId: string, search: object = {}, cookie = cookies.admin): Promise<{ entries: Listed[]; total: number; inheritedTotal: number }> {
+  const response = await t.request('POST', `/api/orgs/${orgId}/do-not-call/search`, { cookie, body: search });
   expect(response.statusCode, response.body).toBe(200);
   return response.json();
 }
@@ -168,10 +169,10 @@ describe('reading the register', () => {
   });
 
   test('limit and offset page through it; total stays the number of all matches', async () => {
-    const first = await entries(org.id, '?limit=2');
-    const second = await entries(org.id, '?limit=2&offset=2');
-    const last = await entries(org.id, '?limit=2&offset=4');
-    const beyond = await entries(org.id, '?limit=2&offset=5');
+    const first = await entries(org.id, { limit: 2 });
+    const second = await entries(org.id, { limit: 2, offset: 2 });
+    const last = await entries(org.id, { limit: 2, offset: 4 });
+    const beyond = await entries(org.id, { limit: 2, offset: 5 });
     expect(first.entries.map((e) => e.phone)).toEqual(['+46703330005', '+46701110004']);
     expect(second.entries.map((e) => e.phone)).toEqual(['+46702220003', '+46701110002']);
     expect(last.entries.map((e) => e.phone)).toEqual(['+46701110001']);
@@ -180,30 +181,42 @@ describe('reading the register', () => {
   });
 
   test('search finds by digits, ignoring spaces and dashes, and pages within the matches', async () => {
-    const ones = await entries(org.id, `?search=${encodeURIComponent('111-000')}`);
+    const ones = await entries(org.id, { search: '111-000' });
     expect(ones.total).toBe(3);
     expect(ones.entries.map((e) => e.phone)).toEqual(['+46701110004', '+46701110002', '+46701110001']);
-    const paged = await entries(org.id, `?search=111000&limit=1&offset=1`);
+    const paged = await entries(org.id, { search: '111000', limit: 1, offset: 1 });
     expect(paged).toMatchObject({ total: 3, entries: [{ phone: '+46701110002' }] });
-    const international = await entries(org.id, `?search=${encodeURIComponent('+46 70 222')}`);
+    const international = await entries(org.id, { search: '+46 70 222' });
     expect(international.entries.map((e) => e.phone)).toEqual(['+46702220003']);
-    const none = await entries(org.id, '?search=999');
+    const none = await entries(org.id, { search: '999' });
     expect(none).toEqual({ entries: [], total: 0, inheritedTotal: 0 });
   });
 
   test('search finds a number written as on a Swedish list, with its leading zero', async () => {
-    const whole = await entries(org.id, `?search=${encodeURIComponent('070-222 00 03')}`);
+    const whole = await entries(org.id, { search: '070-222 00 03' });
     expect(whole.entries.map((e) => e.phone)).toEqual(['+46702220003']);
-    const start = await entries(org.id, '?search=0701110');
+    const start = await entries(org.id, { search: '0701110' });
     expect(start.entries.map((e) => e.phone)).toEqual(['+46701110004', '+46701110002', '+46701110001']);
   });
 
-  test('a limit over 500, a negative offset or an inherited that is not true or false is refused', async () => {
-    for (const query of ['?limit=501', '?limit=0', '?offset=-1', '?inherited=maybe']) {
-      const response = await t.request('GET', `/api/orgs/${org.id}/do-not-call${query}`, { cookie: cookies.admin });
-      expect(response.statusCode, query).toBe(400);
+  test('a limit over 500, a negative offset, an inherited that is not true or false, or an unknown field is refused', async () => {
+    for (const body of [{ limit: 501 }, { limit: 0 }, { offset: -1 }, { inherited: 'maybe' }, { search: '1'.repeat(41) }, { phone: '0701110001' }]) {
+      const response = await t.request('POST', `/api/orgs/${org.id}/do-not-call/search`, { cookie: cookies.admin, body });
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
       expect(errorCode(response)).toBe('validation');
     }
+  });
+
+  test('the number is searched in the body only: the old search in the URL no longer exists', async () => {
+    for (const url of [`/api/orgs/${org.id}/do-not-call?search=0701110`, `/api/orgs/${org.id}/do-not-call`, `/api/orgs/${org.id}/do-not-call/search?search=0701110`]) {
+      const response = await t.request('GET', url, { cookie: cookies.admin });
+      expect(response.statusCode, url).toBe(404);
+      expect(response.body).not.toContain('+4670111');
+    }
+    // A search in the URL of the POST is refused too, so no client keeps sending one.
+    const queried = await t.request('POST', `/api/orgs/${org.id}/do-not-call/search?search=0701110`, { cookie: cookies.admin, body: {} });
+    expect(queried.statusCode).toBe(400);
+    expect(errorCode(queried)).toBe('validation');
   });
 
   test("an organisation's register shows only its own entries, marked as its own", async () => {
@@ -245,12 +258,12 @@ describe('entries inherited from the organisations above', () => {
     await added(assocD.id, '0709100004', 'Asked D');
   });
 
-  test('without inherited=true an association lists only its own entries, as before', async () => {
-    expect(await entries(assocC.id, '', organizerC)).toEqual({ entries: [{ ...atC, organisationName: 'Förening C', inherited: false }], total: 1, inheritedTotal: 0 });
+  test('without inherited: true an association lists only its own entries, as before', async () => {
+    expect(await entries(assocC.id, {}, organizerC)).toEqual({ entries: [{ ...atC, organisationName: 'Förening C', inherited: false }], total: 1, inheritedTotal: 0 });
   });
 
   test('an association lists its own entries first, then the municipality’s and the district’s, each marked with where it comes from', async () => {
-    const register = await entries(assocC.id, '?inherited=true', organizerC);
+    const register = await entries(assocC.id, { inherited: true }, organizerC);
     expect(register.total).toBe(3);
     expect(register.inheritedTotal).toBe(2);
     expect(register.entries).toEqual([
@@ -261,26 +274,26 @@ describe('entries inherited from the organisations above', () => {
   });
 
   test('a sibling’s entries do not appear, and an association’s entries do not reach the organisations above it', async () => {
-    expect((await entries(assocC.id, '?inherited=true', organizerC)).entries.map((e) => e.phone)).not.toContain('+46709100004');
-    const d = await entries(assocD.id, '?inherited=true', topAdmin);
+    expect((await entries(assocC.id, { inherited: true }, organizerC)).entries.map((e) => e.phone)).not.toContain('+46709100004');
+    const d = await entries(assocD.id, { inherited: true }, topAdmin);
     expect(d.entries.map((e) => [e.phone, e.inherited])).toEqual([
       ['+46709100004', false],
       ['+46709100002', true],
       ['+46709100001', true],
     ]);
-    const atMunicipalityItself = await entries(municipality.id, '?inherited=true', topAdmin);
+    const atMunicipalityItself = await entries(municipality.id, { inherited: true }, topAdmin);
     expect(atMunicipalityItself).toMatchObject({ total: 2, inheritedTotal: 1 });
     expect(atMunicipalityItself.entries.map((e) => [e.phone, e.inherited])).toEqual([
       ['+46709100002', false],
       ['+46709100001', true],
     ]);
-    expect(await entries(top.id, '?inherited=true', topAdmin)).toMatchObject({ total: 1, inheritedTotal: 0, entries: [{ phone: '+46709100001', inherited: false }] });
+    expect(await entries(top.id, { inherited: true }, topAdmin)).toMatchObject({ total: 1, inheritedTotal: 0, entries: [{ phone: '+46709100001', inherited: false }] });
   });
 
   test('search and paging run over own and inherited entries together', async () => {
-    const found = await entries(assocC.id, `?inherited=true&search=${encodeURIComponent('070-910 00 01')}`, organizerC);
+    const found = await entries(assocC.id, { inherited: true, search: '070-910 00 01' }, organizerC);
     expect(found).toMatchObject({ total: 1, inheritedTotal: 1, entries: [{ phone: '+46709100001', organisationName: 'Region Väst', inherited: true }] });
-    const second = await entries(assocC.id, '?inherited=true&limit=1&offset=1', organizerC);
+    const second = await entries(assocC.id, { inherited: true, limit: 1, offset: 1 }, organizerC);
     expect(second).toMatchObject({ total: 3, inheritedTotal: 2, entries: [{ phone: '+46709100002', inherited: true }] });
   });
 
@@ -296,13 +309,13 @@ describe('entries inherited from the organisations above', () => {
     const adminViaC = await t.request('DELETE', `/api/orgs/${assocC.id}/do-not-call/${atTop.id}`, { cookie: topAdmin });
     expect(adminViaC.statusCode).toBe(404);
     expect({ counts: await t.tableCounts(), register: await registerCount(), top: await stored(top.id) }).toEqual(before);
-    expect((await entries(assocC.id, '?inherited=true', organizerC)).entries.map((e) => e.id)).toContain(atTop.id);
+    expect((await entries(assocC.id, { inherited: true }, organizerC)).entries.map((e) => e.id)).toContain(atTop.id);
   });
 
   test('removed at the district, the entry no longer applies to the association', async () => {
     const removed = await t.request('DELETE', `/api/orgs/${top.id}/do-not-call/${atTop.id}`, { cookie: topAdmin });
     expect(removed.statusCode, removed.body).toBe(204);
-    const register = await entries(assocC.id, '?inherited=true', organizerC);
+    const register = await entries(assocC.id, { inherited: true }, organizerC);
     expect(register).toMatchObject({ total: 2, inheritedTotal: 1 });
     expect(register.entries.map((e) => e.id)).not.toContain(atTop.id);
   });
@@ -408,7 +421,7 @@ describe('who may use the register', () => {
       .executeTakeFirstOrThrow();
     const responses: LightMyRequestResponse[] = [
       await add(orgId, { phone: '0706660002' }, cookie),
-      await t.request('GET', `/api/orgs/${orgId}/do-not-call`, { cookie }),
+      await t.request('POST', `/api/orgs/${orgId}/do-not-call/search`, { cookie, body: {} }),
       await uploadFile(orgId, FILE, cookie),
       await t.request('DELETE', `/api/orgs/${orgId}/do-not-call/${entry.id}`, { cookie }),
     ];
@@ -441,7 +454,7 @@ describe('who may use the register', () => {
     const entry = await t.db.selectFrom('doNotCall').select('id').where('organisationId', '=', orgId).where('phone', '=', '+46706660001').executeTakeFirstOrThrow();
     const responses = [
       await add(orgId, { phone: '0706660003' }, cookie),
-      await t.request('GET', `/api/orgs/${orgId}/do-not-call`, { cookie: cookie ?? undefined }),
+      await t.request('POST', `/api/orgs/${orgId}/do-not-call/search`, { cookie: cookie ?? undefined, body: {} }),
       await uploadFile(orgId, FILE, cookie),
       await t.request('DELETE', `/api/orgs/${orgId}/do-not-call/${entry.id}`, { cookie: cookie ?? undefined }),
     ];

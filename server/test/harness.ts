@@ -101,6 +101,15 @@ export class TestContext {
     return { url: await app.listen({ port: 0, host: '127.0.0.1' }), app };
   }
 
+  /** Stops a server anotherServer() started, as a process that ends would; the database stays. */
+  async stopServer(app: App): Promise<void> {
+    const index = this.others.findIndex((other) => other.app === app);
+    const [other] = index < 0 ? [] : this.others.splice(index, 1);
+    if (!other) throw new Error('not a server of this test context');
+    await other.app.close();
+    await other.db.destroy();
+  }
+
   async close(): Promise<void> {
     for (const other of this.others) {
       await other.app.close();

@@ -140,7 +140,7 @@ test('deleting a list removes its people unless another list holds them; the do-
   expect(phones).toEqual(['+46702223344']);
   expect((await t.request('GET', `/api/lists/${gone.id}`, { cookie })).statusCode).toBe(404);
   expect((await t.request('GET', `/api/lists/${keep.id}`, { cookie })).statusCode).toBe(200);
-  const register = await t.request('GET', `/api/orgs/${org.id}/do-not-call`, { cookie });
+  const register = await t.request('POST', `/api/orgs/${org.id}/do-not-call/search`, { cookie, body: {} });
   expect(register.json<{ entries: { phone: string }[] }>().entries.map((e) => e.phone)).toEqual(['+46705556677']);
 });
 

@@ -25,6 +25,7 @@ const SHOTS = path.join(root, 'test-output', 'screenshots');
 const ORGANISATION = 'S-föreningen Hageby';
 const ORGANIZER = { name: 'Karin Sjögren', email: 'karin@hageby.example' };
 const CALLER = { name: 'Olle Ringare', email: 'olle@hageby.example' };
+const DISTRICT_ORGANIZER = { name: 'Dora Distrikt', email: 'dora@ostergotland.example' };
 const GROUP = 'Hageby hösten 2026';
 const CAMPAIGN = 'Höstens samtal i Hageby';
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -57,6 +58,8 @@ beforeAll(async () => {
   await addMembership(db, clock, organizer.id, org.id, 'organizer', null);
   const callerUser = await createUser(db, clock, { ...CALLER, password: PASSWORD });
   await addMembership(db, clock, callerUser.id, org.id, 'caller', null);
+  const districtOrganizer = await createUser(db, clock, { ...DISTRICT_ORGANIZER, password: PASSWORD });
+  await addMembership(db, clock, districtOrganizer.id, district.id, 'organizer', null);
 
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-campaigns-'));
   const filePath = path.join(dir, 'hageby.csv');
@@ -337,6 +340,21 @@ test('a caller joins and saves a flagged call: the organizer sees it live and ma
   await expect.poll(() => goal('recruits').textContent()).toBe('1 of 2');
   expect(await goal('conversations').textContent()).toBe('1 of 3');
   await screenshots('5-flag');
+
+  // An organizer of the district above sees that a flag waits, not its notes or the person: the association's organizers handle it.
+  const above = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  try {
+    const districtPage = await above.newPage();
+    await signIn(districtPage, server.url, DISTRICT_ORGANIZER.email, PASSWORD);
+    await districtPage.goto(campaignUrl);
+    await districtPage.getByText('One flagged call is waiting.').waitFor({ timeout: 10_000 });
+    await districtPage.getByText('The campaign’s own organizers handle its flagged calls', { exact: false }).waitFor();
+    const shown = (await districtPage.locator('section.flags').textContent()) ?? '';
+    for (const hidden of ['Vill prata med ordföranden', 'Vill bli ringd efter 18.', person, CALLER.name]) expect(shown).not.toContain(hidden);
+    expect(await districtPage.getByRole('button', { name: /Mark the flag/ }).count()).toBe(0);
+  } finally {
+    await above.close();
+  }
 
   await flag.getByRole('button', { name: `Mark the flag on ${person} handled` }).click();
   await page.getByText(`The flag on ${person} is marked handled.`).waitFor();

@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { createUser } from '../../server/src/modules/accounts/accounts.service';
@@ -106,11 +106,21 @@ test('a number put on the do-not-call register is listed as people write it, and
   await expect.poll(() => row.textContent()).toContain('Asked not to be called again');
   await page.getByText('1 number on the register').waitFor();
 
-  // Searchable as written on a list.
+  // Searchable as written on a list; the number searched is sent in a POST body, never in a URL.
+  const urls: string[] = [];
+  const searches: string[] = [];
+  const seen = (request: Request) => {
+    urls.push(request.url());
+    if (request.url().endsWith('/do-not-call/search')) searches.push(`${request.method()} ${request.postData() ?? ''}`);
+  };
+  page.on('request', seen);
   await page.getByLabel('Search numbers').fill('0701234504');
   await page.getByText('1 number matches the search').waitFor();
   await page.getByLabel('Search numbers').fill('0709999');
   await page.getByText('No number matches the search.').waitFor();
+  page.off('request', seen);
+  expect(urls.filter((url) => /0701234|0709999|search=/.test(url))).toEqual([]);
+  expect(searches).toEqual(expect.arrayContaining([expect.stringMatching(/^POST .*"search":"0701234504"/), expect.stringMatching(/^POST .*"search":"0709999"/)]));
   await page.getByLabel('Search numbers').fill('');
   await page.getByText('1 number on the register').waitFor();
 

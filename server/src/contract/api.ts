@@ -48,6 +48,7 @@ export type ListList = Static<typeof Lists.ListList>;
 
 export type DoNotCallEntry = Static<typeof Lists.DoNotCallEntry>;
 export type DoNotCallList = Static<typeof Lists.DoNotCallList>;
+export type DoNotCallSearch = Static<typeof Lists.DoNotCallSearch>;
 export type AddDoNotCallRequest = Static<typeof Lists.AddDoNotCallBody>;
 export type DoNotCallFileResult = Static<typeof Lists.DoNotCallFileResult>;
 

@@ -6,7 +6,7 @@ import { hashToken, newToken } from '../../tokens';
 import { recordAudit } from '../audit/audit.service';
 import * as organisations from '../organisations/organisations.service';
 import * as repository from './accounts.repository';
-import { FailureLimiter } from './login-limiter';
+import { LoginLimiter } from './login-limiter';
 import { assertPasswordAcceptable, hashPassword, verifyAgainstNothing, verifyPassword } from './passwords';
 import type { SessionService, SessionUser } from './sessions.service';
 import { deleteSessionsOfUser } from './sessions.repository';
@@ -59,33 +59,38 @@ export interface SignedIn {
 
 /**
  * Sign-in with one answer for an unknown email and a wrong password, limited per account (5 failures
- * in 15 minutes) and per IP address (30 failures in 15 minutes).
+ * in 15 minutes) and per IP address (30 failures in 15 minutes), counted in PostgreSQL so that the
+ * limits hold across server processes and restarts.
  */
 export class LoginService {
-  private readonly perAccount: FailureLimiter;
-  private readonly perAddress: FailureLimiter;
+  private readonly limiter: LoginLimiter;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly sessions: SessionService,
+    /** Keys the hashes under which failures are counted (the session secret). */
+    secret: string,
   ) {
-    this.perAccount = new FailureLimiter({ maxFailures: 5, windowMs: FIFTEEN_MINUTES }, clock);
-    this.perAddress = new FailureLimiter({ maxFailures: 30, windowMs: FIFTEEN_MINUTES }, clock);
+    this.limiter = new LoginLimiter(db, clock, secret, {
+      account: { maxFailures: 5, windowMs: FIFTEEN_MINUTES },
+      address: { maxFailures: 30, windowMs: FIFTEEN_MINUTES },
+    });
   }
 
   async login(emailInput: string, password: string, address: string): Promise<SignedIn> {
     const email = normaliseEmail(emailInput);
-    const wait = Math.max(this.perAccount.blockedFor(email), this.perAddress.blockedFor(address));
+    const keys = this.limiter.keys(email, address);
+    const block = await this.limiter.blocked(keys);
     const user = await repository.findUserByEmail(this.db, email);
-    if (wait > 0) {
-      await recordAudit(this.db, { at: this.clock.now(), action: 'auth.rate-limited', targetUserId: user?.id ?? null });
-      const minutes = Math.ceil(wait / 60000);
+    if (block) {
+      await this.limiter.refused(block, user?.id ?? null);
+      const minutes = Math.ceil(block.waitMs / 60000);
       throw new AppError(
         429,
         'rate_limited',
         `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
-        { 'retry-after': String(Math.ceil(wait / 1000)) },
+        { 'retry-after': String(Math.ceil(block.waitMs / 1000)) },
       );
     }
     const valid =
@@ -93,12 +98,11 @@ export class LoginService {
         ? await verifyPassword(user.passwordHash, password)
         : await verifyAgainstNothing(password);
     if (!valid || !user) {
-      this.perAccount.fail(email);
-      this.perAddress.fail(address);
+      await this.limiter.failed(keys);
       await recordAudit(this.db, { at: this.clock.now(), action: 'auth.login-failed', targetUserId: user?.id ?? null });
       throw new AppError(401, 'invalid_credentials', 'The email or password is wrong.');
     }
-    this.perAccount.forgive(email);
+    await this.limiter.forgive(keys);
     const session = await this.sessions.start(user.id);
     await recordAudit(this.db, { at: this.clock.now(), action: 'auth.login', actorUserId: user.id, targetUserId: user.id });
     return { me: await getMe(this.db, user.id), ...session };

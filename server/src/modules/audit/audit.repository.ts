@@ -1,9 +1,19 @@
-import type { Insertable } from 'kysely';
+import { sql, type Insertable } from 'kysely';
 import type { Database } from '../../../../db/database';
 import type { AuditEvent } from '../../../../db/schema';
 
-export async function insertAuditEvent(db: Database, event: Insertable<AuditEvent>): Promise<void> {
-  await db.insertInto('auditEvent').values(event).execute();
+export async function insertAuditEvent(db: Database, event: Insertable<AuditEvent>): Promise<number> {
+  const row = await db.insertInto('auditEvent').values(event).returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** One more of the same: adds one to the event's `attempts` detail (1 when it had none). */
+export async function incrementAuditAttempts(db: Database, id: number): Promise<void> {
+  await db
+    .updateTable('auditEvent')
+    .set({ details: sql`jsonb_set(details, '{attempts}', to_jsonb(coalesce((details->>'attempts')::int, 1) + 1))` })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**

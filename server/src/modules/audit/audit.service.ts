@@ -14,8 +14,9 @@ export interface AuditEntry {
   details?: Static<typeof AuditDetails>;
 }
 
-export async function recordAudit(db: Database, entry: AuditEntry): Promise<void> {
-  await repository.insertAuditEvent(db, {
+/** Records a security event; returns its id. */
+export async function recordAudit(db: Database, entry: AuditEntry): Promise<number> {
+  return repository.insertAuditEvent(db, {
     at: entry.at,
     action: entry.action,
     organisationId: entry.organisationId ?? null,
@@ -23,6 +24,11 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<void
     targetUserId: entry.targetUserId ?? null,
     details: JSON.stringify(entry.details ?? {}),
   });
+}
+
+/** The event happened once more: its `attempts` detail goes up by one, so that a burst is one row. */
+export async function countAuditAgain(db: Database, id: number): Promise<void> {
+  await repository.incrementAuditAttempts(db, id);
 }
 
 export async function listAudit(

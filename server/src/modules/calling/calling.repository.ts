@@ -422,6 +422,17 @@ export async function callerFigures(db: Database, campaignId: string, callerId: 
 }
 
 /** A campaign's flagged calls no organizer has handled yet, newest first. */
+export async function countOpenFlags(db: Database, campaignId: string): Promise<number> {
+  const row = await db
+    .selectFrom('call')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('campaignId', '=', campaignId)
+    .where('flagged', '=', true)
+    .where('flagResolvedAt', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export function openFlags(db: Database, campaignId: string) {
   return db
     .selectFrom('call')

@@ -26,12 +26,13 @@ export function callingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['calls'],
-          description: 'Flagged calls no organizer has handled yet, newest first (at most 500).',
+          description:
+            "How many flagged calls no organizer has handled yet, and — for organizers and admins of the campaign's own organisation — the calls, newest first (at most 500). Organisations above get `flags: null`.",
           params: CampaignParams,
           response: { 200: FlagList, ...errors(401, 403, 404) },
         },
       },
-      async (request) => ({ flags: await ctx.calling.flags(requireUser(request).userId, request.params.campaignId) }),
+      async (request) => ctx.calling.flags(requireUser(request).userId, request.params.campaignId),
     );
 
     app.post(
@@ -39,7 +40,7 @@ export function callingRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['calls'],
-          description: 'Marks a flagged call handled; handling it again changes nothing.',
+          description: "Marks a flagged call handled (organizers and admins of the campaign's own organisation); handling it again changes nothing.",
           params: CallParams,
           body: EmptyBody,
           response: { 200: FlagResolved, ...errors(400, 401, 403, 404, 409) },

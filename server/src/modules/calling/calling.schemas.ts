@@ -72,6 +72,11 @@ export const CallableCampaign = Type.Object({
 });
 export const CallableCampaignList = Type.Object({ campaigns: Type.Array(CallableCampaign) });
 
-export const FlagList = Type.Object({ flags: Type.Array(FlaggedCall) });
+export const FlagList = Type.Object({
+  /** Every open flag, also beyond the 500 listed. */
+  count: Type.Integer({ minimum: 0 }),
+  /** Null for organizers and admins above the campaign's organisation: they see the count, its own organizers handle them. */
+  flags: Type.Union([Type.Array(FlaggedCall), Type.Null()]),
+});
 export const FlagResolved = Type.Object({ callId: Uuid, resolvedAt: Timestamp });
 export const EmptyBody = Type.Object({}, { additionalProperties: false });

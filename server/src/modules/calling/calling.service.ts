@@ -3,14 +3,14 @@ import { EventEmitter } from 'node:events';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
-import { AppError, badRequest, conflict, notFound } from '../../errors';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors';
 import type { OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
 import { callTags } from '../campaigns/outcomes';
 import { insideWindow, localTime } from '../campaigns/calling-window';
 import * as campaigns from '../campaigns/campaigns.service';
 import type { EngineCampaign } from '../campaigns/campaigns.service';
 import { recordObjection } from '../lists/lists.service';
-import { authorize } from '../organisations/organisations.service';
+import { authorize, findMembershipRole } from '../organisations/organisations.service';
 import * as repository from './calling.repository';
 
 // The calling engine: claims, completions and releases, with the rules of DOMAIN.md kept here
@@ -337,11 +337,23 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     }));
   }
 
-  /** Flagged calls waiting for an organizer, newest first. */
+  /**
+   * Whether the user is an organizer or admin of the campaign's own organisation. Flags carry notes and
+   * names (political opinions, GDPR Art. 9): only they see and handle them, as only they export calls;
+   * organisations above see how many there are.
+   */
+  private async handlesFlags(userId: string, campaign: EngineCampaign): Promise<boolean> {
+    const own = await findMembershipRole(this.db, userId, campaign.organisationId);
+    return own === 'organizer' || own === 'admin';
+  }
+
+  /** How many flagged calls wait for an organizer, and — for the campaign's own organizers — which, newest first. */
   async flags(userId: string, campaignId: string) {
-    await this.organizerCampaign(userId, campaignId);
+    const campaign = await this.organizerCampaign(userId, campaignId);
+    const count = await repository.countOpenFlags(this.db, campaignId);
+    if (!(await this.handlesFlags(userId, campaign))) return { count, flags: null };
     const rows = await repository.openFlags(this.db, campaignId);
-    return rows.map((row) => ({
+    const flags = rows.map((row) => ({
       callId: row.callId,
       at: new Date(row.at).toISOString(),
       callerName: row.callerName ?? '',
@@ -350,13 +362,17 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       notes: row.notes,
       contact: row.firstName === null || row.lastName === null ? null : { firstName: row.firstName, lastName: row.lastName },
     }));
+    return { count, flags };
   }
 
   /** An organizer has handled a flag; handling it again changes nothing. */
   async resolveFlag(userId: string, callId: string): Promise<{ callId: string; resolvedAt: string }> {
     const call = await repository.findCall(this.db, callId);
     if (!call) throw notFound('The call');
-    await this.organizerCampaign(userId, call.campaignId);
+    const campaign = await this.organizerCampaign(userId, call.campaignId);
+    if (!(await this.handlesFlags(userId, campaign))) {
+      throw forbidden("Only organizers and admins of the campaign's own organisation handle its flagged calls. Organisations above it see how many there are.");
+    }
     if (!call.flagged) throw conflict('not_flagged', 'This call was not flagged.');
     const resolvedAt = await repository.resolveFlag(this.db, callId, userId, this.clock.now());
     return { callId, resolvedAt: resolvedAt.toISOString() };

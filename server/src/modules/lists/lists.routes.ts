@@ -7,7 +7,7 @@ import { badRequest } from '../../errors';
 import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
 import { authorize } from '../organisations/organisations.service';
-import { AddDoNotCallBody, CreatedList, DoNotCallEntry, DoNotCallFileResult, DoNotCallList, DoNotCallParams, DoNotCallQuery, ListList, ListParams, ListPreview, ListView } from './lists.schemas';
+import { AddDoNotCallBody, CreatedList, DoNotCallEntry, DoNotCallFileResult, DoNotCallList, DoNotCallParams, DoNotCallSearch, ListList, ListParams, ListPreview, ListView, NoQuery } from './lists.schemas';
 import * as lists from './lists.service';
 import { receiveUpload } from './uploads';
 
@@ -122,19 +122,20 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
     );
 
-    app.get(
-      '/orgs/:orgId/do-not-call',
+    app.post(
+      '/orgs/:orgId/do-not-call/search',
       {
         schema: {
           tags: ['do-not-call'],
           description:
-            "The organisation's register, newest first. With `inherited=true` also the entries of the organisations above it, which apply here too: each names its organisation and is marked `inherited`; it can be removed only at that organisation.",
+            "The organisation's register, newest first, a page at a time, found by (part of) a number. The search is sent in the body, never in the URL, so that no proxy logs the numbers. With `inherited: true` also the entries of the organisations above it, which apply here too: each names its organisation and is marked `inherited`; it can be removed only at that organisation.",
           params: OrgParams,
-          querystring: DoNotCallQuery,
+          querystring: NoQuery,
+          body: DoNotCallSearch,
           response: { 200: DoNotCallList, ...errors(400, 401, 403, 404) },
         },
       },
-      async (request) => lists.listDoNotCall(ctx.db, requireUser(request).userId, request.params.orgId, request.query),
+      async (request) => lists.listDoNotCall(ctx.db, requireUser(request).userId, request.params.orgId, request.body),
     );
 
     app.delete(

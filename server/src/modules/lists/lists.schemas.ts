@@ -100,7 +100,8 @@ export const AddDoNotCallBody = Type.Object(
 
 export const DoNotCallParams = Type.Object({ orgId: Uuid, entryId: Type.Integer({ minimum: 1 }) });
 
-export const DoNotCallQuery = Type.Object(
+/** In the body, never the URL: a searched number would be in every proxy's access log. */
+export const DoNotCallSearch = Type.Object(
   {
     search: Type.Optional(Type.String({ maxLength: 40 })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
@@ -110,5 +111,8 @@ export const DoNotCallQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+/** Nothing in the URL: a client that puts the search there is told at once. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });
 
 export const DoNotCallFileResult = Type.Object({ rows: Type.Integer(), added: Type.Integer(), alreadyListed: Type.Integer(), invalid: Type.Integer() });

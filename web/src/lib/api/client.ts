@@ -22,6 +22,7 @@ import type {
   DoNotCallEntry,
   DoNotCallFileResult,
   DoNotCallList,
+  DoNotCallSearch,
   FlagList,
   FlagResolved,
   GoalInput,
@@ -160,16 +161,8 @@ export const api = {
 
 /** The do-not-call register and target groups of an organisation. */
 export const targetingApi = {
-  /** With `inherited`, also the entries of the organisations above, which apply here too. */
-  doNotCall: (orgId: string, query: { search?: string; limit?: number; offset?: number; inherited?: boolean } = {}) => {
-    const params = new URLSearchParams();
-    if (query.inherited) params.set('inherited', 'true');
-    if (query.search) params.set('search', query.search);
-    if (query.limit !== undefined) params.set('limit', String(query.limit));
-    if (query.offset !== undefined) params.set('offset', String(query.offset));
-    const suffix = params.size > 0 ? `?${params}` : '';
-    return request<DoNotCallList>('GET', `${org(orgId)}/do-not-call${suffix}`);
-  },
+  /** With `inherited`, also the entries of the organisations above, which apply here too. The number searched goes in the body, never the URL (proxies log URLs). */
+  doNotCall: (orgId: string, search: DoNotCallSearch = {}) => request<DoNotCallList>('POST', `${org(orgId)}/do-not-call/search`, search),
   addDoNotCall: (orgId: string, body: AddDoNotCallRequest) => request<DoNotCallEntry>('POST', `${org(orgId)}/do-not-call`, body),
   removeDoNotCall: (orgId: string, entryId: number) => request<void>('DELETE', `${org(orgId)}/do-not-call/${entryId}`),
   uploadDoNotCall: (orgId: string, file: File) => {

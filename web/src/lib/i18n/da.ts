@@ -255,6 +255,7 @@ export const da: Messages = {
   },
 
   auditDetails: {
+    attempts: 'afviste forsøg',
     role: 'rolle',
     from: 'fra',
     to: 'til',
@@ -617,6 +618,8 @@ export const da: Messages = {
       handled: 'Håndteret',
       handledFor: (person: string) => `Marker opkaldet til ${person} som håndteret`,
       handledDone: (person: string) => `Opkaldet til ${person} er markeret som håndteret.`,
+      ownOrganizersHandle: 'Kampagnens egne organisatorer håndterer dens markerede opkald: noterne og navnene på dem, der er ringet til, bliver hos dem.',
+      waiting: (count) => (count === 0 ? 'Ingen markerede opkald venter.' : `${count === 1 ? 'Ét markeret opkald' : `${count} markerede opkald`} venter.`),
     },
 
     script: {

@@ -260,6 +260,7 @@ export const en = {
   } satisfies Record<AuditAction, string>,
 
   auditDetails: {
+    attempts: 'refused attempts',
     role: 'role',
     from: 'from',
     to: 'to',
@@ -624,6 +625,8 @@ export const en = {
       handled: 'Handled',
       handledFor: (person: string) => `Mark the flag on ${person} handled`,
       handledDone: (person: string) => `The flag on ${person} is marked handled.`,
+      ownOrganizersHandle: 'The campaign’s own organizers handle its flagged calls: the notes and the names of the people called stay with them.',
+      waiting: (count: number) => (count === 0 ? 'No flagged calls are waiting.' : `${count === 1 ? 'One flagged call is' : `${count} flagged calls are`} waiting.`),
     },
 
     script: {

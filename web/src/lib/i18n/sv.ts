@@ -255,6 +255,7 @@ export const sv: Messages = {
   },
 
   auditDetails: {
+    attempts: 'nekade försök',
     role: 'roll',
     from: 'från',
     to: 'till',
@@ -617,6 +618,8 @@ export const sv: Messages = {
       handled: 'Hanterad',
       handledFor: (person: string) => `Markera flaggan för ${person} som hanterad`,
       handledDone: (person: string) => `Flaggan för ${person} är markerad som hanterad.`,
+      ownOrganizersHandle: 'Kampanjens egna organisatörer hanterar dess flaggade samtal: anteckningarna och namnen på dem som ringts stannar hos dem.',
+      waiting: (count) => (count === 0 ? 'Inga flaggade samtal väntar.' : `${count === 1 ? 'Ett flaggat samtal' : `${count} flaggade samtal`} väntar.`),
     },
 
     script: {

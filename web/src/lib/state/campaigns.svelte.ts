@@ -56,6 +56,10 @@ export class CampaignPage {
   /** Calls, conversations and the calls counting for each tag: from the campaign as read, or the live figures, whichever came last. */
   figures = $state<CallFigures | null>(null);
   flags = $state<FlaggedCall[]>([]);
+  /** Every open flag, also those beyond the ones listed. */
+  flagCount = $state(0);
+  /** The flags are the campaign's own organizers' to handle: an organizer above sees only how many. */
+  flagsHidden = $state(false);
   flagsLoaded = $state(false);
   flagsError = $state<unknown>(null);
 
@@ -166,8 +170,10 @@ export class CampaignPage {
 
   async loadFlags(): Promise<void> {
     try {
-      const { flags } = await campaignsApi.flags(this.id);
-      this.flags = flags;
+      const { count, flags } = await campaignsApi.flags(this.id);
+      this.flags = flags ?? [];
+      this.flagCount = count;
+      this.flagsHidden = flags === null;
       this.flagsError = null;
     } catch (error) {
       this.flagsError = error;
@@ -183,7 +189,9 @@ export class CampaignPage {
       // Someone else marked it handled first: it is handled all the same.
       if (!(error instanceof ApiError && error.status === 404)) throw error;
     }
-    this.flags = this.flags.filter((flag) => flag.callId !== callId);
+    const left = this.flags.filter((flag) => flag.callId !== callId);
+    this.flagCount = Math.max(0, this.flagCount - (this.flags.length - left.length));
+    this.flags = left;
   }
 
   async loadTargetGroups(): Promise<TargetGroupView[]> {

@@ -1,5 +1,6 @@
-// The do-not-call register of one organisation, for its page: a page of entries at a time, searchable,
-// with the entries inherited from the organisations above it (they bind it too, but are removed there).
+// The do-not-call register of one organisation, for its page: a page of entries at a time, searchable
+// (the number searched travels in a POST body, never in a URL a proxy would log), with the entries
+// inherited from the organisations above it (they bind it too, but are removed there).
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { DoNotCallEntry, DoNotCallFileResult, DoNotCallList } from '$contract/api';
 import { ApiError, targetingApi } from '$lib/api/client';
