@@ -395,6 +395,7 @@ export async function restoreDatabase(client: pg.ClientBase, from: string): Prom
     await kysely.destroy();
   }
   // Fresh planner statistics: the claim keeps its plan, and a plan made over empty-looking tables would be slow.
-  await client.query('analyze');
+  // Best effort: the data is in, and autovacuum analyzes later anyway.
+  await client.query('analyze').catch(() => {});
   return { tables: loaded.size, rows, createdAt, migrated };
 }

@@ -274,16 +274,16 @@ test('the command line backs up and restores into a fresh DATA_DIR; the restored
     const again = cli({ DATA_DIR: dataDir }, 'backup', '--out', path.join(workDir, 'embedded.ringa-backup'));
     expect(again.status, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/^Backed up \d+ tables/);
+
+    // Restoring over it is refused: the DATA_DIR is no longer empty.
+    const twice = cli({ DATA_DIR: dataDir }, 'restore', '--from', file);
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toContain('The database to restore into is not empty');
   } finally {
     await app.close();
     await db.destroy();
     await cluster.stop();
   }
-
-  // Restoring over it is refused: the DATA_DIR is no longer empty.
-  const twice = cli({ DATA_DIR: dataDir }, 'restore', '--from', file);
-  expect(twice.status).toBe(1);
-  expect(twice.stderr).toContain('The database to restore into is not empty');
 }, 180_000);
 
 test('a restore into a database that is not empty is refused and changes nothing', async () => {
