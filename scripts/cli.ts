@@ -5,7 +5,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { applicationDatabaseUrl, createDatabase, startCluster, type Database } from '../db/database';
+import { BackupError, backupDatabase, restoreDatabase } from '../db/backup';
+import { applicationDatabaseUrl, createDatabase, rawClient, startCluster, type Database } from '../db/database';
 import { migrateToLatest } from '../db/migrate';
 import { systemClock } from '../server/src/clock';
 import { ConfigError, loadConfig, type Config } from '../server/src/config';
@@ -29,6 +30,8 @@ interface Command {
   options: Record<string, { type: 'string' | 'boolean' }>;
   /** How many positional arguments it takes (default none). */
   positionals?: number;
+  /** Whether the database is brought up to date before the command runs (default yes). */
+  migrates?: boolean;
   run(
     db: Database,
     values: Record<string, string | boolean | undefined>,
@@ -220,6 +223,49 @@ const commands: Record<string, Command> = {
       };
     },
   },
+  backup: {
+    summary: 'Write a consistent backup of the database (while Ringa runs) into a file only you can read.',
+    usage: 'backup --out FILE [--json]',
+    options: { out: { type: 'string' } },
+    // A backup copies the database as it is; bringing it up to date is the server's business.
+    migrates: false,
+    async run(db, values) {
+      const out = path.resolve(required(values, 'out'));
+      const client = await rawClient(db);
+      try {
+        const summary = await backupDatabase(client, out);
+        return {
+          json: summary,
+          text: `Backed up ${summary.tables} tables, ${summary.rows} rows to ${out} (${(summary.bytes / 1024 / 1024).toFixed(1)} MB). Keep it with DATA_DIR's session-secret and secrets-key.`,
+        };
+      } finally {
+        client.release();
+      }
+    },
+  },
+  restore: {
+    summary: 'Restore a backup into an empty database: a new DATA_DIR (the embedded PostgreSQL is created there) or an empty DATABASE_URL.',
+    usage: 'restore --from FILE [--json]',
+    options: { from: { type: 'string' } },
+    // The target must be empty: the restore makes the schema itself, from the backup's migrations.
+    migrates: false,
+    async run(db, values) {
+      const from = path.resolve(required(values, 'from'));
+      const client = await rawClient(db);
+      try {
+        const summary = await restoreDatabase(client, from);
+        return {
+          json: summary,
+          text:
+            `Restored ${summary.tables} tables, ${summary.rows} rows from ${from} (backed up ${summary.createdAt})` +
+            `${summary.migrated.length > 0 ? `, then applied ${summary.migrated.join(', ')}` : ''}.\n` +
+            'Sessions from before carry over only with the same SESSION_SECRET (DATA_DIR/session-secret), and organisations\' Twilio settings only with the same SECRETS_KEY (DATA_DIR/secrets-key); passwords work either way.',
+        };
+      } finally {
+        client.release();
+      }
+    },
+  },
   'setup:link': {
     summary: 'Print a new one-time first-run link (only while no user exists).',
     usage: 'setup:link [--json]',
@@ -279,7 +325,7 @@ async function main(argv: string[]): Promise<number> {
   const cluster = await startCluster(location);
   const db = createDatabase(applicationDatabaseUrl(location, cluster), { max: 2 });
   try {
-    await migrateToLatest(db);
+    if (command.migrates !== false) await migrateToLatest(db);
     const result = await command.run(db, values, config.publicUrl, positionals, config);
     process.stdout.write(`${values.json ? JSON.stringify(result.json, null, 2) : result.text}\n`);
     return 0;
@@ -293,7 +339,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
-    if (error instanceof AppError) {
+    if (error instanceof AppError || error instanceof BackupError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }

@@ -28,6 +28,7 @@ import { telephonyRoutes } from './modules/telephony/telephony.routes';
 import { TelephonyService } from './modules/telephony/telephony.service';
 import auth from './plugins/auth';
 import errors from './plugins/errors';
+import metrics from './plugins/metrics';
 import realtime from './plugins/realtime';
 import security from './plugins/security';
 import web from './plugins/web';
@@ -49,6 +50,8 @@ export interface AppDeps {
   secretsKey?: Buffer;
   /** Twilio from the environment, for organisations without settings of their own. */
   twilio?: TwilioCredentials | undefined;
+  /** The bearer token GET /metrics asks for (METRICS_TOKEN); without it /metrics answers 404. */
+  metricsToken?: string | undefined;
   telephony?: {
     /** Country calling codes calls may go to besides the organisation's own (default 46 and 45). */
     countryCodes?: string[];
@@ -120,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(auth, { sessions, publicUrl: deps.publicUrl });
   await app.register(multipart);
   await app.register(realtime, { ctx, shareBroadcasts: deps.shareBroadcasts ?? false });
+  await app.register(metrics, { ctx, token: deps.metricsToken });
 
   await app.register(swagger, {
     openapi: {

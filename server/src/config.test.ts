@@ -68,3 +68,12 @@ test('SECRETS_KEY is 32 bytes in base64 or hex, else generated and kept; Twilio 
   expect(loadConfig({ DATA_DIR: dir, TELEPHONY_COUNTRY_CODES: '+46, +47' }, []).telephonyCountryCodes).toEqual(['46', '47']);
   expect(() => loadConfig({ DATA_DIR: dir, TELEPHONY_COUNTRY_CODES: 'SE' }, [])).toThrow(/TELEPHONY_COUNTRY_CODES/);
 });
+
+test('METRICS_TOKEN: unset serves no /metrics; a short or spaced token is refused with what to use instead', () => {
+  const dir = dataDir();
+  expect(loadConfig({ DATA_DIR: dir }, []).metricsToken).toBeUndefined();
+  expect(loadConfig({ DATA_DIR: dir, METRICS_TOKEN: ' 0123456789abcdef0123456789abcdef ' }, []).metricsToken).toBe('0123456789abcdef0123456789abcdef');
+  for (const token of ['short', 'a token with spaces in it, long enough']) {
+    expect(() => loadConfig({ DATA_DIR: dir, METRICS_TOKEN: token }, [])).toThrow(/METRICS_TOKEN must be at least 24 characters without spaces, e.g. from `openssl rand -hex 24`/);
+  }
+});

@@ -22,6 +22,8 @@ export interface Config {
   twilio: TwilioCredentials | undefined;
   /** Country calling codes (digits, no +) that calls may go to, besides the calling organisation's own country. */
   telephonyCountryCodes: string[];
+  /** The bearer token GET /metrics asks for; without it /metrics is not served. */
+  metricsToken: string | undefined;
 }
 
 /** What Ringa needs of a Twilio account to place browser calls. */
@@ -101,13 +103,17 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
   }
   const twilio = parseTwilio(env, problems);
   const telephonyCountryCodes = parseCountryCodes(env.TELEPHONY_COUNTRY_CODES, problems);
+  const metricsToken = env.METRICS_TOKEN?.trim() || undefined;
+  if (metricsToken !== undefined && (metricsToken.length < 24 || !/^[\x21-\x7e]+$/.test(metricsToken))) {
+    problems.push('METRICS_TOKEN must be at least 24 characters without spaces, e.g. from `openssl rand -hex 24` (or leave it unset to not serve /metrics)');
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   if (!sessionSecret) sessionSecret = readOrCreateSecret(dataDir, 'session-secret');
   // The generated secret is 32 random bytes in base64url.
   if (!secretsKey) secretsKey = Buffer.from(readOrCreateSecret(dataDir, 'secrets-key'), 'base64url');
 
-  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes, secretsKey, twilio, telephonyCountryCodes };
+  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes, secretsKey, twilio, telephonyCountryCodes, metricsToken };
 }
 
 /** 32 bytes from base64, base64url or hex; null when the text is none of them or not 32 bytes. */

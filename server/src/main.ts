@@ -49,6 +49,7 @@ async function main(): Promise<void> {
     secretsKey: config.secretsKey,
     twilio: config.twilio,
     telephony: { countryCodes: config.telephonyCountryCodes },
+    metricsToken: config.metricsToken,
     // Several processes may run on one database behind a load balancer; their broadcasts meet in PostgreSQL.
     shareBroadcasts: true,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },

@@ -84,6 +84,20 @@ export interface EngineEvents {
   saved: [{ campaignId: string; callerId: string; outcome: string }];
   /** A caller joined or left a campaign (for the callers-online figure). */
   presence: [{ campaignId: string }];
+  /** A claim or a save was answered, and how long it took (for /metrics); a claim made within a save has no time of its own. */
+  measured: [Measurement];
+}
+
+export interface Measurement {
+  operation: 'claim' | 'save';
+  /** assigned/none: a claim's answer; saved: a save; refused: a 4xx answer (lease lost, bad answers …); failed: ours. */
+  result: 'assigned' | 'none' | 'saved' | 'refused' | 'failed';
+  seconds: number | null;
+}
+
+/** What an error answer counts as in the metrics. */
+function resultOf(error: unknown): 'refused' | 'failed' {
+  return error instanceof AppError && error.statusCode < 500 ? 'refused' : 'failed';
 }
 
 
@@ -139,8 +153,16 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   }
 
   async next(userId: string, campaignId: string): Promise<{ assignment: Assignment | null; reason?: NoContactReason }> {
-    const campaign = await this.campaign(userId, campaignId);
-    return this.db.transaction().execute((trx) => this.claimIn(trx, campaign, userId));
+    const started = performance.now();
+    try {
+      const campaign = await this.campaign(userId, campaignId);
+      const answer = await this.db.transaction().execute((trx) => this.claimIn(trx, campaign, userId));
+      this.emit('measured', { operation: 'claim', result: answer.assignment ? 'assigned' : 'none', seconds: (performance.now() - started) / 1000 });
+      return answer;
+    } catch (error) {
+      this.emit('measured', { operation: 'claim', result: resultOf(error), seconds: (performance.now() - started) / 1000 });
+      throw error;
+    }
   }
 
   private async claimIn(trx: Database, campaign: EngineCampaign, userId: string, mayHold = true): Promise<{ assignment: Assignment | null; reason?: NoContactReason }> {
@@ -184,6 +206,19 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   }
 
   async complete(userId: string, request: CompleteRequest): Promise<{ callId: string; next?: Assignment | null; reason?: NoContactReason }> {
+    const started = performance.now();
+    try {
+      const answer = await this.save(userId, request);
+      this.emit('measured', { operation: 'save', result: 'saved', seconds: (performance.now() - started) / 1000 });
+      if (request.next) this.emit('measured', { operation: 'claim', result: answer.next ? 'assigned' : 'none', seconds: null });
+      return answer;
+    } catch (error) {
+      this.emit('measured', { operation: 'save', result: resultOf(error), seconds: (performance.now() - started) / 1000 });
+      throw error;
+    }
+  }
+
+  private async save(userId: string, request: CompleteRequest): Promise<{ callId: string; next?: Assignment | null; reason?: NoContactReason }> {
     const campaignId = await this.campaignOf(userId, request.assignmentId, request.key);
     const campaign = await this.campaign(userId, campaignId);
     const revoked: repository.Revoked[] = [];

@@ -108,6 +108,11 @@ export class ListImporter extends EventEmitter<{ progress: [ImportProgress] }> {
     await running.done;
   }
 
+  /** How many imports run in this process now (for /metrics). */
+  get runningCount(): number {
+    return this.running.size;
+  }
+
   /** Cancels every running import (their transactions roll back) and waits for them. */
   async close(): Promise<void> {
     for (const running of this.running.values()) running.abort.abort(new ImportStopped('server_stopped', 'The server is stopping; the import was cancelled.'));

@@ -88,6 +88,12 @@ export async function countTalkTime(db: Database, now: Date): Promise<void> {
 }
 
 /** Whether deltas wait to be folded (the figures are not yet up to date). */
+/** The changes waiting to be folded, counted up to `cap` (a backlog of millions is not counted on every look). */
+export async function pendingCount(db: Database, cap: number): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (select 1 from stat_delta limit ${cap}) d`.execute(db);
+  return rows[0]?.n ?? 0;
+}
+
 export async function pending(db: Database): Promise<boolean> {
   const row = await db.selectFrom('statDelta').select('id').limit(1).executeTakeFirst();
   return row !== undefined;

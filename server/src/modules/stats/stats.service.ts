@@ -123,6 +123,9 @@ export class StatsService extends EventEmitter<StatsEvents> {
 
   private rolling: Promise<void> | null = null;
 
+  /** When this process last folded (performance.now()), for the roller's lag in /metrics. */
+  private lastFold: number | null = null;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -154,6 +157,16 @@ export class StatsService extends EventEmitter<StatsEvents> {
     return this.rolling;
   }
 
+  /**
+   * How far the figures are behind the saved calls: the changes not yet folded (counted up to `cap`),
+   * and the seconds since this process last folded (null before its first fold; with several
+   * processes one folds at a time, so the smallest of theirs is the roller's).
+   */
+  async lag(cap = 1_000_000): Promise<{ pending: number; secondsSinceFold: number | null }> {
+    const pending = await repository.pendingCount(this.db, cap);
+    return { pending, secondsSinceFold: this.lastFold === null ? null : (performance.now() - this.lastFold) / 1000 };
+  }
+
   /** Folds until nothing waits: what tests and benchmarks call before comparing figures. */
   async flush(): Promise<void> {
     await this.rolling?.catch(() => {});
@@ -179,6 +192,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
         return repository.fold(trx, BATCH);
       });
       if (!result) break;
+      this.lastFold = performance.now();
       for (const organisationId of result.organisations) moved.add(organisationId);
       for (const campaignId of result.campaigns) campaigns.add(campaignId);
       if (result.folded < BATCH) break;
