@@ -191,7 +191,11 @@ test('a backup taken while callers save restores into an empty database with the
   // Callers go on saving while the backup runs.
   let saving = true;
   const during = Promise.all(sockets.map(async (socket, i) => {
-    for (let n = 0; saving && n < 30; n++) await oneCall(socket, campaignIds[(i + n) % campaignIds.length] ?? '');
+    for (let n = 0; saving && n < 30; n++) {
+      await oneCall(socket, campaignIds[(i + n) % campaignIds.length] ?? '');
+      // At a caller's pace: within the socket's rate limit (10 events a second, 3 per call).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
   }));
   const file = path.join(workDir, 'during.ringa-backup');
   const client = await rawClient(t.db);

@@ -136,4 +136,4 @@ test('campaign:create makes a target group of the named lists and a campaign, --
   const draft = cli('campaign:create', '--org', 'Region Nord', '--name', 'Utkast', '--lists', 'Nord A');
   expect(draft.status, draft.stderr).toBe(0);
   expect(draft.stdout).toMatch(/^Created campaign "Utkast" \(.+\) in Region Nord: draft, 0 people in the queue\.\n$/);
-});
+}, 120_000); // ten CLI processes, each starting tsx: seconds apiece on a busy 2-core machine

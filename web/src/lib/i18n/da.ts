@@ -961,6 +961,7 @@ export const da: Messages = {
     title: 'Ring op',
     connecting: 'Forbinder til kampagnen…',
     offline: 'Du er offline. Intet går tabt: det, du gemmer, bliver på denne enhed og sendes, når forbindelsen er tilbage.',
+    serverAway: 'Ringa kan ikke nå sin database lige nu. Intet går tabt: det, du gemmer, bliver på denne enhed og sendes igen om nogle sekunder.',
     backOnline: 'Forbundet igen.',
     waitingSaves: (count: number) => (count === 1 ? 'Ét opkald venter på at blive sendt.' : `${count} opkald venter på at blive sendt.`),
     waitingNames: (names: string) => `Venter: ${names}`,

@@ -968,6 +968,7 @@ export const en = {
     title: 'Calling',
     connecting: 'Connecting to the campaign…',
     offline: 'You are offline. Nothing is lost: what you save is kept on this device and sent when the connection is back.',
+    serverAway: 'Ringa cannot reach its database right now. Nothing is lost: what you save stays on this device and is sent again in a few seconds.',
     backOnline: 'Connected again.',
     waitingSaves: (count: number) => (count === 1 ? 'One call is waiting to be sent.' : `${count} calls are waiting to be sent.`),
     waitingNames: (names: string) => `Waiting: ${names}`,

@@ -961,6 +961,7 @@ export const sv: Messages = {
     title: 'Ringa',
     connecting: 'Ansluter till kampanjen…',
     offline: 'Du är offline. Inget går förlorat: det du sparar finns kvar på den här enheten och skickas när anslutningen är tillbaka.',
+    serverAway: 'Ringa når inte sin databas just nu. Inget går förlorat: det du sparar finns kvar på den här enheten och skickas igen om några sekunder.',
     backOnline: 'Ansluten igen.',
     waitingSaves: (count: number) => (count === 1 ? 'Ett sparat samtal väntar på att skickas.' : `${count} sparade samtal väntar på att skickas.`),
     waitingNames: (names: string) => `Väntar: ${names}`,

@@ -18,6 +18,12 @@ const UNREACHABLE_AFTER_MS = 5_000;
 /** How long an answer may take before the save is treated as sent while offline (it stays in the outbox). */
 const ANSWER_TIMEOUT_MS = 8_000;
 
+/** How long to wait before asking again while the server cannot reach its database. */
+const SERVER_RETRY_MS = 3_000;
+
+/** The server is up but its database is away for a moment (a restart): what was asked is kept and asked again. */
+const isPassing = (code: string) => code === 'database_unavailable';
+
 type CallingEvent = 'campaign:join' | 'contact:next' | 'call:complete' | 'call:correct' | 'contact:release';
 type Payload<E extends CallingEvent> = Parameters<ClientToServerEvents[E]>[0];
 type AnswerOf<E extends CallingEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer A ? (A extends { ok: true; data: infer T } ? T : never) : never;
@@ -107,10 +113,30 @@ export class CallingSession {
   last = $state<LastCall | null>(null);
   /** Why joining failed: the server's code (campaign_not_open, forbidden, not_found …). */
   failure = $state<string | null>(null);
+  /** The server cannot reach its database right now: saves wait here and are sent again every few seconds. */
+  serverAway = $state(false);
 
   private socket: RealtimeSocket | null = null;
   private readonly outbox: Outbox;
   private flushing = false;
+  private retry: ReturnType<typeof setTimeout> | undefined;
+  /** The join itself is to be asked again (it also sends what waits and brings the next person). */
+  private joinAgain = false;
+
+  /** Asks again in a few seconds: the join if it failed, else what waits, then the next person, as the caller was. */
+  private tryAgainSoon(join = false): void {
+    this.serverAway = true;
+    this.joinAgain ||= join;
+    clearTimeout(this.retry);
+    this.retry = setTimeout(() => {
+      if (this.joinAgain) {
+        this.joinAgain = false;
+        void this.rejoin();
+      } else {
+        void this.flush().then(() => (this.stage === 'calling' && !this.assignment ? this.next() : undefined));
+      }
+    }, SERVER_RETRY_MS);
+  }
 
   constructor(
     readonly campaignId: string,
@@ -161,6 +187,7 @@ export class CallingSession {
       clearTimeout(slow);
       socket.off('assignment:revoked', revoked);
       socket.off('campaign:stats', stats);
+      clearTimeout(this.retry);
       void this.release();
       this.socket = null;
     };
@@ -175,10 +202,12 @@ export class CallingSession {
     const answer = await ask(socket, 'campaign:join', { campaignId: this.campaignId });
     if (!answer.ok) {
       if (answer.code === 'network') return; // the next connect tries again
+      if (isPassing(answer.code)) return this.tryAgainSoon(true);
       this.failure = answer.code;
       this.stage = 'failed';
       return;
     }
+    this.serverAway = false;
     this.campaign = answer.data.campaign;
     const { me, shared } = answer.data;
     this.today = { calls: me.callsToday, conversations: me.conversationsToday, recruits: me.recruitsToday };
@@ -202,7 +231,11 @@ export class CallingSession {
     this.loadingNext = true;
     try {
       const answer = await ask(socket, 'contact:next', { campaignId: this.campaignId });
-      if (!answer.ok) return;
+      if (!answer.ok) {
+        if (isPassing(answer.code)) this.tryAgainSoon();
+        return;
+      }
+      this.serverAway = false;
       // The same person again (a reconnect) keeps the form as it was: only a new id starts a new one.
       if (answer.data.assignment?.id !== this.assignment?.id) this.assignment = answer.data.assignment;
       this.reason = answer.data.reason ?? null;
@@ -230,6 +263,7 @@ export class CallingSession {
     const answer = await ask(socket, 'call:complete', { ...request, next: true });
     this.saving = false;
     if (answer.ok) {
+      this.serverAway = false;
       this.acknowledged(request, recruit, answer.data.callId, current?.contact ?? null);
       this.assignment = answer.data.next ?? null;
       this.reason = answer.data.reason ?? null;
@@ -239,6 +273,12 @@ export class CallingSession {
     if (answer.code === 'network') {
       this.assignment = null;
       if (socket.connected) void this.flush().then(() => this.next());
+      return { state: 'queued' };
+    }
+    if (isPassing(answer.code)) {
+      // Kept in the outbox and sent again under its key: the server saves it once, whenever it is answered.
+      this.assignment = null;
+      this.tryAgainSoon();
       return { state: 'queued' };
     }
     this.outbox.remove(request.key);
@@ -292,11 +332,13 @@ export class CallingSession {
       for (const item of this.outbox.list()) {
         const answer = await ask(socket, 'call:complete', item.request);
         if (answer.ok) {
+          this.serverAway = false;
           // Sent late: too late to offer a change of it on the screen, so it is not kept as the last call.
           this.acknowledged(item.request, item.recruit, answer.data.callId, null);
           continue;
         }
         if (answer.code === 'network') return;
+        if (isPassing(answer.code)) return this.tryAgainSoon();
         // Refused for good (the person went back to the queue while offline): say so, with what it held.
         this.outbox.remove(item.request.key);
         this.waiting = this.outbox.list();
