@@ -141,7 +141,7 @@ async function openSource(
               1,
             );
           }
-          header = row.cells;
+          header = cleanCells(row.cells);
         } else if (!isBlank(row.cells)) {
           hasData = true;
           break;
@@ -173,6 +173,7 @@ async function openSource(
             continue;
           }
           if (isBlank(row.cells)) continue;
+          row.cells = cleanCells(row.cells);
           while (row.cells.length < columns) row.cells.push('');
           batch.push(row);
           chars += textLength(row.cells);
@@ -197,6 +198,21 @@ function textLength(cells: string[]): number {
   let length = 0;
   for (const cell of cells) length += cell.length;
   return length;
+}
+
+const BAD_TEXT = new RegExp('[\\0\\ud800-\\udfff]'); // a RegExp of a string: the linter forbids a literal NUL
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * NUL characters, which PostgreSQL cannot store, are dropped, and a lone half of a UTF-16 pair
+ * (from a broken UTF-16 file) becomes U+FFFD: neither is a letter anybody typed.
+ */
+export function cleanCells(cells: string[]): string[] {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] as string;
+    if (BAD_TEXT.test(cell)) cells[i] = cell.replaceAll('\0', '').replace(LONE_SURROGATE, '\ufffd').trim();
+  }
+  return cells;
 }
 
 // --- CSV ---------------------------------------------------------------------------------------
@@ -312,7 +328,8 @@ async function detectEncoding(filePath: string, head: Buffer): Promise<{ encodin
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
   const utf16 = utf16WithoutBom(head);
   if (utf16) return { encoding: utf16, skip: 0 };
-  if (head.includes(0)) throw notATable(`The file holds binary data, not text. ${AS_TABLE}`);
+  // A stray NUL in a text file is cleaned from its cell; binary files are full of them.
+  if (countByte(head, 0) > head.length * 0.05 + 10) throw notATable(`The file holds binary data, not text. ${AS_TABLE}`);
   refuseBinary(head);
 
   const check = await checkUtf8(filePath, 0);
@@ -562,6 +579,12 @@ function refuseMarkup(text: string): void {
   }
 }
 
+function countByte(buffer: Buffer, byte: number): number {
+  let count = 0;
+  for (let i = buffer.indexOf(byte); i >= 0; i = buffer.indexOf(byte, i + 1)) count++;
+  return count;
+}
+
 function startsWith(buffer: Buffer, bytes: number[], offset = 0): boolean {
   if (buffer.length < offset + bytes.length) return false;
   return bytes.every((byte, i) => buffer[offset + i] === byte);
@@ -631,11 +654,11 @@ function workbookError(error: unknown, originalName: string | undefined): ListFi
 /** A cell as Excel shows it: numbers as their text, dates as YYYY-MM-DD, formulas as their last result. */
 export function cellText(value: ExcelJS.CellValue, numFmt?: string): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return excelEscapes(value);
   if (typeof value === 'number') return numberText(value, numFmt);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return dateText(value);
-  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('richText' in value) return excelEscapes(value.richText.map((part) => part.text).join(''));
   if ('error' in value) return String(value.error);
   if ('formula' in value || 'sharedFormula' in value) {
     const result = value.result;
@@ -644,6 +667,12 @@ export function cellText(value: ExcelJS.CellValue, numFmt?: string): string {
   }
   if ('hyperlink' in value) return value.text;
   return '';
+}
+
+/** Excel writes characters XML cannot hold (a carriage return, a NUL) as _xHHHH_, and a literal "_x" as _x005F_x. */
+function excelEscapes(text: string): string {
+  if (!text.includes('_x')) return text;
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 function numberText(value: number, numFmt: string | undefined): string {
