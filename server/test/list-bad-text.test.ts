@@ -109,7 +109,7 @@ describe('xlsx', () => {
   }
 
   test('as Excel writes them (_x0000_, _xD800_): cleaned like CSV', async () => {
-    const excel = (text: string) => text.replace(new RegExp("[\\0\\ud800-\\udfff]", "g"), (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
+    const excel = (text: string) => text.replace(new RegExp('[\\0\\ud800-\\udfff]', 'g'), (c) => `_x${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}_`);
     const { list, people, preview } = await imported({ name: 'nul.xlsx', content: await workbook('nul.xlsx', [HEADER, ...ROWS].map((row) => row.map(excel))) });
     expect(preview.header).toEqual(['Förnamn', 'Efternamn', 'Mobil', 'Ort']);
     expect(preview.sample[0]).toEqual(['Anna', 'Berg', '070-123 45 67', 'Luleå']);

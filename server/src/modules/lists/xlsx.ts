@@ -27,8 +27,7 @@ export const XLSX_LIMITS = {
   smallPartBytes: 10 * MiB,
   /** Non-empty cells of the sheet. */
   cells: 30_000_000,
-  /** One row: cells (Excel's most columns) and characters. */
-  rowCells: 16_384,
+  /** The characters of one row (ExcelJS itself refuses a cell beyond Excel's last column, XFD). */
   rowChars: 1_000_000,
   /** Markup a parser holds whole: one tag or text, one shared text, one row, the sheet's head before its rows. */
   markupRun: 1 * MiB,
@@ -191,21 +190,22 @@ class PartMeter {
     if (!item || this.state === 'tail') return;
     // A marker may straddle two chunks: the end of the last one is searched too.
     const window = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    const start = window.lastIndexOf(item.start);
-    if (item.end && window.lastIndexOf(item.end) > start) {
-      this.state = 'tail';
-      return;
-    }
-    if (start >= 0) {
-      this.state = 'items';
-      this.sinceItem = window.length - start;
-    } else if (this.state === 'items') this.sinceItem += chunk.length;
-    if (this.state === 'head' && item.head !== undefined && this.bytes > item.head) {
+    const offset = this.carry.length;
+    const first = window.indexOf(item.start);
+    const last = window.lastIndexOf(item.start);
+    // The bytes of this chunk that still belong to the head, or to the item that was open.
+    const before = first >= 0 ? Math.max(0, first - offset) : chunk.length;
+    if (this.state === 'head' && item.head !== undefined && this.bytes - chunk.length + before > item.head) {
       throw tooLarge(`Its ${this.rules.what} hold more than ${megabytes(item.head)} before the first row.`);
     }
-    if (this.state === 'items' && this.sinceItem > item.maxBytes) {
+    if (this.state === 'items' && this.sinceItem + before > item.maxBytes) {
       throw tooLarge(`Its ${this.rules.what} hold ${item.what} of more than ${megabytes(item.maxBytes)}.`);
     }
+    if (last >= 0) {
+      this.state = 'items';
+      this.sinceItem = window.length - last;
+    } else if (this.state === 'items') this.sinceItem += chunk.length;
+    if (item.end && window.lastIndexOf(item.end) > last) this.state = 'tail';
     const keep = Math.max(item.start.length, item.end?.length ?? 0) - 1;
     this.carry = Buffer.from(window.subarray(window.length - keep));
   }
@@ -397,9 +397,7 @@ export async function* sheetRows(filePath: string, workbook: Workbook, onInput: 
     let cells = 0;
     for (const { value: reader } of workbook.parsers._parseWorksheet(chunks, '1')) {
       for await (const row of reader) {
-        const count = row.actualCellCount;
-        if (count > XLSX_LIMITS.rowCells) throw tooLarge(`Row ${row.number} has ${count.toLocaleString('en')} cells.`, row.number);
-        cells += count;
+        cells += row.actualCellCount;
         if (cells > XLSX_LIMITS.cells) throw tooLarge(`It has more than ${XLSX_LIMITS.cells.toLocaleString('en')} filled cells.`, row.number);
         yield row;
       }
