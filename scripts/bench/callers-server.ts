@@ -2,6 +2,7 @@
 // environment, the database pool, the one buildApp, listen), without the web build and its static files.
 // main.ts would rebuild the web app when its sources are newer than the build, which would put a
 // minutes-long vite build into a benchmark of the calling engine.
+import path from 'node:path';
 import { createDatabase } from '../../db/database';
 import { buildApp } from '../../server/src/app';
 import { loadConfig } from '../../server/src/config';
@@ -16,6 +17,8 @@ const app = await buildApp({
   trustProxy: config.trustProxy,
   // As main.ts: several processes may serve one database; their broadcasts meet in PostgreSQL.
   shareBroadcasts: true,
+  importMaxBytes: config.importMaxBytes,
+  uploadDir: path.join(config.dataDir, 'uploads'),
   logger: { level: process.env.LOG_LEVEL ?? 'warn' },
 });
 

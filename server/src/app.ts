@@ -3,6 +3,9 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { noteDatabaseError, type Database } from '../../db/database';
 import { systemClock, type Clock } from './clock';
@@ -19,6 +22,7 @@ import { invitesRoutes } from './modules/invites/invites.routes';
 import { ListImporter } from './modules/lists/lists.import';
 import { CallingEngine } from './modules/calling/calling.service';
 import { listsRoutes } from './modules/lists/lists.routes';
+import { prepareUploadDir } from './modules/lists/uploads';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
 import { systemRoutes } from './modules/system/system.routes';
@@ -44,6 +48,8 @@ export interface AppDeps {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** The largest list file taken (default 200 MB). */
   importMaxBytes?: number;
+  /** Where uploads are kept while they are read (main.ts: DATA_DIR/uploads); without it a folder of the app's own in the system's temporary folder, removed on close (tests). */
+  uploadDir?: string;
   /** Share socket.io broadcasts with other server processes on the same database (PostgreSQL LISTEN/NOTIFY). */
   shareBroadcasts?: boolean;
   /** Key for secrets kept in the database (SECRETS_KEY); without it a random one, good until the app stops (tests). */
@@ -82,6 +88,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const failed = (what: string) => (error: unknown) => {
     if (!noteDatabaseError(deps.db, error)) app.log.error({ name: error instanceof Error ? error.name : typeof error }, what);
   };
+  const uploadDir = deps.uploadDir ?? (await mkdtemp(path.join(os.tmpdir(), 'ringa-uploads-')));
+  await prepareUploadDir(uploadDir);
+  if (deps.uploadDir === undefined) app.addHook('onClose', () => rm(uploadDir, { recursive: true, force: true }));
   const sessions = new SessionService(deps.db, clock, deps.sessionSecret);
   const calling = new CallingEngine(deps.db, clock);
   const ctx: AppContext = {
@@ -102,6 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
     importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
+    uploadDir,
     stats: new StatsService(deps.db, clock, failed('folding statistics failed')),
   };
   // Saved calls reach the figures within a second (a few folds a second; one process folds at a time).

@@ -20,4 +20,6 @@ export interface AppContext {
   stats: StatsService;
   /** The largest list file taken, in bytes. */
   importMaxBytes: number;
+  /** Where uploaded files are kept while they are read (mode 700). */
+  uploadDir: string;
 }

@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     webRoot: webBuildDir(root),
     trustProxy: config.trustProxy,
     importMaxBytes: config.importMaxBytes,
+    // Uploads stay beside the data, not in the system's temporary folder; a start removes a crash's leftovers.
+    uploadDir: path.join(config.dataDir, 'uploads'),
     secretsKey: config.secretsKey,
     twilio: config.twilio,
     telephony: { countryCodes: config.telephonyCountryCodes },

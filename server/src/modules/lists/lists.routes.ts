@@ -27,7 +27,7 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         const user = requireUser(request);
         // Rights first: nobody without them gets to send a 200 MB file.
         await authorize(ctx.db, user.userId, request.params.orgId, 'organizer');
-        const upload = await receiveUpload(request, ctx.importMaxBytes);
+        const upload = await receiveUpload(request, ctx.importMaxBytes, ctx.uploadDir);
         try {
           const name = upload.fields.name?.trim();
           if (!name) throw badRequest('validation', 'Give the list a name.');
@@ -65,7 +65,7 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const user = requireUser(request);
         await authorize(ctx.db, user.userId, request.params.orgId, 'organizer');
-        const upload = await receiveUpload(request, ctx.importMaxBytes);
+        const upload = await receiveUpload(request, ctx.importMaxBytes, ctx.uploadDir);
         return lists.previewFile(upload.path, upload.originalName, ctx.importMaxBytes);
       },
     );
@@ -160,7 +160,7 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const user = requireUser(request);
         await authorize(ctx.db, user.userId, request.params.orgId, 'organizer');
-        const upload = await receiveUpload(request, ctx.importMaxBytes);
+        const upload = await receiveUpload(request, ctx.importMaxBytes, ctx.uploadDir);
         const { numbers, ...result } = await lists.uploadDoNotCall(ctx.db, ctx.clock, user.userId, request.params.orgId, upload, ctx.importMaxBytes);
         // As for one number: they leave every campaign queue beneath at once; callers holding one are told.
         await ctx.calling.numbersObjected(request.params.orgId, numbers);

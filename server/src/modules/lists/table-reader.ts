@@ -1,10 +1,11 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { createReadStream, type ReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { AppError } from '../../errors';
 import { CsvParser, CsvSyntaxError } from './csv';
+import { openWorkbook, sheetRows, WorkbookRefused, XLSX_LIMITS, type Workbook } from './xlsx';
 
 export type TableEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
@@ -79,7 +80,13 @@ export async function openTable(filePath: string, options: { originalName?: stri
   const head = await readBytes(filePath, 0, HEAD_BYTES);
   if (isZip(head)) {
     await checkWorkbook(filePath, size, head);
-    return openSource({ format: 'xlsx', encoding: null, delimiter: null }, size, options.originalName, (progress, batchSize) => xlsxRows(filePath, progress, batchSize));
+    // The structure and shared texts are read once, for the first rows and again for the import.
+    const workbook = await openWorkbook(filePath, size).catch((error: unknown) => {
+      throw workbookError(error, options.originalName);
+    });
+    return openSource({ format: 'xlsx', encoding: null, delimiter: null }, size, options.originalName, (progress, batchSize) =>
+      xlsxRows(filePath, workbook, options.originalName, progress, batchSize),
+    );
   }
   refuseKnownFormats(head);
   const { encoding, skip } = await detectEncoding(filePath, head);
@@ -105,7 +112,12 @@ type RowSource = (progress: Progress, batchSize: number) => AsyncGenerator<RawRo
 /** The file stream a read goes through, for fractionRead(). */
 interface Progress {
   input: ReadStream | null;
+  /** The bytes that stream will read: the file, or an .xlsx's sheet. */
+  total?: number;
 }
+
+/** A batch also ends at this many characters, so that rows of long texts never pile up in memory. */
+const BATCH_CHARS = 4_000_000;
 
 async function openSource(
   info: Omit<TableInfo, 'header'>,
@@ -129,7 +141,7 @@ async function openSource(
               1,
             );
           }
-          header = row.cells;
+          header = cleanCells(row.cells);
         } else if (!isBlank(row.cells)) {
           hasData = true;
           break;
@@ -149,10 +161,11 @@ async function openSource(
   return {
     ...info,
     header,
-    fractionRead: () => Math.min(1, (progress.input?.bytesRead ?? 0) / size),
+    fractionRead: () => Math.min(1, (progress.input?.bytesRead ?? 0) / (progress.total ?? size)),
     async *batches() {
       let first = true;
       let batch: TableRow[] = [];
+      let chars = 0;
       for await (const rows of source(progress, BATCH_SIZE)) {
         for (const row of rows) {
           if (first) {
@@ -160,11 +173,14 @@ async function openSource(
             continue;
           }
           if (isBlank(row.cells)) continue;
+          row.cells = cleanCells(row.cells);
           while (row.cells.length < columns) row.cells.push('');
           batch.push(row);
-          if (batch.length === BATCH_SIZE) {
+          chars += textLength(row.cells);
+          if (batch.length === BATCH_SIZE || chars >= BATCH_CHARS) {
             yield batch;
             batch = [];
+            chars = 0;
           }
         }
       }
@@ -176,6 +192,27 @@ async function openSource(
 function isBlank(cells: string[]): boolean {
   for (const cell of cells) if (cell !== '') return false;
   return true;
+}
+
+function textLength(cells: string[]): number {
+  let length = 0;
+  for (const cell of cells) length += cell.length;
+  return length;
+}
+
+const BAD_TEXT = new RegExp('[\\0\\ud800-\\udfff]'); // a RegExp of a string: the linter forbids a literal NUL
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * NUL characters, which PostgreSQL cannot store, are dropped, and a lone half of a UTF-16 pair
+ * (from a broken UTF-16 file) becomes U+FFFD: neither is a letter anybody typed.
+ */
+export function cleanCells(cells: string[]): string[] {
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i] as string;
+    if (BAD_TEXT.test(cell)) cells[i] = cell.replaceAll('\0', '').replace(LONE_SURROGATE, '\ufffd').trim();
+  }
+  return cells;
 }
 
 // --- CSV ---------------------------------------------------------------------------------------
@@ -291,7 +328,8 @@ async function detectEncoding(filePath: string, head: Buffer): Promise<{ encodin
   if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', skip: 2 };
   const utf16 = utf16WithoutBom(head);
   if (utf16) return { encoding: utf16, skip: 0 };
-  if (head.includes(0)) throw notATable(`The file holds binary data, not text. ${AS_TABLE}`);
+  // A stray NUL in a text file is cleaned from its cell; binary files are full of them.
+  if (countByte(head, 0) > head.length * 0.05 + 10) throw notATable(`The file holds binary data, not text. ${AS_TABLE}`);
   refuseBinary(head);
 
   const check = await checkUtf8(filePath, 0);
@@ -541,6 +579,12 @@ function refuseMarkup(text: string): void {
   }
 }
 
+function countByte(buffer: Buffer, byte: number): number {
+  let count = 0;
+  for (let i = buffer.indexOf(byte); i >= 0; i = buffer.indexOf(byte, i + 1)) count++;
+  return count;
+}
+
 function startsWith(buffer: Buffer, bytes: number[], offset = 0): boolean {
   if (buffer.length < offset + bytes.length) return false;
   return bytes.every((byte, i) => buffer[offset + i] === byte);
@@ -548,58 +592,73 @@ function startsWith(buffer: Buffer, bytes: number[], offset = 0): boolean {
 
 // --- xlsx --------------------------------------------------------------------------------------
 
-interface SheetReader extends AsyncIterable<ExcelJS.Row> {
-  id?: number | string;
-}
-
 /** The first sheet's rows as displayed text, streamed. */
-async function* xlsxRows(filePath: string, progress: Progress, batchSize: number): AsyncGenerator<RawRow[]> {
-  const input: ReadStream = createReadStream(filePath, { highWaterMark: READ_CHUNK });
-  progress.input = input;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache',
-    styles: 'cache', // to tell dates and zero-padded numbers from plain numbers
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    entries: 'ignore',
-  });
+async function* xlsxRows(
+  filePath: string,
+  workbook: Workbook,
+  originalName: string | undefined,
+  progress: Progress,
+  batchSize: number,
+): AsyncGenerator<RawRow[]> {
+  let rows: RawRow[] = [];
+  let chars = 0;
   try {
-    for await (const sheet of reader as AsyncIterable<SheetReader>) {
-      // The first tab in the workbook's order (known once xl/workbook.xml is read; Excel writes it first).
-      const firstId = (reader.model as ExcelJS.WorkbookModel | undefined)?.sheets?.[0]?.id;
-      if (firstId !== undefined && sheet.id !== undefined && Number(sheet.id) !== firstId) continue; // another tab
-      let rows: RawRow[] = [];
-      for await (const row of sheet) {
-        const cells: string[] = [];
-        row.eachCell({ includeEmpty: false }, (cell, column) => {
-          while (cells.length < column - 1) cells.push('');
-          cells[column - 1] = cellText(cell.value, cell.numFmt).trim();
-        });
-        rows.push({ rowNumber: row.number, cells });
-        if (rows.length >= batchSize) {
-          yield rows;
-          rows = [];
-        }
+    for await (const row of sheetRows(filePath, workbook, (input) => {
+      progress.input = input;
+      progress.total = workbook.sheet.compressedSize;
+    })) {
+      const cells: string[] = [];
+      let length = 0;
+      row.eachCell({ includeEmpty: false }, (cell, column) => {
+        while (cells.length < column - 1) cells.push('');
+        const text = cellText(cell.value, cell.numFmt).trim();
+        cells[column - 1] = text;
+        length += text.length;
+      });
+      if (length > XLSX_LIMITS.rowChars) {
+        throw new ListFileError(
+          413,
+          'file_too_large',
+          `Row ${row.number} of ${theFile(originalName)} holds more than ${XLSX_LIMITS.rowChars.toLocaleString('en')} characters. Check that row, or save the list as CSV and upload that.`,
+          row.number,
+        );
       }
-      if (rows.length > 0) yield rows;
-      return;
+      rows.push({ rowNumber: row.number, cells });
+      chars += length;
+      if (rows.length >= batchSize || chars >= BATCH_CHARS) {
+        yield rows;
+        rows = [];
+        chars = 0;
+      }
     }
+    if (rows.length > 0) yield rows;
   } catch (error) {
     if (error instanceof ListFileError) throw error;
-    throw notATable('The Excel file could not be read; it may be damaged or cut short. Open it in Excel, save it again as .xlsx and upload that.');
-  } finally {
-    input.destroy();
+    throw workbookError(error, originalName);
   }
+}
+
+/** The reader's refusals, in words the organizer can act on. */
+function workbookError(error: unknown, originalName: string | undefined): ListFileError {
+  if (error instanceof WorkbookRefused && error.reason === 'too_large') {
+    return new ListFileError(
+      413,
+      'file_too_large',
+      `${theFile(originalName, true)} is too large when unpacked: ${error.message} Split the list into smaller files, or save it as CSV, and upload again.`,
+      error.row,
+    );
+  }
+  return notATable('The Excel file could not be read; it may be damaged or cut short. Open it in Excel, save it again as .xlsx and upload that.');
 }
 
 /** A cell as Excel shows it: numbers as their text, dates as YYYY-MM-DD, formulas as their last result. */
 export function cellText(value: ExcelJS.CellValue, numFmt?: string): string {
   if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return excelEscapes(value);
   if (typeof value === 'number') return numberText(value, numFmt);
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (value instanceof Date) return dateText(value);
-  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('richText' in value) return excelEscapes(value.richText.map((part) => part.text).join(''));
   if ('error' in value) return String(value.error);
   if ('formula' in value || 'sharedFormula' in value) {
     const result = value.result;
@@ -608,6 +667,12 @@ export function cellText(value: ExcelJS.CellValue, numFmt?: string): string {
   }
   if ('hyperlink' in value) return value.text;
   return '';
+}
+
+/** Excel writes characters XML cannot hold (a carriage return, a NUL) as _xHHHH_, and a literal "_x" as _x005F_x. */
+function excelEscapes(text: string): string {
+  if (!text.includes('_x')) return text;
+  return text.replace(/_x([0-9A-Fa-f]{4})_/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
 function numberText(value: number, numFmt: string | undefined): string {

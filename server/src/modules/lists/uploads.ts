@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import os from 'node:os';
+import { chmod, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
@@ -13,11 +12,38 @@ export interface Upload {
   fields: Record<string, string>;
 }
 
+/** An upload's file name: the process that keeps it, so that another process's start can tell a crash's leftovers. */
+const UPLOAD_NAME = /^(\d+)-[0-9a-f]{16}$/;
+
 /**
- * Saves a multipart upload's one file to a temporary file (the import reads it twice: to check it,
+ * Makes the folder uploads are kept in while they are read (only Ringa's user may enter it) and
+ * removes what a process that crashed or was killed left there: a list of names and numbers.
+ * Uploads of other processes still running on the same folder are left alone.
+ */
+export async function prepareUploadDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  for (const name of await readdir(dir)) {
+    const pid = Number(UPLOAD_NAME.exec(name)?.[1] ?? Number.NaN);
+    // Our own pid is a predecessor's (containers reuse pid 1): this process has saved nothing yet.
+    if (Number.isInteger(pid) && (pid === process.pid || !processRuns(pid))) await rm(path.join(dir, name), { force: true });
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Saves a multipart upload's one file into `uploadDir` (the import reads it twice: to check it,
  * then to import it) and collects the text fields. The caller removes the file.
  */
-export async function receiveUpload(request: FastifyRequest, maxBytes: number): Promise<Upload> {
+export async function receiveUpload(request: FastifyRequest, maxBytes: number, uploadDir: string): Promise<Upload> {
   if (!request.isMultipart()) throw new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data with a field named "file".');
   const fields: Record<string, string> = {};
   let saved: { path: string; originalName: string } | undefined;
@@ -31,7 +57,7 @@ export async function receiveUpload(request: FastifyRequest, maxBytes: number): 
         part.file.resume();
         continue;
       }
-      const target = path.join(os.tmpdir(), `ringa-upload-${randomBytes(8).toString('hex')}`);
+      const target = path.join(uploadDir, `${process.pid}-${randomBytes(8).toString('hex')}`);
       saved = { path: target, originalName: part.filename };
       await pipeline(part.file, createWriteStream(target, { mode: 0o600 }));
       if (part.file.truncated) {
