@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 
@@ -94,25 +94,56 @@ function ensureSystemUser(name: string): { uid: number; gid: number } {
   return { uid, gid };
 }
 
+/** Where root keeps a copy of the PostgreSQL binaries that the user "postgres" can reach (binaries only, no data). */
+const SHARED_BINARIES = '/usr/local/lib/ringa';
+
 /**
  * As root, PostgreSQL refuses to start; it runs as the user "postgres". That user must reach the
- * binaries (in node_modules) and the data directory. Where it cannot — a clone in root's mode-700
- * home, the usual place on a server — it is given CAP_DAC_READ_SEARCH (reading and entering folders
- * it does not own) and no other capability, rather than opening the home folder to everyone.
+ * binaries and the data directory. PostgreSQL checks its own binaries with access(), which no
+ * capability helps, so binaries it cannot reach (node_modules in a clone in root's mode-700 home,
+ * the usual place on a server) are copied once to /usr/local/lib/ringa. A data directory it cannot
+ * reach is reached with CAP_DAC_READ_SEARCH (reading and entering folders it does not own) and no
+ * other capability, rather than opening the home folder to everyone.
  */
-function rootRunner(user: string, paths: string[]): Runner {
+async function rootRunner(user: string, bin: Binaries, dataParent: string): Promise<{ runner: Runner; bin: Binaries }> {
   const owner = ensureSystemUser(user);
   const setpriv = spawnSync('setpriv', ['--version'], { encoding: 'utf8' });
   const ids = [`--reuid=${owner.uid}`, `--regid=${owner.gid}`, '--clear-groups'];
   if (setpriv.status !== 0) {
     // Without setpriv the user can only be switched by Node, which cannot hand over a capability.
-    return { owner, command: (binary, args) => ({ command: binary, args }) };
+    return { bin, runner: { owner, command: (binary, args) => ({ command: binary, args }) } };
   }
   const reaches = (target: string) => spawnSync('setpriv', [...ids, '--', 'test', '-x', target]).status === 0;
-  const capability = paths.every(reaches)
-    ? []
-    : ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', '--bounding-set=-all,+dac_read_search'];
-  return { owner, command: (binary, args) => ({ command: 'setpriv', args: [...ids, ...capability, '--', binary, ...args] }) };
+  const reachable = reaches(bin.postgres) ? bin : await sharedCopy(bin);
+  if (!reaches(reachable.postgres)) {
+    throw new EmbeddedPostgresError(`The user "${user}" cannot run PostgreSQL from ${path.dirname(reachable.postgres)}: let it enter that folder, or run Ringa as an ordinary user.`);
+  }
+  const capability = reaches(dataParent) ? [] : ['--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search', '--bounding-set=-all,+dac_read_search'];
+  return { bin: reachable, runner: { owner, command: (binary, args) => ({ command: 'setpriv', args: [...ids, ...capability, '--', binary, ...args] }) } };
+}
+
+/** The binaries copied (once per version) to SHARED_BINARIES, readable by everyone; a copy is complete only once renamed into place. */
+async function sharedCopy(bin: Binaries): Promise<Binaries> {
+  const native = path.resolve(path.dirname(bin.postgres), '..');
+  const { version } = JSON.parse(readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string };
+  const target = path.join(SHARED_BINARIES, `postgresql-${version}`);
+  const found = { postgres: path.join(target, 'bin', 'postgres'), initdb: path.join(target, 'bin', 'initdb') };
+  if (existsSync(found.postgres) && existsSync(found.initdb)) return found;
+  try {
+    await mkdir(SHARED_BINARIES, { recursive: true, mode: 0o755 });
+    const partial = `${target}.${process.pid}-${randomBytes(4).toString('hex')}`;
+    await cp(native, partial, { recursive: true, verbatimSymlinks: true });
+    await chmod(partial, 0o755);
+    await rename(partial, target).catch(async (error: NodeJS.ErrnoException) => {
+      await rm(partial, { recursive: true, force: true });
+      if (!existsSync(found.postgres)) throw error; // another process put its copy in place first: use that
+    });
+  } catch (error) {
+    throw new EmbeddedPostgresError(
+      `Running as root, Ringa copies PostgreSQL to ${SHARED_BINARIES} so that the user "postgres" can run it, and that failed (${error instanceof Error ? error.message : String(error)}): make that folder writable, or run Ringa as an ordinary user.`,
+    );
+  }
+  return found;
 }
 
 /** Without setpriv, Node switches the user (and a path the user cannot reach fails with a clear message). */
@@ -146,7 +177,6 @@ type ServerEvents = {
 export class EmbeddedPostgres extends EventEmitter<ServerEvents> {
   private child: ChildProcess | undefined;
   private stopping = false;
-  private runner: Runner | undefined;
   private readonly recent: string[] = [];
 
   constructor(readonly options: EmbeddedOptions) {
@@ -158,18 +188,21 @@ export class EmbeddedPostgres extends EventEmitter<ServerEvents> {
     if (this.recent.length > 40) this.recent.shift();
   }
 
+  private prepared: { bin: Binaries; runner: Runner } | undefined;
+
   private async prepare(): Promise<{ bin: Binaries; runner: Runner }> {
+    if (this.prepared) return this.prepared;
     const bin = await binaries();
     const parent = path.dirname(this.options.dir);
     await mkdir(parent, { recursive: true });
     if (isRoot()) {
       // The user "postgres" enters the folder holding the cluster; it reads nothing else there (secrets are mode 600).
       await chmod(parent, 0o711);
-      this.runner ??= rootRunner(this.options.user, [bin.postgres, parent]);
+      this.prepared = await rootRunner(this.options.user, bin, parent);
     } else {
-      this.runner ??= PLAIN;
+      this.prepared = { bin, runner: PLAIN };
     }
-    return { bin, runner: this.runner };
+    return this.prepared;
   }
 
   get initialised(): boolean {
