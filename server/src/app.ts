@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { registerAjvFormats, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { randomBytes } from 'node:crypto';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import type { Database } from '../../db/database';
 import { systemClock, type Clock } from './clock';
 import type { TwilioCredentials } from './config';
@@ -29,6 +29,7 @@ import auth from './plugins/auth';
 import errors from './plugins/errors';
 import realtime from './plugins/realtime';
 import security from './plugins/security';
+import textGuard from './plugins/text-guard';
 import web from './plugins/web';
 
 export interface AppDeps {
@@ -66,6 +67,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: deps.trustProxy ?? false,
+    // An address that does not decode (a lone surrogate's bytes, say) is bad input in the one error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const badUrl = error.code === 'FST_ERR_BAD_URL';
+      void (reply as unknown as FastifyReply)
+        .status(badUrl ? 400 : (error.statusCode ?? 400))
+        .send({ error: badUrl ? { code: 'invalid_payload', message: 'The address contains characters that are not valid text.' } : { code: 'bad_request', message: error.message } });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks bodies exactly as typed (Ajv's coercion turned ["admin"] into "admin" and true into 1);
   // only params and query strings, which arrive as text, are converted.
@@ -110,6 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   await app.register(errors);
+  await app.register(textGuard);
   await app.register(security, { publicUrl: deps.publicUrl });
   await app.register(auth, { sessions, publicUrl: deps.publicUrl });
   await app.register(multipart);
