@@ -43,6 +43,8 @@ export interface AppDeps {
   trustProxy?: FastifyServerOptions['trustProxy'];
   /** The largest list file taken (default 200 MB). */
   importMaxBytes?: number;
+  /** How often open sockets' sessions are looked at again (default 30 s); tests make it short. */
+  socketSessionCheckMs?: number;
   /** Share socket.io broadcasts with other server processes on the same database (PostgreSQL LISTEN/NOTIFY). */
   shareBroadcasts?: boolean;
   /** Key for secrets kept in the database (SECRETS_KEY); without it a random one, good until the app stops (tests). */
@@ -122,7 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(security, { publicUrl: deps.publicUrl });
   await app.register(auth, { sessions, publicUrl: deps.publicUrl });
   await app.register(multipart);
-  await app.register(realtime, { ctx, shareBroadcasts: deps.shareBroadcasts ?? false });
+  await app.register(realtime, { ctx, shareBroadcasts: deps.shareBroadcasts ?? false, sessionCheckMs: deps.socketSessionCheckMs });
 
   await app.register(swagger, {
     openapi: {

@@ -25,6 +25,11 @@ export const da: Messages = {
     unsentOnSignOut: (count: number) => `${count === 1 ? 'Et opkald er' : `${count} opkald er`} ikke sendt endnu (computeren var offline). Logger du ud, slettes ${count === 1 ? 'det' : 'de'} fra denne computer. Log ud alligevel?`,
   },
 
+  connection: {
+    tooMany: 'Ringa er åben i for mange faner eller vinduer, så denne fik ikke længere opdateringer. Luk de faner, du ikke har brug for, og genindlæs så denne.',
+    reload: 'Genindlæs',
+  },
+
   roles: {
     admin: 'Administrator',
     organizer: 'Organisator',

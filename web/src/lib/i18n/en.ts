@@ -30,6 +30,11 @@ export const en = {
     unsentOnSignOut: (count: number) => `${count === 1 ? 'One call has' : `${count} calls have`} not been sent yet (this computer was offline). Signing out deletes ${count === 1 ? 'it' : 'them'} from this computer. Sign out anyway?`,
   },
 
+  connection: {
+    tooMany: 'Ringa is open in too many tabs or windows, so this one stopped receiving updates. Close the tabs you do not need, then reload this one.',
+    reload: 'Reload',
+  },
+
   roles: {
     admin: 'Admin',
     organizer: 'Organizer',

@@ -25,6 +25,11 @@ export const sv: Messages = {
     unsentOnSignOut: (count: number) => `${count === 1 ? 'Ett samtal har' : `${count} samtal har`} inte skickats än (datorn var offline). Om du loggar ut raderas ${count === 1 ? 'det' : 'de'} från den här datorn. Logga ut ändå?`,
   },
 
+  connection: {
+    tooMany: 'Ringa är öppet i för många flikar eller fönster, så den här slutade få uppdateringar. Stäng de flikar du inte behöver och ladda sedan om den här.',
+    reload: 'Ladda om',
+  },
+
   roles: {
     admin: 'Administratör',
     organizer: 'Organisatör',
