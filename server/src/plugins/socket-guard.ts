@@ -14,13 +14,15 @@ import { findUnstorableText, unstorableTextMessage } from './text-guard';
 const RATE = 10;
 const RATE_BURST = 30;
 /** Requests of one socket the server is still working on; more are refused, so a slow database cannot queue work without end. */
-const MAX_IN_FLIGHT = 30;
+const MAX_IN_FLIGHT = 8;
 /** Bytes waiting to go out to one socket (engine.io's write buffer and the WebSocket's own) before it is cut. */
-export const MAX_BUFFERED_BYTES = 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 256 * 1024;
 /** Sockets one user may hold in a server process; a new one closes the oldest. Tabs of the web app each hold one. */
 export const SOCKETS_PER_USER = 5;
 /** How often the sessions of open sockets are looked at again (expired, idle, ended). */
 export const SESSION_CHECK_MS = 30_000;
+/** A user whose socket was cut for not reading waits this long before a new one of theirs is let in. */
+const OVERFLOW_COOLDOWN_MS = 10_000;
 /** A socket the server disconnected that still has not closed after this is cut (it does not read, so it never hears the close). */
 const CLOSE_GRACE_MS = 5_000;
 
@@ -86,6 +88,21 @@ export function guardSockets(app: FastifyInstance, io: RealtimeServer, { session
   /** Sessions whose sockets sent events since the last look: that counts as the person being there. */
   const active = new Set<string>();
 
+  /** Users whose socket was cut for not reading, until when their next socket waits. */
+  const cooling = new Map<string, number>();
+  // Registered after the authentication, so the user is known. The handshake waits rather than fails:
+  // socket.io clients do not retry a refused one, and a real person's browser should come back.
+  io.use((socket, next) => {
+    const until = cooling.get(socket.data.userId) ?? 0;
+    const wait = until - performance.now();
+    if (wait <= 0) {
+      cooling.delete(socket.data.userId);
+      next();
+      return;
+    }
+    setTimeout(() => next(), wait).unref();
+  });
+
   io.on('connection', (socket) => {
     const { userId, sessionId } = socket.data;
     const conn = socket.conn;
@@ -95,6 +112,7 @@ export function guardSockets(app: FastifyInstance, io: RealtimeServer, { session
     conn.on('packetCreate', () => {
       if (overflowed || bufferedBytes(conn) <= MAX_BUFFERED_BYTES) return;
       overflowed = true;
+      cooling.set(userId, performance.now() + OVERFLOW_COOLDOWN_MS);
       app.log.warn({ buffered: bufferedBytes(conn) }, 'a socket that did not read its answers was cut');
       cut(conn);
     });
