@@ -64,7 +64,7 @@ export class TestContext {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async create(options: { trustProxy?: boolean | string[]; shareBroadcasts?: boolean; telephony?: AppDeps['telephony'] } = {}): Promise<TestContext> {
+  static async create(options: { trustProxy?: boolean | string[]; shareBroadcasts?: boolean; telephony?: AppDeps['telephony']; socketSessionCheckMs?: number } = {}): Promise<TestContext> {
     const { db, url, drop } = await createTestDatabase();
     const clock = new ManualClock(new Date('2026-10-04T17:00:00Z'));
     const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: SESSION_SECRET, ...options });
