@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { noteDatabaseError, type Database } from '../../db/database';
 import { systemClock, type Clock } from './clock';
 import type { TwilioCredentials } from './config';
@@ -35,6 +35,7 @@ import errors from './plugins/errors';
 import metrics from './plugins/metrics';
 import realtime from './plugins/realtime';
 import security from './plugins/security';
+import textGuard from './plugins/text-guard';
 import web from './plugins/web';
 
 export interface AppDeps {
@@ -50,6 +51,8 @@ export interface AppDeps {
   importMaxBytes?: number;
   /** Where uploads are kept while they are read (main.ts: DATA_DIR/uploads); without it a folder of the app's own in the system's temporary folder, removed on close (tests). */
   uploadDir?: string;
+  /** How often open sockets' sessions are looked at again (default 30 s); tests make it short. */
+  socketSessionCheckMs?: number;
   /** Share socket.io broadcasts with other server processes on the same database (PostgreSQL LISTEN/NOTIFY). */
   shareBroadcasts?: boolean;
   /** Key for secrets kept in the database (SECRETS_KEY); without it a random one, good until the app stops (tests). */
@@ -76,6 +79,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
     trustProxy: deps.trustProxy ?? false,
+    // An address that does not decode (a lone surrogate's bytes, say) is bad input in the one error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const badUrl = error.code === 'FST_ERR_BAD_URL';
+      void (reply as unknown as FastifyReply)
+        .status(badUrl ? 400 : (error.statusCode ?? 400))
+        .send({ error: badUrl ? { code: 'invalid_payload', message: 'The address contains characters that are not valid text.' } : { code: 'bad_request', message: error.message } });
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
   // TypeBox checks bodies exactly as typed (Ajv's coercion turned ["admin"] into "admin" and true into 1);
   // only params and query strings, which arrive as text, are converted.
@@ -129,10 +139,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   await app.register(errors, { db: deps.db });
+  await app.register(textGuard);
   await app.register(security, { publicUrl: deps.publicUrl });
   await app.register(auth, { sessions, publicUrl: deps.publicUrl });
   await app.register(multipart);
-  await app.register(realtime, { ctx, shareBroadcasts: deps.shareBroadcasts ?? false });
+  await app.register(realtime, { ctx, shareBroadcasts: deps.shareBroadcasts ?? false, sessionCheckMs: deps.socketSessionCheckMs });
   await app.register(metrics, { ctx, token: deps.metricsToken });
 
   await app.register(swagger, {

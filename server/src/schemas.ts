@@ -18,3 +18,6 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorRespon
 }
 
 export const OrgParams = Type.Object({ orgId: Uuid });
+
+/** A socket request about one organisation (lists:watch, stats:watch). */
+export const OrganisationRequest = Type.Object({ organisationId: Uuid }, { additionalProperties: false });

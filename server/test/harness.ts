@@ -72,6 +72,7 @@ export class TestContext {
       trustProxy?: boolean | string[];
       shareBroadcasts?: boolean;
       telephony?: AppDeps['telephony'];
+      socketSessionCheckMs?: number;
       /** A migrated database of the test's own (another cluster) instead of a clone in the test cluster; it is not dropped. */
       databaseUrl?: string;
       /** The test clock's start (default 2026-10-04 17:00 UTC). */

@@ -166,7 +166,7 @@ describe('following imports', () => {
     expect(refusedCaller).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const refusedSibling = await watch(sibling, orgA.id);
     expect(refusedSibling).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await watch(sibling, 'not-an-id')).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await watch(sibling, 'not-an-id')).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
   });
 
   test('the watching organizer sees an import read, merge and end ready; the refused sockets see nothing', async () => {

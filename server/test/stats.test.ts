@@ -450,7 +450,7 @@ describe('live', () => {
     const centrum = await connect(await t.login(centrumOrganizer));
     expect(await ask(district, 'stats:watch', { organisationId: orgs.district.id })).toEqual({ ok: true, data: null });
     expect(await ask(centrum, 'stats:watch', { organisationId: orgs.south.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(await ask(centrum, 'stats:watch', { organisationId: 'not-an-id' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await ask(centrum, 'stats:watch', { organisationId: 'not-an-id' })).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     expect(await ask(centrum, 'stats:watch', { organisationId: orgs.centrum.id })).toEqual({ ok: true, data: null });
     const heard: { at: number; event: StatsChangedEvent }[] = [];
     const centrumHeard: { at: number; event: StatsChangedEvent }[] = [];

@@ -12,6 +12,7 @@ export type CampaignRequest = Static<typeof Calling.CampaignRequest>;
 export type CompleteCallRequest = Static<typeof Calling.CompleteCall>;
 export type ReleaseRequest = Static<typeof Calling.ReleaseContact>;
 export type CorrectCallRequest = Static<typeof Calling.CorrectCall>;
+export type OrganisationRequest = Static<typeof Shared.OrganisationRequest>;
 
 export interface JoinAnswer {
   campaign: Static<typeof CampaignForCaller>;
@@ -60,8 +61,10 @@ export interface ListProgressEvent {
 
 export interface ServerToClientEvents {
   'list:progress': (event: ListProgressEvent) => void;
-  /** The session ended (signed out elsewhere, account disabled); the client should go to sign-in. */
+  /** The session ended (signed out elsewhere, account disabled, expired or idle too long); the client should go to sign-in. */
   'session:ended': () => void;
+  /** This socket is closed by the server, and why; the client should not reconnect by itself. */
+  'connection:closed': (event: ConnectionClosedEvent) => void;
   /** The person a caller holds is no longer theirs: asked not to be called, or the lease ran out. */
   'assignment:revoked': (event: RevokedEvent) => void;
   /** The campaign's shared figures, at most once a second while calls are saved. */
@@ -72,15 +75,20 @@ export interface ServerToClientEvents {
   'stats:changed': (event: StatsChangedEvent) => void;
 }
 
+export interface ConnectionClosedEvent {
+  /** The user opened more sockets (tabs, windows) than the server keeps; this was the oldest. */
+  reason: 'too-many-connections';
+}
+
 export interface StatsChangedEvent {
   organisationId: string;
 }
 
 export interface ClientToServerEvents {
   /** Follow the imports of an organisation's lists (organizers and admins). */
-  'lists:watch': (request: { organisationId: string }, ack: (answer: Ack<null>) => void) => void;
+  'lists:watch': (request: OrganisationRequest, ack: (answer: Ack<null>) => void) => void;
   /** Follow an organisation's statistics (organizers and admins of it or above): stats:changed when they move. */
-  'stats:watch': (request: { organisationId: string }, ack: (answer: Ack<null>) => void) => void;
+  'stats:watch': (request: OrganisationRequest, ack: (answer: Ack<null>) => void) => void;
   /** Follow a campaign's figures live (organizers and admins): its figures now, then campaign:stats. */
   'campaign:watch': (request: CampaignRequest, ack: (answer: Ack<CampaignStatsEvent>) => void) => void;
   /** Join a campaign as a caller: its script, questions and outcomes, and the caller's figures today. */

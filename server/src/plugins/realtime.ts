@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
+import { Compile } from 'typebox/compile';
 import { DATABASE_UNAVAILABLE_MESSAGE } from '../../../db/availability';
 import { noteDatabaseError } from '../../../db/database';
 import { createBroadcastAdapter } from './broadcasts';
@@ -10,8 +11,10 @@ import { AppError } from '../errors';
 import { SESSION_COOKIE } from '../modules/accounts/sessions.service';
 import { authorize } from '../modules/organisations/organisations.service';
 import { callingSocket, Presence } from '../modules/calling/calling.socket';
+import { OrganisationRequest } from '../schemas';
+import { guardSockets, invalidPayload, SESSION_CHECK_MS } from './socket-guard';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const checkOrganisationRequest = Compile(OrganisationRequest);
 
 interface SocketData {
   userId: string;
@@ -46,11 +49,13 @@ async function callersOnline(io: RealtimeServer, campaignId: string): Promise<nu
  * must come from PUBLIC_URL's origin; a socket ends when its session ends. With shareBroadcasts,
  * broadcasts reach the sockets of every server process on the same database (PostgreSQL NOTIFY).
  */
-export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
-  async function realtime(app: FastifyInstance, { ctx, shareBroadcasts }) {
+export default fp<{ ctx: AppContext; shareBroadcasts: boolean; sessionCheckMs?: number | undefined }>(
+  async function realtime(app: FastifyInstance, { ctx, shareBroadcasts, sessionCheckMs }) {
     const io: RealtimeServer = new Server(app.server, {
       path: '/socket.io',
       serveClient: false,
+      // The largest request the web app sends (a call with its answers and notes) is a few tens of kB.
+      maxHttpBufferSize: 256 * 1024,
       ...(shareBroadcasts
         ? { adapter: createBroadcastAdapter(ctx.db, (error) => app.log.error({ name: error.name }, 'socket.io broadcast between processes failed')) }
         : {}),
@@ -75,6 +80,9 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
       );
     });
 
+    // Rate limit, unstorable text, outgoing buffer, sockets per user, sessions looked at again.
+    guardSockets(app, io, { sessions: ctx.sessions, sessionCheckMs: sessionCheckMs ?? SESSION_CHECK_MS });
+
     const presence = new Presence();
     // Only what an error is, never its details: a database error's detail can hold a person's number.
     const logError = (error: unknown) => {
@@ -87,13 +95,13 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean }>(
       void socket.join([`session:${socket.data.sessionId}`, `user:${socket.data.userId}`]);
       callingSocket(socket, ctx.calling, { presence, callersOnline: (campaignId) => callersOnline(io, campaignId) }, logError);
       // Organizers follow an organisation's imports, or its statistics, by joining its room.
-      const watch = (room: 'lists' | 'stats') => (request: { organisationId: string }, ack: (answer: Ack<null>) => void) => {
+      const watch = (room: 'lists' | 'stats') => (request: unknown, ack: (answer: Ack<null>) => void) => {
         if (typeof ack !== 'function') return;
-        const organisationId = typeof request?.organisationId === 'string' && UUID.test(request.organisationId) ? request.organisationId : '';
-        if (!organisationId) {
-          ack({ ok: false, error: { code: 'not_found', message: 'The organisation was not found.' } });
+        if (!checkOrganisationRequest.Check(request)) {
+          ack(invalidPayload(checkOrganisationRequest, request));
           return;
         }
+        const { organisationId } = request;
         authorize(ctx.db, socket.data.userId, organisationId, 'organizer').then(
           async () => {
             await socket.join(`${room}:${organisationId}`);

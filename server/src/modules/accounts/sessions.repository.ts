@@ -34,3 +34,28 @@ export async function deleteSession(db: Database, id: string): Promise<void> {
 export async function deleteSessionsOfUser(db: Database, userId: string): Promise<void> {
   await db.deleteFrom('session').where('userId', '=', userId).execute();
 }
+
+export function findSessionsWithUser(db: Database, ids: string[]) {
+  return db
+    .selectFrom('session')
+    .innerJoin('appUser', 'appUser.id', 'session.userId')
+    .select(['session.id', 'session.lastSeenAt', 'session.expiresAt', 'appUser.disabledAt'])
+    .where('session.id', 'in', ids)
+    .execute();
+}
+
+/** Marks the sessions seen at `at`, unless written since `notBefore` already or idle since `idleSince`. */
+export async function touchSessions(db: Database, ids: string[], at: Date, notBefore: Date, idleSince: Date): Promise<void> {
+  await db
+    .updateTable('session')
+    .set({ lastSeenAt: at })
+    .where('id', 'in', ids)
+    .where('lastSeenAt', '<', notBefore)
+    .where('lastSeenAt', '>', idleSince)
+    .where('expiresAt', '>', at)
+    .execute();
+}
+
+export async function deleteSessions(db: Database, ids: string[]): Promise<void> {
+  await db.deleteFrom('session').where('id', 'in', ids).execute();
+}

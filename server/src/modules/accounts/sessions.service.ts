@@ -55,6 +55,25 @@ export class SessionService extends EventEmitter<{ ended: [SessionsEnded] }> {
     return { sessionId: id, userId: row.userId, email: row.email, name: row.name };
   }
 
+  /**
+   * For the sessions that open sockets hold: marks those whose sockets sent events since the last
+   * look (`active`) as seen, then answers the ones that have ended (signed out, expired, idle too
+   * long, account disabled), removing their rows. Their sockets are ended by the caller.
+   */
+  async sweep(sessionIds: string[], active: string[]): Promise<Set<string>> {
+    if (sessionIds.length === 0) return new Set();
+    const now = this.clock.now();
+    const at = now.getTime();
+    if (active.length > 0) await repository.touchSessions(this.db, active, now, new Date(at - TOUCH_INTERVAL_MS), new Date(at - IDLE_TIMEOUT_MS));
+    const rows = await repository.findSessionsWithUser(this.db, sessionIds);
+    const live = new Set(
+      rows.filter((row) => row.disabledAt === null && at < row.expiresAt.getTime() && at - row.lastSeenAt.getTime() < IDLE_TIMEOUT_MS).map((row) => row.id),
+    );
+    const ended = new Set(sessionIds.filter((id) => !live.has(id)));
+    if (ended.size > 0) await repository.deleteSessions(this.db, [...ended]);
+    return ended;
+  }
+
   async end(sessionId: string): Promise<void> {
     await repository.deleteSession(this.db, sessionId);
     this.emit('ended', { sessionId });

@@ -1,21 +1,15 @@
-import type { Validator } from 'typebox/compile';
-
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- typebox's compiled validator carries no context here
-type Checker<T extends TSchema> = Validator<{}, T>;
-import type { TSchema } from 'typebox';
 import type { Ack } from '../../contract/realtime';
 import type { RealtimeSocket } from '../../plugins/realtime';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../../../../db/availability';
+import { invalidPayload, type Checker } from '../../plugins/socket-guard';
+import type { TSchema } from 'typebox';
 import { AppError } from '../../errors';
 import type { CallingEngine } from './calling.service';
 import { checkCampaignRequest, checkCompleteCall, checkCorrectCall, checkReleaseContact } from './calling.schemas';
 
 // The calling events of one socket (callers, and organizers watching). Every payload is checked first; every answer is an ack of
-// { ok: true, data } or { ok: false, error: { code, message } }; each socket has its own rate limit.
-
-/** Per socket: this many events a second on average, and bursts up to BURST. */
-const RATE = 10;
-const BURST = 30;
+// { ok: true, data } or { ok: false, error: { code, message } }. The rate limit, shared by every event
+// of a socket, is the socket guard's (plugins/socket-guard.ts).
 
 /** Which callers are connected to which campaigns in this process, for their leases' heartbeat. */
 export class Presence {
@@ -55,12 +49,6 @@ function failure(error: unknown, log: (error: unknown) => void): Ack<never> {
   return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side; nothing was saved. Try again in a moment.' } };
 }
 
-function invalid<T extends TSchema>(check: Checker<T>, payload: unknown): Ack<never> {
-  const first = [...check.Errors(payload)].at(-1);
-  const where = first?.instancePath ? ` (${first.instancePath.slice(1)})` : '';
-  return { ok: false, error: { code: 'invalid_payload', message: `The request does not have the expected shape${where}: ${first?.message ?? 'unknown'}.` } };
-}
-
 /** What the sockets of a process share: who is connected here, and how many callers a campaign has across processes. */
 export interface CallingPresence {
   presence: Presence;
@@ -70,28 +58,14 @@ export interface CallingPresence {
 export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, { presence, callersOnline }: CallingPresence, log: (error: unknown) => void): void {
   const userId = socket.data.userId;
   const joined = new Set<string>();
-  let tokens = BURST;
-  let refilled = performance.now();
-  const allowed = () => {
-    const now = performance.now();
-    tokens = Math.min(BURST, tokens + ((now - refilled) / 1000) * RATE);
-    refilled = now;
-    if (tokens < 1) return false;
-    tokens -= 1;
-    return true;
-  };
 
   /** Registers an event whose payload must pass `check` and whose answer `run` gives. */
   function handle<T extends TSchema, P, R>(event: string, check: Checker<T>, run: (payload: P) => Promise<R>): void {
     (socket as unknown as { on(event: string, listener: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
       if (typeof ack !== 'function') return; // every calling event is answered; one without an ack is ignored
       const answer = ack as (answer: Ack<R>) => void;
-      if (!allowed()) {
-        answer({ ok: false, error: { code: 'rate_limited', message: 'Too many requests at once; wait a moment.' } });
-        return;
-      }
       if (!check.Check(payload)) {
-        answer(invalid(check, payload));
+        answer(invalidPayload(check, payload));
         return;
       }
       run(payload as P).then(

@@ -3,9 +3,10 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context';
-import { badRequest } from '../../errors';
+import { AppError, badRequest } from '../../errors';
 import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
+import { rejectUnstorableText } from '../../plugins/text-guard';
 import { authorize } from '../organisations/organisations.service';
 import { AddDoNotCallBody, CreatedList, DoNotCallEntry, DoNotCallFileResult, DoNotCallList, DoNotCallParams, DoNotCallSearch, ListList, ListParams, ListPreview, ListView, NoQuery } from './lists.schemas';
 import * as lists from './lists.service';
@@ -173,8 +174,11 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 function parseMapping(value: string | undefined): unknown {
   if (value === undefined || value.trim() === '') return undefined;
   try {
-    return JSON.parse(value) as unknown;
-  } catch {
+    const mapping = JSON.parse(value) as unknown;
+    rejectUnstorableText(mapping, 'body.mapping');
+    return mapping;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
     throw badRequest('invalid_mapping', 'The column mapping is not valid JSON.');
   }
 }

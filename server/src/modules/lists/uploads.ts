@@ -5,6 +5,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyRequest } from 'fastify';
 import { AppError, badRequest } from '../../errors';
+import { findUnstorableText, unstorableTextMessage } from '../../plugins/text-guard';
 
 export interface Upload {
   path: string;
@@ -74,5 +75,11 @@ export async function receiveUpload(request: FastifyRequest, maxBytes: number, u
     throw badRequest('invalid_upload', 'The upload could not be read. Try again.');
   }
   if (!saved) throw badRequest('no_file', 'Choose a file to upload (the form field "file").');
+  // The form's text fields come out of the stream here, after the hook that checks every JSON body.
+  const unstorable = findUnstorableText(fields);
+  if (unstorable !== null) {
+    await rm(saved.path, { force: true });
+    throw badRequest('invalid_payload', unstorableTextMessage(`body.${unstorable}`));
+  }
   return { ...saved, fields };
 }

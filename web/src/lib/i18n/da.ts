@@ -25,6 +25,11 @@ export const da: Messages = {
     unsentOnSignOut: (count: number) => `${count === 1 ? 'Et opkald er' : `${count} opkald er`} ikke sendt endnu (computeren var offline). Logger du ud, slettes ${count === 1 ? 'det' : 'de'} fra denne computer. Log ud alligevel?`,
   },
 
+  connection: {
+    tooMany: 'Ringa er åben i for mange faner eller vinduer, så denne fik ikke længere opdateringer. Luk de faner, du ikke har brug for, og genindlæs så denne.',
+    reload: 'Genindlæs',
+  },
+
   roles: {
     admin: 'Administrator',
     organizer: 'Organisator',
@@ -1079,6 +1084,7 @@ export const da: Messages = {
     refusedNoteForNext: (note: string) => `Din note til den næste, der ringer: »${note}«.`,
     saveRefused: {
       callback_time_invalid: 'Tidspunktet for at ringe tilbage skal ligge i fremtiden og inden for 60 dage.',
+      invalid_payload: 'Noget af det, du skrev, kan ikke gemmes, for eksempel et tegn kopieret fra et andet sted. Tjek noterne og svarene, og gem igen.',
       unknown_outcome: 'Det udfald findes ikke længere i kampagnen. Vælg et andet.',
       invalid_answers: 'Spørgsmålene er ændret, siden personen kom frem. Tjek svarene, og gem igen.',
       campaign_not_open: 'Kampagnen er lukket for opkald lige nu.',
@@ -1371,6 +1377,7 @@ export const da: Messages = {
     invalid_time_zone: 'Det er ikke en tidszone. Skriv for eksempel Europe/Copenhagen.',
     validation: 'Noget af det, du har udfyldt, er ikke gyldigt. Tjek felterne, og prøv igen.',
     body_too_large: 'Det, du sendte, er for stort.',
+    invalid_payload: 'Teksten indeholder et tegn, der ikke kan gemmes (ofte fra kopier og indsæt). Skriv den igen, og prøv igen.',
     internal: 'Noget gik galt hos os. Prøv igen om lidt.',
   },
 };

@@ -30,6 +30,11 @@ export const en = {
     unsentOnSignOut: (count: number) => `${count === 1 ? 'One call has' : `${count} calls have`} not been sent yet (this computer was offline). Signing out deletes ${count === 1 ? 'it' : 'them'} from this computer. Sign out anyway?`,
   },
 
+  connection: {
+    tooMany: 'Ringa is open in too many tabs or windows, so this one stopped receiving updates. Close the tabs you do not need, then reload this one.',
+    reload: 'Reload',
+  },
+
   roles: {
     admin: 'Admin',
     organizer: 'Organizer',
@@ -1087,6 +1092,7 @@ export const en = {
     /** Why the server would not save a call, for the refusals a caller can put right. */
     saveRefused: {
       callback_time_invalid: 'The callback time must be in the future and within 60 days.',
+      invalid_payload: 'Some of what you entered cannot be saved, for example a character copied from elsewhere. Check the notes and answers, then save again.',
       unknown_outcome: 'That outcome is no longer in this campaign. Choose another.',
       invalid_answers: 'The questions have changed since this person appeared. Check the answers and save again.',
       campaign_not_open: 'The campaign is closed for calling right now.',
@@ -1381,6 +1387,7 @@ export const en = {
     invalid_time_zone: 'That is not a time zone. Use a name like Europe/Stockholm.',
     validation: 'Some of what you entered is not valid. Check the fields and try again.',
     body_too_large: 'What you sent is too large.',
+    invalid_payload: 'Some text contains a character that cannot be saved (often from copying and pasting). Retype it and try again.',
     internal: 'Something went wrong on our side. Try again in a moment.',
   },
 };

@@ -96,6 +96,7 @@ class I18n {
       case 'invalid_time_zone':
       case 'validation':
       case 'body_too_large':
+      case 'invalid_payload':
       case 'internal':
         return errors[error.code];
       default:

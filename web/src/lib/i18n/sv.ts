@@ -25,6 +25,11 @@ export const sv: Messages = {
     unsentOnSignOut: (count: number) => `${count === 1 ? 'Ett samtal har' : `${count} samtal har`} inte skickats än (datorn var offline). Om du loggar ut raderas ${count === 1 ? 'det' : 'de'} från den här datorn. Logga ut ändå?`,
   },
 
+  connection: {
+    tooMany: 'Ringa är öppet i för många flikar eller fönster, så den här slutade få uppdateringar. Stäng de flikar du inte behöver och ladda sedan om den här.',
+    reload: 'Ladda om',
+  },
+
   roles: {
     admin: 'Administratör',
     organizer: 'Organisatör',
@@ -1079,6 +1084,7 @@ export const sv: Messages = {
     refusedNoteForNext: (note: string) => `Din anteckning till nästa ringare: ”${note}”.`,
     saveRefused: {
       callback_time_invalid: 'Tiden för att ringa tillbaka måste vara i framtiden och inom 60 dagar.',
+      invalid_payload: 'En del av det du skrev kan inte sparas, till exempel ett tecken som kopierats från annat håll. Kontrollera anteckningarna och svaren och spara igen.',
       unknown_outcome: 'Det utfallet finns inte längre i kampanjen. Välj ett annat.',
       invalid_answers: 'Frågorna har ändrats sedan personen kom upp. Kontrollera svaren och spara igen.',
       campaign_not_open: 'Kampanjen är stängd för samtal just nu.',
@@ -1371,6 +1377,7 @@ export const sv: Messages = {
     invalid_time_zone: 'Det är ingen tidszon. Skriv till exempel Europe/Stockholm.',
     validation: 'En del av det du fyllde i är inte giltigt. Kontrollera fälten och försök igen.',
     body_too_large: 'Det du skickade är för stort.',
+    invalid_payload: 'Texten innehåller ett tecken som inte kan sparas (ofta från kopiera och klistra in). Skriv om den och försök igen.',
     internal: 'Något gick fel hos oss. Försök igen om en stund.',
   },
 };

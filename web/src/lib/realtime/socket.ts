@@ -3,6 +3,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { CampaignStatsEvent, ClientToServerEvents, ListProgressEvent, ServerToClientEvents } from '$contract/realtime';
 import { reportUnauthenticated } from '$lib/api/client';
+import { connectionNotice } from './notice.svelte';
 
 export type RealtimeSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -17,6 +18,7 @@ function connection(): RealtimeSocket {
   if (socket) return socket;
   const created: RealtimeSocket = io({ transports: ['websocket'] });
   created.on('connect', () => {
+    connectionNotice.reason = null;
     for (const organisationId of watched.keys()) join(created, organisationId);
     for (const campaignId of campaignListeners.keys()) watchCampaignRoom(created, campaignId);
   });
@@ -29,6 +31,11 @@ function connection(): RealtimeSocket {
   created.on('session:ended', () => {
     close();
     reportUnauthenticated();
+  });
+  // Closed by the server for a reason the person should know (too many tabs): the banner says so;
+  // socket.io does not reconnect after a server's disconnect, so the tabs do not take turns.
+  created.on('connection:closed', ({ reason }) => {
+    connectionNotice.reason = reason;
   });
   // Refused at the handshake: the session is gone. Stop retrying; the next API call will say so.
   created.on('connect_error', (error) => {
