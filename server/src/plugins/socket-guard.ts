@@ -18,6 +18,14 @@ const RATE_BURST = 30;
 const MAX_IN_FLIGHT = 8;
 /** Bytes waiting to go out to one socket (engine.io's write buffer and the WebSocket's own) before it is cut. */
 export const MAX_BUFFERED_BYTES = 256 * 1024;
+/**
+ * Bytes sent to one socket within SENT_WINDOW_MS before it is cut, read or not. A person's screen is
+ * sent far less (a join with a long script is about 100 kB, live figures a few hundred bytes a second);
+ * a client asking for big answers again and again makes the server build and drop them faster than
+ * it collects them, while the system's socket buffers hide that nobody reads.
+ */
+export const MAX_SENT_BYTES = 2 * 1024 * 1024;
+const SENT_WINDOW_MS = 10_000;
 /** Sockets one user may hold in a server process; a new one closes the oldest. Tabs of the web app each hold one. */
 export const SOCKETS_PER_USER = 5;
 /** How often the sessions of open sockets are looked at again (expired, idle, ended). */
@@ -108,13 +116,22 @@ export function guardSockets(app: FastifyInstance, io: RealtimeServer, { session
     const { userId, sessionId } = socket.data;
     const conn = socket.conn;
 
-    // A client that does not read its answers is cut once they pile up.
+    // A client that does not read its answers is cut once they pile up, or once it has been sent more than a person reads.
     let overflowed = false;
-    conn.on('packetCreate', () => {
-      if (overflowed || bufferedBytes(conn) <= MAX_BUFFERED_BYTES) return;
+    let sent = 0;
+    let windowStart = performance.now();
+    conn.on('packetCreate', (packet: { data?: unknown }) => {
+      if (overflowed) return;
+      const now = performance.now();
+      if (now - windowStart > SENT_WINDOW_MS) {
+        windowStart = now;
+        sent = 0;
+      }
+      sent += typeof packet.data === 'string' ? packet.data.length : Buffer.isBuffer(packet.data) ? packet.data.length : 0;
+      if (sent <= MAX_SENT_BYTES && bufferedBytes(conn) <= MAX_BUFFERED_BYTES) return;
       overflowed = true;
       cooling.set(userId, performance.now() + OVERFLOW_COOLDOWN_MS);
-      app.log.warn({ buffered: bufferedBytes(conn) }, 'a socket that did not read its answers was cut');
+      app.log.warn({ buffered: bufferedBytes(conn), sent }, 'a socket that did not read its answers was cut');
       cut(conn);
     });
 
