@@ -280,11 +280,17 @@ class Reachability {
     this.down = true;
     const code = (error as Error & { code?: unknown }).code;
     this.log(`PostgreSQL is unreachable (${typeof code === 'string' ? code : error.message}); requests get 503 until it is back.`);
+    let probing = false;
     this.probe = setInterval(() => {
-      this.pool.query('select 1').then(
-        () => this.back(),
-        () => {},
-      );
+      if (probing) return; // a connection attempt may take up to 5 s: one at a time
+      probing = true;
+      this.pool
+        .query('select 1')
+        .then(
+          () => this.back(),
+          () => {},
+        )
+        .finally(() => (probing = false));
     }, 1_000);
     this.probe.unref();
   }
