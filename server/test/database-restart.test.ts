@@ -131,6 +131,7 @@ test('PostgreSQL restarts under 20 callers on two processes: nobody exits, 503 w
   const beforeRestart = acknowledged.size;
   expect(beforeRestart).toBeGreaterThanOrEqual(3 * CALLERS);
 
+  const spareCookie = await signIn(servers[0] as (typeof servers)[number], organizer);
   await postgres.stop();
   const stoppedAt = Date.now();
   // While it is away: alive, not ready, and the saves are answered as an outage.
@@ -139,6 +140,8 @@ test('PostgreSQL restarts under 20 callers on two processes: nobody exits, 503 w
     expect(await status(`${server.url}/api/health`)).toBe(200);
     expect(await status(`${server.url}/api/ready`)).toBe(503);
   }
+  // A socket that connects meanwhile is told the database is away, not that its session is gone (at which the web app would stop trying).
+  await expect(connectAt(servers[0]?.url ?? '', spareCookie)).rejects.toThrow('database_unavailable');
   const login = await fetch(`${servers[0]?.url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: servers[0]?.url ?? '' },

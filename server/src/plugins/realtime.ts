@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { Server, type Socket } from 'socket.io';
 import { Compile } from 'typebox/compile';
-import { DATABASE_UNAVAILABLE_MESSAGE } from '../../../db/availability';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../../../db/availability';
 import { noteDatabaseError } from '../../../db/database';
 import { createBroadcastAdapter } from './broadcasts';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../contract/realtime';
@@ -76,7 +76,8 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean; sessionCheckMs?: 
           socket.data = { userId: session.userId, sessionId: session.sessionId };
           next();
         },
-        () => next(new Error('unauthenticated')),
+        // While PostgreSQL is away the session cannot be looked up: not 'unauthenticated', at which the web app stops reconnecting.
+        (error: unknown) => next(new Error(isDatabaseUnavailable(error) ? 'database_unavailable' : 'unauthenticated')),
       );
     });
 
