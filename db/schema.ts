@@ -58,6 +58,7 @@ export interface Call {
   leaseId: string;
   noteForNext: Generated<string>;
   notes: Generated<string>;
+  noticeGiven: boolean | null;
   organisationId: string;
   outcome: string;
   personId: number | null;
@@ -79,10 +80,12 @@ export interface Campaign {
   createdBy: string | null;
   dialing: Generated<string>;
   endsAt: Timestamp | null;
+  finishedAt: Timestamp | null;
   goals: Generated<Json>;
   id: Generated<string>;
   maxAttempts: Generated<number>;
   name: string;
+  notice: string | null;
   organisationId: string;
   retryHours: Generated<Json>;
   shownAttributes: Generated<string[]>;
@@ -200,12 +203,15 @@ export interface Membership {
 }
 
 export interface Organisation {
+  answersRetentionMonths: number | null;
   country: string;
   createdAt: Generated<Timestamp>;
   id: Generated<string>;
   kind: string;
   name: string;
+  notice: string | null;
   parentId: string | null;
+  peopleRetentionMonths: number | null;
   timeZone: string;
 }
 
@@ -226,6 +232,13 @@ export interface Person {
   phone: string;
   phoneType: string;
   updatedAt: Timestamp;
+}
+
+export interface PrivacyPurge {
+  day: Timestamp;
+  finishedAt: Timestamp | null;
+  startedAt: Timestamp;
+  summary: Generated<Json>;
 }
 
 export interface ServerProcess {
@@ -333,9 +346,13 @@ export interface TargetList {
   id: Generated<string>;
   imported: Generated<number>;
   invalid: Generated<number>;
+  legalBasis: string | null;
   name: string;
   organisationId: string;
   rows: Generated<number>;
+  sourceDate: Timestamp | null;
+  sourceKind: string | null;
+  sourceName: Generated<string>;
   status: string;
   suppressed: Generated<number>;
 }
@@ -393,6 +410,7 @@ export interface DB {
   organisation: Organisation;
   organisationClosure: OrganisationClosure;
   person: Person;
+  privacyPurge: PrivacyPurge;
   serverProcess: ServerProcess;
   session: Session;
   setupToken: SetupToken;

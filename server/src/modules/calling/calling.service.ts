@@ -10,7 +10,7 @@ import { insideWindow, localTime } from '../campaigns/calling-window';
 import * as campaigns from '../campaigns/campaigns.service';
 import type { EngineCampaign } from '../campaigns/campaigns.service';
 import { recordObjection } from '../lists/lists.service';
-import { authorize, findMembershipRole } from '../organisations/organisations.service';
+import { authorize, isOwnOrganizer } from '../organisations/organisations.service';
 import * as repository from './calling.repository';
 
 // The calling engine: claims, completions and releases, with the rules of DOMAIN.md kept here
@@ -378,8 +378,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
    * organisations above see how many there are.
    */
   private async handlesFlags(userId: string, campaign: EngineCampaign): Promise<boolean> {
-    const own = await findMembershipRole(this.db, userId, campaign.organisationId);
-    return own === 'organizer' || own === 'admin';
+    return isOwnOrganizer(this.db, userId, campaign.organisationId);
   }
 
   /** How many flagged calls wait for an organizer, and — for the campaign's own organizers — which, newest first. */

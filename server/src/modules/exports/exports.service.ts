@@ -4,7 +4,7 @@ import { rawClient, type Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import { AppError, forbidden, notFound } from '../../errors';
 import { recordAudit } from '../audit/audit.service';
-import { authorize, findMembershipRole } from '../organisations/organisations.service';
+import { authorize, isOwnOrganizer } from '../organisations/organisations.service';
 import { csvLine, DELIMITERS, exportFileName, localDate, plainText } from './exports.csv';
 import * as repository from './exports.repository';
 import type { SeparatorValue } from './exports.schemas';
@@ -40,8 +40,7 @@ export interface CallsExport {
  * a 403 here, as do callers. Someone with no role on the way gets the 404 every other route gives.
  */
 export async function mayExportCalls(db: Database, userId: string, organisationId: string): Promise<void> {
-  const own = await findMembershipRole(db, userId, organisationId);
-  if (own === 'organizer' || own === 'admin') return;
+  if (await isOwnOrganizer(db, userId, organisationId)) return;
   await authorize(db, userId, organisationId, 'caller');
   throw forbidden("Only organizers and admins of the campaign's own organisation may export its calls. Organisations above it see the statistics.");
 }

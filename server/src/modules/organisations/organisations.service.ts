@@ -304,6 +304,17 @@ export async function findMembershipRole(db: Database, userId: string, organisat
   return row && isRole(row.role) ? row.role : undefined;
 }
 
+/**
+ * Whether the user is an organizer or admin of the organisation itself, not only of one above it.
+ * Individual calls hold answers and notes, which are political opinions (GDPR Art. 9): only the
+ * campaign's own organizers see them (flags, exports, a person's calls, welcome names); organisations
+ * above see the figures.
+ */
+export async function isOwnOrganizer(db: Database, userId: string, organisationId: string): Promise<boolean> {
+  const own = await findMembershipRole(db, userId, organisationId);
+  return own === 'organizer' || own === 'admin';
+}
+
 /** How many of the user's memberships lie outside the organisation's subtree. */
 export function countMembershipsOutside(db: Database, userId: string, organisationId: string): Promise<number> {
   return repository.countMembershipsOutside(db, userId, organisationId);

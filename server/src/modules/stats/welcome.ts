@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import { badRequest, notFound } from '../../errors';
-import { authorize, findMembershipRole } from '../organisations/organisations.service';
+import { authorize, isOwnOrganizer } from '../organisations/organisations.service';
 import { localDay } from './stats.service';
 
 // New-member welcome calls. DOMAIN: "Every new member is welcomed with a call within two weeks and
@@ -156,8 +156,7 @@ export async function campaignWelcome(db: Database, clock: Clock, userId: string
   if (!campaign.welcomeAttribute) throw badRequest('not_a_welcome_campaign', 'This campaign is not a new-member welcome campaign: choose the column with the join date in its settings.');
   const today = localDay(clock.now(), campaign.timeZone);
   const { figures, people } = figuresOf(await peopleOf(db, [campaign.id]), today);
-  const own = await findMembershipRole(db, userId, campaign.organisationId);
-  const mayName = own === 'organizer' || own === 'admin';
+  const mayName = await isOwnOrganizer(db, userId, campaign.organisationId);
   const toCall = people.filter((person) => person.status === 'overdue' || person.status === 'open').sort((a, b) => a.deadline.localeCompare(b.deadline));
   return { campaignId: campaign.id, joinedAttribute: campaign.welcomeAttribute, today, welcomeDays: WELCOME_DAYS, inviteDays: INVITE_DAYS, ...figures, toCall: mayName ? toCall : null };
 }
