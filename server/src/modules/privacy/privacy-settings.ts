@@ -15,7 +15,7 @@ export const PEOPLE_RETENTION_RANGE = { min: 1, max: 120 } as const;
 /** The language the people an organisation calls hear: its country's. */
 export type NoticeLanguage = 'sv' | 'da' | 'nb' | 'en';
 
-export function noticeLanguage(country: Country | string): NoticeLanguage {
+export function noticeLanguage(country: Country): NoticeLanguage {
   if (country === 'SE') return 'sv';
   if (country === 'DK') return 'da';
   if (country === 'NO') return 'nb';
@@ -77,7 +77,7 @@ export async function privacySettings(db: Database, organisationId: string): Pro
     .execute();
   const own = path[0];
   if (!own || own.id !== organisationId) throw new Error(`No organisation ${organisationId}`);
-  const language = noticeLanguage(own.country);
+  const language = noticeLanguage(own.country as Country);
   const nearest = <T>(pick: (row: (typeof path)[number]) => T | null, fallback: T): Inherited<T> => {
     for (const row of path) {
       const value = pick(row);
