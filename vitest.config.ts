@@ -4,7 +4,12 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['server/src/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'web/src/**/*.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['server/src/**/*.test.ts', 'db/**/*.test.ts', 'scripts/**/*.test.ts', 'web/src/**/*.test.ts'],
+          // Some compare tens of thousands of numbers with libphonenumber: a second alone, more on a busy machine.
+          testTimeout: 30_000,
+        },
       },
       {
         test: {

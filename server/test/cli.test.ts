@@ -86,7 +86,7 @@ test('list:import waits for the import and prints the list; list:list shows it; 
   const unknownOrg = cli('list:import', file, '--org', 'Nowhere', '--name', 'X');
   expect(unknownOrg.status).toBe(1);
   expect(unknownOrg.stderr).toContain('No organisation has the path "Nowhere"');
-});
+}, 120_000); // four CLI processes, each starting tsx
 
 test('campaign:create makes a target group of the named lists and a campaign, --activate fills its queue; a bad list writes nothing', async () => {
   await t.newOrg({ name: 'Region Nord', kind: 'district', country: 'SE' });
