@@ -11,7 +11,9 @@ import { migrateToLatest } from '../db/migrate';
 import { systemClock } from '../server/src/clock';
 import { ConfigError, loadConfig, type Config } from '../server/src/config';
 import { ListImporter } from '../server/src/modules/lists/lists.import';
+import { checkListSource, type ListSourceValue } from '../server/src/modules/lists/list-source';
 import { listView, listViewsOf } from '../server/src/modules/lists/lists.service';
+import { localDay } from '../server/src/modules/stats/stats.service';
 import type { ListView } from '../server/src/modules/lists/lists.schemas';
 import { CampaignSettings, type DialingValue } from '../server/src/modules/campaigns/campaigns.schemas';
 import { changeStatusAsSystem, createCampaignAsSystem } from '../server/src/modules/campaigns/campaigns.service';
@@ -78,6 +80,23 @@ function readyListNamed(lists: Static<typeof ListView>[], name: string, orgPath:
   return (ready[0] as Static<typeof ListView>).id;
 }
 
+/** The options that say where a list came from, checked as the API checks them; a problem names its option. */
+function sourceOption(values: Record<string, string | boolean | undefined>, today: string): ListSourceValue {
+  const text = (name: string) => (typeof values[name] === 'string' ? values[name] : undefined);
+  try {
+    return checkListSource({ kind: text('source'), name: text('source-name'), date: text('source-date'), basis: text('basis') }, today);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    const option = error.code === 'source_required' ? 'source' : error.code === 'basis_required' ? 'basis' : error.code === 'validation' || error.code === 'source_name_required' ? 'source-name' : 'source-date';
+    throw new UsageError(`--${option}: ${error.message}`);
+  }
+}
+
+function describeSource(source: ListSourceValue | null): string {
+  if (!source) return 'not recorded';
+  return [source.kind, source.name, source.date, `basis ${source.basis}`].filter((part) => part !== null).join(', ');
+}
+
 const commands: Record<string, Command> = {
   'user:create': {
     summary: 'Create a user (or add a membership to an existing one), creating the organisations on the path.',
@@ -138,33 +157,47 @@ const commands: Record<string, Command> = {
     },
   },
   'list:import': {
-    summary: 'Import a target list (CSV or xlsx) into an organisation and wait for it; exit 0 only when it is ready.',
-    usage: 'list:import FILE --org PATH --name NAME [--country SE] [--json]',
-    options: { org: { type: 'string' }, name: { type: 'string' }, country: { type: 'string' } },
+    summary:
+      'Import a target list (CSV or xlsx) into an organisation and wait for it; exit 0 only when it is ready. Where the list came from and the legal basis for calling its people are required.',
+    usage:
+      'list:import FILE --org PATH --name NAME --source broker|members|signup|other [--source-name TEXT] [--source-date YYYY-MM-DD] --basis members|consent|legitimate-interest [--country SE] [--json]\n' +
+      `${''.padEnd(19)}--source broker needs --source-name (the data broker) and --source-date (the day it was bought); --source other needs --source-name (where it came from)`,
+    options: {
+      org: { type: 'string' },
+      name: { type: 'string' },
+      country: { type: 'string' },
+      source: { type: 'string' },
+      'source-name': { type: 'string' },
+      'source-date': { type: 'string' },
+      basis: { type: 'string' },
+    },
     positionals: 1,
     async run(db, values, _publicUrl, positionals, config) {
       const file = positionals[0];
       if (!file) throw new UsageError('Name the file to import.');
       const organisation = await findOrganisationAtPath(db, required(values, 'org'));
+      const name = required(values, 'name');
       const country = typeof values.country === 'string' ? parseCountry(values.country) : (organisation.country as Country);
+      const source = sourceOption(values, localDay(systemClock.now(), organisation.timeZone));
       const importer = new ListImporter(db, systemClock, config.importMaxBytes);
       const id = await importer.start({
         organisationId: organisation.id,
-        name: required(values, 'name'),
+        name,
         country,
         filePath: path.resolve(file),
         originalName: path.basename(file),
+        source,
         createdBy: null,
         removeFile: false,
       });
       await importer.wait(id);
       const view = await listView(db, id);
-      const result = { id: view.id, name: view.name, status: view.status, counts: view.counts, ...(view.error ? { error: view.error } : {}) };
+      const result = { id: view.id, name: view.name, status: view.status, counts: view.counts, source: view.source, ...(view.error ? { error: view.error } : {}) };
       if (view.status !== 'ready') throw new CommandFailed(view.error ?? 'The import failed.', result);
       const c = view.counts;
       return {
         json: result,
-        text: `Imported "${view.name}": ${c.rows} rows, ${c.imported} imported, ${c.invalid} invalid, ${c.duplicates} duplicates, ${c.suppressed} on the do-not-call register.`,
+        text: `Imported "${view.name}": ${c.rows} rows, ${c.imported} imported, ${c.invalid} invalid, ${c.duplicates} duplicates, ${c.suppressed} on the do-not-call register. Source: ${describeSource(view.source)}.`,
       };
     },
   },
@@ -175,13 +208,15 @@ const commands: Record<string, Command> = {
     async run(db, values) {
       const organisation = await findOrganisationAtPath(db, required(values, 'org'));
       const rows = await listViewsOf(db, organisation.id);
-      const json = rows.map((list) => ({ id: list.id, name: list.name, status: list.status, counts: list.counts, createdAt: list.createdAt }));
+      const json = rows.map((list) => ({ id: list.id, name: list.name, status: list.status, counts: list.counts, source: list.source, createdAt: list.createdAt }));
       return {
         json,
         text:
           rows.length === 0
             ? 'No lists yet.'
-            : rows.map((list) => `${list.name}  ${list.status}  ${list.counts.imported}/${list.counts.rows} imported  (${list.id})`).join('\n'),
+            : rows
+                .map((list) => `${list.name}  ${list.status}  ${list.counts.imported}/${list.counts.rows} imported  source: ${describeSource(list.source)}  (${list.id})`)
+                .join('\n'),
       };
     },
   },

@@ -28,7 +28,7 @@ export async function seedCampaign(db: Database, people: number): Promise<World>
   const now = new Date();
   const list = await db
     .insertInto('targetList')
-    .values({ organisationId: organisation.id, name: 'Medlemmar', country: 'SE', status: 'ready', fileName: 'medlemmar.csv', rows: people, imported: people, createdAt: now, finishedAt: now })
+    .values({ organisationId: organisation.id, name: 'Medlemmar', country: 'SE', status: 'ready', sourceKind: 'members', legalBasis: 'members', fileName: 'medlemmar.csv', rows: people, imported: people, createdAt: now, finishedAt: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   // Swedish mobiles in E.164 (+46 70 …), as the importer stores them; two attributes, one of them shown to callers.

@@ -65,7 +65,7 @@ export async function seedExportCampaign(db: Database, calls: number, options: {
   const people = Math.max(1, Math.ceil(calls / 2));
   const list = await db
     .insertInto('targetList')
-    .values({ organisationId: organisation.id, name: 'Målgrupp', country: 'SE', status: 'ready', fileName: 'malgrupp.csv', rows: people, imported: people, createdAt: now, finishedAt: now })
+    .values({ organisationId: organisation.id, name: 'Målgrupp', country: 'SE', status: 'ready', sourceKind: 'members', legalBasis: 'members', fileName: 'malgrupp.csv', rows: people, imported: people, createdAt: now, finishedAt: now })
     .returning('id')
     .executeTakeFirstOrThrow();
   const group = await createGroupAsSystem(db, systemClock, organisation.id, { name: 'Alla', listIds: [list.id], filters: [] });

@@ -48,7 +48,7 @@ try {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const started = performance.now();
   const importer = new ListImporter(db, systemClock, 2 * 1024 * 1024 * 1024);
-  const id = await importer.start({ organisationId: organisation.id, name: 'Målgrupp', country: 'SE', filePath: file, createdBy: null, removeFile: false });
+  const id = await importer.start({ organisationId: organisation.id, name: 'Målgrupp', country: 'SE', filePath: file, source: { kind: 'broker', name: 'Benchmark', date: '2026-01-01', basis: 'legitimate-interest' }, createdBy: null, removeFile: false });
   await importer.wait(id);
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`Steps (ms): ${JSON.stringify(importer.lastTimings)}\n`);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AuditEventView, CampaignList, CampaignView, CreatedInvite, InviteView, ListView, MemberView, OrganisationView, Role, TargetGroupView } from '../src/contract/api';
 import { DEFAULT_OUTCOMES } from '../src/modules/campaigns/outcomes';
 import { TestContext, errorCode, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 type Actor = 'adminA' | 'organizerA' | 'callerA' | 'organizerMuni' | 'adminDistrict' | 'outsider' | 'anonymous';
 type OrgKey = 'A' | 'B' | 'municipality';
@@ -318,7 +318,7 @@ describe('campaigns (organizers and admins of the campaign\'s organisation)', ()
   beforeAll(async () => {
     for (const org of ORGS) {
       n += 1;
-      const body = multipart({ name: `Lista ${org}` }, { field: 'file', filename: 'lista.csv', content: `Mobil\r\n07090000${String(n).padStart(2, '0')}\r\n` });
+      const body = listImport({ name: `Lista ${org}` }, { field: 'file', filename: 'lista.csv', content: `Mobil\r\n07090000${String(n).padStart(2, '0')}\r\n` });
       const imported = await t.request('POST', `/api/orgs/${orgs[org].id}/lists`, { cookie: adminOf[org], body: body.payload, headers: { 'content-type': body.contentType } });
       expect(imported.statusCode, imported.body).toBe(202);
       const listId = imported.json<{ id: string }>().id;
@@ -623,6 +623,34 @@ describe('telephony settings (admins only; secrets never sent back)', () => {
 
   test.each(rows(ADMIN, 200).filter(({ status }) => status !== 200))('DELETE /api/orgs/:orgId/telephony: $org by $actor → $status', async ({ org, actor, status }) => {
     await attempt(actor, { method: 'DELETE', url: `/api/orgs/${orgs[org].id}/telephony` }, status, stored(org));
+  });
+});
+
+describe("lists (organizers and admins of the list's organisation or above)", () => {
+  /** A list imported before Ringa asked where lists came from: its source is not recorded. */
+  async function oldListIn(org: OrgKey): Promise<string> {
+    const list = await t.db
+      .insertInto('targetList')
+      .values({ organisationId: orgs[org].id, name: 'Gammal lista', country: 'SE', status: 'ready', createdAt: t.clock.now(), finishedAt: t.clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return list.id;
+  }
+  const sourceOf = (listId: string) => async () =>
+    t.db.selectFrom('targetList').select(['sourceKind', 'sourceName', 'legalBasis']).where('id', '=', listId).executeTakeFirstOrThrow();
+
+  test.each(rows(MANAGE, 200))('PUT /api/lists/:listId/source: $org by $actor → $status', async ({ org, actor, status }) => {
+    const listId = await oldListIn(org);
+    const { response, after } = await attempt(
+      actor,
+      { method: 'PUT', url: `/api/lists/${listId}/source`, body: { kind: 'members', basis: 'members' } },
+      status,
+      sourceOf(listId),
+    );
+    if (status === 200) {
+      expect(response.json<ListView>().source).toEqual({ kind: 'members', name: null, date: null, basis: 'members' });
+      expect(after).toEqual({ sourceKind: 'members', sourceName: '', legalBasis: 'members' });
+    }
   });
 });
 

@@ -21,7 +21,7 @@ import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import { ask, type Client } from './ask';
 import { PASSWORD, root, sessionCookie, TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 let t: TestContext;
 let url: string;
@@ -56,7 +56,7 @@ afterAll(async () => {
 async function campaignIn(org: { id: string }, name: string): Promise<string> {
   const cookie = await t.login(organizer);
   const rows = Array.from({ length: 150 }, (_, i) => `Person;${name} ${i};070${String(3_000_000 + campaignIds.length * 1000 + i)}`).join('\r\n');
-  const body = multipart({ name: `Lista ${name}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil\r\n${rows}\r\n` });
+  const body = listImport({ name: `Lista ${name}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil\r\n${rows}\r\n` });
   const list = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(list.statusCode, list.body).toBe(202);
   await t.app.ctx.importer.wait(list.json<{ id: string }>().id);

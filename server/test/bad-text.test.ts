@@ -12,7 +12,7 @@ import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import { ask, type Client } from './ask';
 import { errorCode, TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport, multipart } from './multipart';
 
 const BAD = [
   ['a NUL character', 'Anna\u0000'],
@@ -40,7 +40,7 @@ beforeAll(async () => {
   callerCookie = await t.login(caller);
 
   const rows = Array.from({ length: 5 }, (_, i) => `Person;${i};070300000${i}`).join('\r\n');
-  const body = multipart({ name: 'Lista' }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil\r\n${rows}\r\n` });
+  const body = listImport({ name: 'Lista' }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil\r\n${rows}\r\n` });
   const list = await t.request('POST', `/api/orgs/${association.id}/lists`, { cookie: adminCookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(list.statusCode, list.body).toBe(202);
   const { id: listId } = list.json<{ id: string }>();
@@ -192,10 +192,10 @@ describe('every route', () => {
   test('a NUL character in a text field of an upload form (list import, preview, do-not-call file): 400 invalid_payload, nothing kept', async () => {
     const bad = 'Anna\u0000';
     for (const path of [`/api/orgs/${association.id}/lists`, `/api/orgs/${association.id}/lists/preview`, `/api/orgs/${association.id}/do-not-call/file`]) {
-      const body = multipart({ name: bad }, { field: 'file', filename: 'lista.csv', content: 'Mobil\r\n0703999999\r\n' });
+      const body = listImport({ name: bad }, { field: 'file', filename: 'lista.csv', content: 'Mobil\r\n0703999999\r\n' });
       await refused('POST', path, 'body.name', { body: body.payload, headers: { 'content-type': body.contentType } });
     }
-    const body = multipart({ name: 'Lista', mapping: JSON.stringify({ columns: [{ header: bad, field: 'phone' }] }) }, { field: 'file', filename: 'lista.csv', content: 'Mobil\r\n0703999999\r\n' });
+    const body = listImport({ name: 'Lista', mapping: JSON.stringify({ columns: [{ header: bad, field: 'phone' }] }) }, { field: 'file', filename: 'lista.csv', content: 'Mobil\r\n0703999999\r\n' });
     await refused('POST', `/api/orgs/${association.id}/lists`, 'body.mapping.columns[0].header', { body: body.payload, headers: { 'content-type': body.contentType } });
   });
 

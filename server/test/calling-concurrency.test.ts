@@ -14,7 +14,7 @@ import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import { ask, type Client } from './ask';
 import type { App } from '../src/app';
 import { TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 const CALLERS = 200;
 const PEOPLE = 400;
@@ -59,7 +59,7 @@ const users: TestUser[] = [];
 async function campaignOf(first: number): Promise<string> {
   const cookie = await t.login(organizer);
   const rows = Array.from({ length: PEOPLE }, (_, i) => `P${i};070${String(first + i)}`).join('\r\n');
-  const body = multipart({ name: `Alla ${first}` }, { field: 'file', filename: 'alla.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
+  const body = listImport({ name: `Alla ${first}` }, { field: 'file', filename: 'alla.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
   const imported = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   await t.app.ctx.importer.wait(imported.json<{ id: string }>().id);
   const group = await t.request('POST', `/api/orgs/${org.id}/target-groups`, { cookie, body: { name: `Alla ${first}`, listIds: [imported.json<{ id: string }>().id], filters: [] } });

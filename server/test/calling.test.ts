@@ -12,7 +12,7 @@ import { ALWAYS_WINDOW, DEFAULT_WINDOW } from '../src/modules/campaigns/outcomes
 import { GRACE_MS, LEASE_MS } from '../src/modules/calling/calling.service';
 import { ask, type Client } from './ask';
 import { TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport, multipart } from './multipart';
 
 const WAIT_MS = 5000;
 
@@ -80,7 +80,7 @@ async function campaignOf(count: number, options: Partial<CampaignInputValue> & 
   // Tests move the clock by hours; a session of the morning may have ended.
   organizerCookie = await t.login(organizer);
   const rows = Array.from({ length: count }, (_, i) => `Person;${i};070${String(first + i)};Luleå;${1950 + (i % 50)}`).join('\r\n');
-  const body = multipart({ name: `Lista ${first}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil;Ort;Födelseår\r\n${rows}\r\n` });
+  const body = listImport({ name: `Lista ${first}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil;Ort;Födelseår\r\n${rows}\r\n` });
   const response = await t.request('POST', `/api/orgs/${association.id}/lists`, { cookie: organizerCookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(response.statusCode, response.body).toBe(202);
   const { id: listId } = response.json<{ id: string }>();

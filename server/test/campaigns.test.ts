@@ -12,7 +12,7 @@ import type { ListView } from '../src/modules/lists/lists.schemas';
 import { DEFAULT_OUTCOMES, DEFAULT_RETRY_HOURS, DEFAULT_WINDOW } from '../src/modules/campaigns/outcomes';
 import type { TargetGroupView } from '../src/modules/target-groups/target-groups.schemas';
 import { TestContext, errorCode, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 type List = Static<typeof ListView>;
 type Group = Static<typeof TargetGroupView>;
@@ -43,7 +43,7 @@ const users = {} as Record<'organizerA' | 'callerA' | 'organizerB' | 'adminDistr
 const cookies = {} as Record<keyof typeof users, string>;
 
 async function importList(orgId: string, name: string, content: string): Promise<List> {
-  const body = multipart({ name }, { field: 'file', filename: `${name}.csv`, content });
+  const body = listImport({ name }, { field: 'file', filename: `${name}.csv`, content });
   const response = await t.request('POST', `/api/orgs/${orgId}/lists`, { cookie: cookies.adminDistrict, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(response.statusCode, response.body).toBe(202);
   const { id } = response.json<{ id: string }>();

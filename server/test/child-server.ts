@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { startServer, stopServer } from '../../scripts/bench/server-process';
 import { PASSWORD } from './harness';
+import { MEMBER_REGISTER_FIELDS } from './multipart';
 
 export interface ChildServer {
   child: ChildProcess;
@@ -35,10 +36,11 @@ export async function signIn(server: ChildServer, email: string): Promise<string
   return cookie.split(';')[0] as string;
 }
 
-/** A file posted as the web app posts it (multipart, with a name for an import). */
+/** A file posted as the web app posts it (multipart, with a name and the member register as its source for an import). */
 export async function upload(server: ChildServer, cookie: string, urlPath: string, file: { name: string; content: Buffer }): Promise<{ status: number; body: { id?: string; error?: { code: string; message: string } } }> {
   const form = new FormData();
   form.set('name', file.name);
+  for (const [field, value] of Object.entries(MEMBER_REGISTER_FIELDS)) form.set(field, value);
   form.set('file', new Blob([file.content]), file.name);
   const response = await fetch(`${server.url}${urlPath}`, { method: 'POST', headers: { cookie, origin: server.url }, body: form });
   return { status: response.status, body: (await response.json()) as { id?: string; error?: { code: string; message: string } } };

@@ -18,6 +18,9 @@ afterAll(async () => {
   await rm(workDir, { recursive: true, force: true });
 });
 
+/** A list from the party's member register, on the members' basis. */
+const MEMBERS = ['--source', 'members', '--basis', 'members'];
+
 function cli(...args: string[]) {
   const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/cli.ts', ...args], {
     cwd: root,
@@ -69,37 +72,72 @@ test('list:import waits for the import and prints the list; list:list shows it; 
   await t.newOrg({ name: 'Region Syd', kind: 'district', country: 'SE' });
   const file = path.join(workDir, 'ringlista.csv');
   writeFileSync(file, 'Förnamn;Mobil\r\nAnna;070-123 45 67\r\nBo;4,67E+10\r\nCia;0701234567\r\n');
-  const imported = cli('list:import', file, '--org', 'Region Syd', '--name', 'Ringlista', '--json');
+  const imported = cli('list:import', file, '--org', 'Region Syd', '--name', 'Ringlista', ...MEMBERS, '--json');
   expect(imported.status, imported.stderr).toBe(0);
   const list = JSON.parse(imported.stdout) as { id: string; status: string; counts: Record<string, number> };
   expect(list).toMatchObject({ name: 'Ringlista', status: 'ready', counts: { rows: 3, imported: 1, invalid: 1, duplicates: 1, suppressed: 0 } });
 
   const listed = cli('list:list', '--org', 'Region Syd', '--json');
   expect(listed.status).toBe(0);
-  expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: list.id, status: 'ready', counts: list.counts })]);
+  expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: list.id, status: 'ready', counts: list.counts, source: { kind: 'members', name: null, date: null, basis: 'members' } })]);
 
   const noPhone = path.join(workDir, 'nophone.csv');
   writeFileSync(noPhone, 'Förnamn;Ort\r\nAnna;Luleå\r\n');
-  const refused = cli('list:import', noPhone, '--org', 'Region Syd', '--name', 'Utan nummer');
+  const refused = cli('list:import', noPhone, '--org', 'Region Syd', '--name', 'Utan nummer', ...MEMBERS);
   expect(refused.status).not.toBe(0);
   expect(refused.stderr).toMatch(/phone/i);
-  const unknownOrg = cli('list:import', file, '--org', 'Nowhere', '--name', 'X');
+  const unknownOrg = cli('list:import', file, '--org', 'Nowhere', '--name', 'X', ...MEMBERS);
   expect(unknownOrg.status).toBe(1);
   expect(unknownOrg.stderr).toContain('No organisation has the path "Nowhere"');
 }, 120_000); // four CLI processes, each starting tsx
+
+test('list:import asks where the list came from: a broker with its name and date is kept and printed; without a source, basis, broker name or date, or with a date to come, it exits 2 naming the option and imports nothing', async () => {
+  await t.newOrg({ name: 'Region Väst', kind: 'district', country: 'SE' });
+  const file = path.join(workDir, 'kopt.csv');
+  writeFileSync(file, 'Förnamn;Mobil\r\nAnna;0702222221\r\nBo;0702222222\r\n');
+  const broker = ['--source', 'broker', '--source-name', 'Adressbolaget AB', '--source-date', '2026-03-01', '--basis', 'legitimate-interest'];
+
+  const before = await t.tableCounts();
+  const lists = async () => (await t.db.selectFrom('targetList').select('id').execute()).length;
+  const listsBefore = await lists();
+  const refusals: [string[], string][] = [
+    [['--basis', 'members'], '--source'],
+    [['--source', 'members'], '--basis'],
+    [broker.filter((_, i) => i !== 2 && i !== 3), '--source-name'],
+    [[...broker.slice(0, 5), '2099-01-01', ...broker.slice(6)], '--source-date'],
+  ];
+  for (const [options, named] of refusals) {
+    const refused = cli('list:import', file, '--org', 'Region Väst', '--name', 'Köpt', ...options);
+    expect(refused.status, `${options.join(' ')}: ${refused.stderr}`).toBe(2);
+    expect(refused.stderr).toContain(`${named}: `);
+    expect(refused.stderr).toContain('Usage: npm run cli -- list:import FILE');
+  }
+  expect(await lists()).toBe(listsBefore);
+  expect(await t.tableCounts()).toEqual(before);
+
+  const imported = cli('list:import', file, '--org', 'Region Väst', '--name', 'Köpt', ...broker);
+  expect(imported.status, imported.stderr).toBe(0);
+  expect(imported.stdout).toContain('Source: broker, Adressbolaget AB, 2026-03-01, basis legitimate-interest.');
+  const listed = cli('list:list', '--org', 'Region Väst', '--json');
+  expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ name: 'Köpt', source: { kind: 'broker', name: 'Adressbolaget AB', date: '2026-03-01', basis: 'legitimate-interest' } })]);
+
+  const help = cli('list:import', '--help');
+  expect(help.status).toBe(0);
+  for (const option of ['--source broker|members|signup|other', '--source-name', '--source-date YYYY-MM-DD', '--basis members|consent|legitimate-interest']) expect(help.stdout).toContain(option);
+}, 180_000); // seven processes, each starting tsx and attaching to PostgreSQL
 
 test('campaign:create makes a target group of the named lists and a campaign, --activate fills its queue; a bad list writes nothing', async () => {
   await t.newOrg({ name: 'Region Nord', kind: 'district', country: 'SE' });
   const file = path.join(workDir, 'nord.csv');
   writeFileSync(file, 'Förnamn;Mobil\r\nAnna;0701111111\r\nBo;0701111112\r\nCia;0701111113\r\n');
-  expect(cli('list:import', file, '--org', 'Region Nord', '--name', 'Nord A').status).toBe(0);
+  expect(cli('list:import', file, '--org', 'Region Nord', '--name', 'Nord A', ...MEMBERS).status).toBe(0);
   const second = path.join(workDir, 'nord-b.csv');
   writeFileSync(second, 'Förnamn;Mobil\r\nCia;0701111113\r\nDan;0701111114\r\n');
-  expect(cli('list:import', second, '--org', 'Region Nord', '--name', 'Nord B').status).toBe(0);
+  expect(cli('list:import', second, '--org', 'Region Nord', '--name', 'Nord B', ...MEMBERS).status).toBe(0);
   // Readable up to its last row, where a quote opens and never closes: the list is there, failed.
   const broken = path.join(workDir, 'nord-trasig.csv');
   writeFileSync(broken, 'Förnamn;Mobil;Ort\r\nOlle;0703000001;Luleå\r\nPer;0703000002;"Luleå\r\n');
-  expect(cli('list:import', broken, '--org', 'Region Nord', '--name', 'Trasig').status).toBe(1);
+  expect(cli('list:import', broken, '--org', 'Region Nord', '--name', 'Trasig', ...MEMBERS).status).toBe(1);
 
   const campaignRows = async () => ({
     campaigns: (await t.db.selectFrom('campaign').select('id').execute()).length,

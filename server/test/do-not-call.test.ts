@@ -9,7 +9,7 @@ import type { Static } from 'typebox';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DoNotCallEntry, DoNotCallListedEntry, ListView } from '../src/modules/lists/lists.schemas';
 import { TestContext, errorCode, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport, multipart } from './multipart';
 
 type Entry = Static<typeof DoNotCallEntry>;
 type Listed = Static<typeof DoNotCallListedEntry>;
@@ -61,7 +61,7 @@ function uploadFile(orgId: string, content: string, cookie: string | null = cook
 }
 
 async function importList(orgId: string, content: string): Promise<List> {
-  const body = multipart({ name: 'Medlemmar' }, { field: 'file', filename: 'medlemmar.csv', content });
+  const body = listImport({ name: 'Medlemmar' }, { field: 'file', filename: 'medlemmar.csv', content });
   const response = await t.request('POST', `/api/orgs/${orgId}/lists`, { cookie: cookies.admin, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(response.statusCode, response.body).toBe(202);
   const { id } = response.json<{ id: string }>();

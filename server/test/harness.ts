@@ -11,10 +11,14 @@ import { buildApp, type App, type AppDeps } from '../src/app';
 import { ManualClock } from '../src/clock';
 import type { Country, Me, Role } from '../src/contract/api';
 import { createSetupLink, createUser } from '../src/modules/accounts/accounts.service';
+import type { ListSourceValue } from '../src/modules/lists/list-source';
 import { addMembership, insertOrganisation } from '../src/modules/organisations/organisations.service';
 import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns.service';
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
+
+/** The source of a list seeded straight through the importer: the party's own member register, on the members' basis (the safe ground). */
+export const MEMBER_REGISTER = { kind: 'members', name: null, date: null, basis: 'members' } as const satisfies ListSourceValue;
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const PASSWORD = 'correct horse battery';
@@ -147,7 +151,7 @@ export class TestContext {
     const name = options.name ?? this.unique('Ringkväll');
     const cookie = await this.login(organizer);
     const rows = Array.from({ length: options.people }, (_, i) => `P${i};070${String(options.firstNumber + i)}`).join('\r\n');
-    const body = multipart({ name }, { field: 'file', filename: 'alla.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
+    const body = listImport({ name }, { field: 'file', filename: 'alla.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
     const imported = await this.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
     await this.app.ctx.importer.wait(imported.json<{ id: string }>().id);
     const group = await this.request('POST', `/api/orgs/${org.id}/target-groups`, { cookie, body: { name, listIds: [imported.json<{ id: string }>().id], filters: [] } });

@@ -20,7 +20,7 @@ import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import { ask, type Client } from './ask';
 import { PASSWORD, TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 const ATTACKERS = 30;
 const REQUESTS_PER_SECOND = 10;
@@ -40,7 +40,7 @@ beforeAll(async () => {
   const organizer = await t.newUser([{ org: association, role: 'organizer' }]);
   for (let i = 0; i <= ATTACKERS; i++) callers.push(await t.newUser([{ org: association, role: 'caller' }]));
   const cookie = await t.login(organizer);
-  const body = multipart({ name: 'Lista' }, { field: 'file', filename: 'lista.csv', content: 'Förnamn;Mobil\r\nAnna;0703000001\r\n' });
+  const body = listImport({ name: 'Lista' }, { field: 'file', filename: 'lista.csv', content: 'Förnamn;Mobil\r\nAnna;0703000001\r\n' });
   const list = await t.request('POST', `/api/orgs/${association.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   const { id: listId } = list.json<{ id: string }>();
   await t.app.ctx.importer.wait(listId);

@@ -39,7 +39,7 @@ test('killing the importing process half-way leaves no people, memberships or pr
 
   const child = spawn(
     path.join(root, 'node_modules', '.bin', 'tsx'),
-    ['scripts/cli.ts', 'list:import', file, '--org', 'Avbruten import', '--name', 'Halvvägs'],
+    ['scripts/cli.ts', 'list:import', file, '--org', 'Avbruten import', '--name', 'Halvvägs', '--source', 'members', '--basis', 'members'],
     { cwd: root, env: { ...process.env, DATABASE_URL: t.databaseUrl }, detached: true, stdio: 'ignore' },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -11,7 +11,7 @@ import type { Static } from 'typebox';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ListView } from '../src/modules/lists/lists.schemas';
 import { TestContext, errorCode, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 import { sheetXml, workbookParts, writeZip } from './xlsx-files';
 
 let t: TestContext;
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 function post(url: string, file: { name: string; content: Buffer }) {
-  const body = multipart({ name: file.name }, { field: 'file', filename: file.name, content: file.content });
+  const body = listImport({ name: file.name }, { field: 'file', filename: file.name, content: file.content });
   return t.request('POST', url, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Static } from 'typebox';
 import type { ListView } from '../src/modules/lists/lists.schemas';
 import { TestContext, errorCode, root, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 type List = Static<typeof ListView>;
 
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function importFile(orgId: string, file: { name: string; content: Buffer | string }, fields: Record<string, string> = {}) {
-  const body = multipart({ name: fields.name ?? file.name, ...fields }, { field: 'file', filename: file.name, content: file.content });
+  const body = listImport({ name: fields.name ?? file.name, ...fields }, { field: 'file', filename: file.name, content: file.content });
   return t.request('POST', `/api/orgs/${orgId}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
 }
 
@@ -164,7 +164,7 @@ describe('whole-file problems answer 4xx with a clear message and store nothing'
   test('a file over the size limit', async () => {
     const small = await (await import('../src/app')).buildApp({ db: t.db, clock: t.clock, publicUrl: t.publicUrl, sessionSecret: 'x'.repeat(40), importMaxBytes: 1024 });
     try {
-      const body = multipart({ name: 'big' }, { field: 'file', filename: 'big.csv', content: `Mobil\r\n${'0701234567\r\n'.repeat(200)}` });
+      const body = listImport({ name: 'big' }, { field: 'file', filename: 'big.csv', content: `Mobil\r\n${'0701234567\r\n'.repeat(200)}` });
       const response = await small.inject({ method: 'POST', url: `/api/orgs/${association.id}/lists`, headers: { cookie, origin: t.origin, 'content-type': body.contentType }, payload: body.payload });
       expect(response.statusCode).toBe(413);
       expect(errorCode(response)).toBe('file_too_large');
@@ -220,7 +220,7 @@ test('a cancelled import and one the server’s stop ended fail as cancelled and
 test('a caller can neither import nor read lists', async () => {
   const caller = await t.newUser([{ org: association, role: 'caller' }]);
   const callerCookie = await t.login(caller);
-  const body = multipart({ name: 'x' }, { field: 'file', filename: 'x.csv', content: 'Mobil\r\n0701234567\r\n' });
+  const body = listImport({ name: 'x' }, { field: 'file', filename: 'x.csv', content: 'Mobil\r\n0701234567\r\n' });
   const response = await t.request('POST', `/api/orgs/${association.id}/lists`, { cookie: callerCookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(response.statusCode).toBe(403);
   expect((await t.request('GET', `/api/orgs/${association.id}/lists`, { cookie: callerCookie })).statusCode).toBe(403);

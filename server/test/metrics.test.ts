@@ -10,7 +10,7 @@ import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import { ask, type Client } from './ask';
 import { errorCode, PASSWORD, sessionCookie, TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 let t: TestContext;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   organizer = await t.newUser([{ org, role: 'organizer' }], { email: 'kim.organizer@example.org' });
   caller = await t.newUser([{ org, role: 'caller' }], { email: 'anna.caller@example.org' });
   const cookie = await t.login(organizer);
-  const body = multipart({ name: 'Lista' }, { field: 'file', filename: 'lista.csv', content: 'Förnamn;Efternamn;Mobil\r\nBo;Berg;0701234567\r\nCia;Ek;0707654321\r\n' });
+  const body = listImport({ name: 'Lista' }, { field: 'file', filename: 'lista.csv', content: 'Förnamn;Efternamn;Mobil\r\nBo;Berg;0701234567\r\nCia;Ek;0707654321\r\n' });
   const list = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(list.statusCode, list.body).toBe(202);
   await t.app.ctx.importer.wait(list.json<{ id: string }>().id);

@@ -22,3 +22,14 @@ export function multipart(
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
+
+/** The form fields of a list from the party's own member register, on the members' basis: what seeded lists are unless a test says otherwise. */
+export const MEMBER_REGISTER_FIELDS: Readonly<Record<string, string>> = { source: 'members', basis: 'members' };
+
+/** A list import's body, as the web app sends it: a member register unless `fields` say where else the list came from. */
+export function listImport(
+  fields: Record<string, string>,
+  file: { field: string; filename: string; content: Buffer | string; type?: string },
+): { payload: Buffer; contentType: string } {
+  return multipart({ ...MEMBER_REGISTER_FIELDS, ...fields }, file);
+}

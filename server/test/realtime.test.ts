@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, ListProgressEvent, ServerToClientEvents } from '../src/contract/realtime';
 import { TestContext, errorCode, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -110,7 +110,7 @@ function ended(socket: Client): Promise<string[]> {
 }
 
 async function importList(orgId: string, cookie: string, content: string): Promise<string> {
-  const body = multipart({ name: 'Medlemmar' }, { field: 'file', filename: 'medlemmar.csv', content });
+  const body = listImport({ name: 'Medlemmar' }, { field: 'file', filename: 'medlemmar.csv', content });
   const response = await t.request('POST', `/api/orgs/${orgId}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(response.statusCode, response.body).toBe(202);
   return response.json<{ id: string }>().id;

@@ -17,7 +17,7 @@ import { progress } from '../src/modules/stats/stats.service';
 import { parse } from 'csv-parse/sync';
 import { ask, type Client } from './ask';
 import { errorCode, TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 let t: TestContext;
 let url: string;
@@ -81,7 +81,7 @@ async function campaignIn(org: { id: string }, count: number, dialing: 'own-phon
   const cookie = await t.login(organizer);
   const first = 3_000_000 + Math.floor(rnd() * 900_000);
   const rows = Array.from({ length: count }, (_, i) => `Person;${i};070${String(first + i)}`).join('\r\n');
-  const body = multipart({ name: `Lista ${first}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil\r\n${rows}\r\n` });
+  const body = listImport({ name: `Lista ${first}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil\r\n${rows}\r\n` });
   const list = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(list.statusCode, list.body).toBe(202);
   await t.app.ctx.importer.wait(list.json<{ id: string }>().id);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ListView } from '../src/modules/lists/lists.schemas';
 import type { AttributeSummary, Filter, TargetGroupView } from '../src/modules/target-groups/target-groups.schemas';
 import { TestContext, errorCode, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 type List = Static<typeof ListView>;
 type Group = Static<typeof TargetGroupView>;
@@ -50,7 +50,7 @@ const users = {} as Record<'admin' | 'organizerA' | 'callerA' | 'organizerB', Te
 const cookies = {} as Record<keyof typeof users, string>;
 
 async function importList(orgId: string, name: string, content: string): Promise<List> {
-  const body = multipart({ name }, { field: 'file', filename: `${name}.csv`, content });
+  const body = listImport({ name }, { field: 'file', filename: `${name}.csv`, content });
   const response = await t.request('POST', `/api/orgs/${orgId}/lists`, { cookie: cookies.admin, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(response.statusCode, response.body).toBe(202);
   const { id } = response.json<{ id: string }>();

@@ -13,7 +13,7 @@ import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import type { CampaignDialing } from '../src/contract/api';
 import type { Client } from './ask';
 import { TestContext, errorCode, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 const ORG_TWILIO = {
@@ -71,7 +71,7 @@ async function campaignIn(org: { id: string }, dialing: CampaignDialing, count =
   // Swedish mobile numbers (070 3xx xx xx) in Sweden, Danish ones (2xxx xxxx) in Denmark.
   const prefix = org === unconfigured ? '2' : '070';
   const rows = Array.from({ length: count }, (_, i) => `Person;${i};${prefix}${String(first + i)}`).join('\r\n');
-  const body = multipart({ name: `Lista ${first}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil\r\n${rows}\r\n` });
+  const body = listImport({ name: `Lista ${first}` }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil\r\n${rows}\r\n` });
   const list = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(list.statusCode, list.body).toBe(202);
   const { id: listId } = list.json<{ id: string }>();

@@ -10,7 +10,7 @@ import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import type { CampaignWelcomeValue, OrganisationWelcomeValue } from '../src/modules/stats/stats.schemas';
 import { parseJoinDate } from '../src/modules/stats/welcome';
 import { errorCode, TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 let t: TestContext;
 let district: { id: string };
@@ -45,7 +45,7 @@ afterAll(() => t.close());
 async function welcomeCampaign(org: { id: string }, organizer: TestUser, rows: readonly (readonly [string, string, string])[], first: number): Promise<string> {
   const cookie = await t.login(organizer);
   const lines = rows.map(([name, joined], i) => `${name};Medlem;070${first + i};${joined}`).join('\r\n');
-  const body = multipart({ name: `Nya medlemmar ${first}` }, { field: 'file', filename: 'nya.csv', content: `Förnamn;Efternamn;Mobil;Medlem sedan\r\n${lines}\r\n` });
+  const body = listImport({ name: `Nya medlemmar ${first}` }, { field: 'file', filename: 'nya.csv', content: `Förnamn;Efternamn;Mobil;Medlem sedan\r\n${lines}\r\n` });
   const list = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(list.statusCode, list.body).toBe(202);
   await t.app.ctx.importer.wait(list.json<{ id: string }>().id);

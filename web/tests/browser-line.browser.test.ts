@@ -18,7 +18,7 @@ import { changeStatus, createCampaign } from '../../server/src/modules/campaigns
 import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
@@ -57,7 +57,7 @@ beforeAll(async () => {
     const filePath = path.join(dir, `${dialing}.csv`);
     const base = dialing === 'simulated' ? 10 : 20;
     writeFileSync(filePath, ['Förnamn;Efternamn;Mobil', ...[1, 2, 3].map((n) => `Person${base + n};Linjesson;070-334 ${base} 0${n}`)].join('\n'));
-    const listId = await importer.start({ organisationId: org.id, name: dialing, country: 'SE', filePath, originalName: `${dialing}.csv`, createdBy: admin.id, removeFile: true });
+    const listId = await importer.start({ organisationId: org.id, name: dialing, country: 'SE', filePath, originalName: `${dialing}.csv`, source: MEMBER_REGISTER, createdBy: admin.id, removeFile: true });
     await importer.wait(listId);
     const group = await createGroupAsSystem(db, clock, org.id, { name: dialing, listIds: [listId], filters: [] });
     const campaign = await createCampaign(db, clock, admin.id, org.id, {

@@ -23,7 +23,7 @@ import { changeStatus, createCampaign } from '../../server/src/modules/campaigns
 import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
@@ -63,7 +63,7 @@ beforeAll(async () => {
   for (const [which, rows] of Object.entries(LISTS) as [keyof typeof LISTS, string[]][]) {
     const filePath = path.join(dir, `${which}.csv`);
     writeFileSync(filePath, [HEADER, ...rows].join('\n'));
-    const listId = await importer.start({ organisationId: org.id, name: `Hageby ${which}`, country: 'SE', filePath, originalName: `${which}.csv`, createdBy: organizer.id, removeFile: true });
+    const listId = await importer.start({ organisationId: org.id, name: `Hageby ${which}`, country: 'SE', filePath, originalName: `${which}.csv`, source: MEMBER_REGISTER, createdBy: organizer.id, removeFile: true });
     await importer.wait(listId);
     const group = await createGroupAsSystem(db, clock, org.id, { name: `Hageby ${which}`, listIds: [listId], filters: [] });
     const campaign = await createCampaign(db, clock, organizer.id, org.id, {

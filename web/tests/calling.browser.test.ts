@@ -17,7 +17,7 @@ import { changeStatus, createCampaign } from '../../server/src/modules/campaigns
 import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
@@ -59,7 +59,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-calling-'));
   const filePath = path.join(dir, 'hageby.csv');
   writeFileSync(filePath, CSV);
-  const listId = await importer.start({ organisationId: org.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', createdBy: organizer.id, removeFile: true });
+  const listId = await importer.start({ organisationId: org.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', source: MEMBER_REGISTER, createdBy: organizer.id, removeFile: true });
   await importer.wait(listId);
   const group = await createGroupAsSystem(db, clock, org.id, { name: 'Hageby', listIds: [listId], filters: [] });
   const campaign = await createCampaign(db, clock, organizer.id, org.id, {

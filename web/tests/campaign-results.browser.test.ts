@@ -19,7 +19,7 @@ import { changeStatus, createCampaign } from '../../server/src/modules/campaigns
 import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser, signIn } from './browser';
 
 const OUTPUT = path.join(root, 'test-output');
@@ -84,7 +84,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-results-'));
   const filePath = path.join(dir, 'hageby.csv');
   writeFileSync(filePath, ['Förnamn;Efternamn;Mobil', ...rows].join('\n'));
-  const listId = await importer.start({ organisationId: hageby.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', createdBy: organizer.id, removeFile: true });
+  const listId = await importer.start({ organisationId: hageby.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', source: MEMBER_REGISTER, createdBy: organizer.id, removeFile: true });
   await importer.wait(listId);
   const group = await createGroupAsSystem(db, clock, hageby.id, { name: 'Hageby hösten 2026', listIds: [listId], filters: [] });
   const campaign = await createCampaign(db, clock, organizer.id, hageby.id, {

@@ -18,7 +18,7 @@ import { createUser } from '../../server/src/modules/accounts/accounts.service';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
 import { ask, type Client } from '../../server/test/ask';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser, signIn } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
@@ -64,7 +64,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-campaigns-'));
   const filePath = path.join(dir, 'hageby.csv');
   writeFileSync(filePath, CSV);
-  const listId = await importer.start({ organisationId: org.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', createdBy: organizer.id, removeFile: true });
+  const listId = await importer.start({ organisationId: org.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', source: MEMBER_REGISTER, createdBy: organizer.id, removeFile: true });
   await importer.wait(listId);
   await createGroupAsSystem(db, clock, org.id, { name: GROUP, listIds: [listId], filters: [] });
 

@@ -19,7 +19,7 @@ import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campai
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { localDay } from '../../server/src/modules/stats/stats.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser, signIn } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
@@ -70,7 +70,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-dashboard-'));
   const filePath = path.join(dir, 'hageby.csv');
   writeFileSync(filePath, CSV);
-  const listId = await importer.start({ organisationId: hageby.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', createdBy: organizer.id, removeFile: true });
+  const listId = await importer.start({ organisationId: hageby.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', source: MEMBER_REGISTER, createdBy: organizer.id, removeFile: true });
   await importer.wait(listId);
   const group = await createGroupAsSystem(db, clock, hageby.id, { name: 'Hageby', listIds: [listId], filters: [] });
   const campaign = await createCampaign(db, clock, organizer.id, hageby.id, {

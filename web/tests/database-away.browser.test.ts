@@ -18,7 +18,7 @@ import { changeStatus, createCampaign } from '../../server/src/modules/campaigns
 import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { PASSWORD, root } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root } from '../../server/test/harness';
 import { launchBrowser } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
@@ -60,7 +60,7 @@ beforeAll(async () => {
   callerId = caller.id;
   const filePath = path.join(workDir, 'hageby.csv');
   writeFileSync(filePath, ['Förnamn;Efternamn;Mobil', 'Ivar;Isaksson;070-223 49 01', 'Johanna;Jonsson;070-223 49 02', 'Karl;Kvist;070-223 49 03'].join('\n'));
-  const listId = await importer.start({ organisationId: org.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', createdBy: organizer.id, removeFile: true });
+  const listId = await importer.start({ organisationId: org.id, name: 'Hageby', country: 'SE', filePath, originalName: 'hageby.csv', source: MEMBER_REGISTER, createdBy: organizer.id, removeFile: true });
   await importer.wait(listId);
   const group = await createGroupAsSystem(db, clock, org.id, { name: 'Hageby', listIds: [listId], filters: [] });
   const campaign = await createCampaign(db, clock, organizer.id, org.id, {

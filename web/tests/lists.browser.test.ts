@@ -86,6 +86,15 @@ function csvRecords(text: string): string[] {
   return records;
 }
 
+/** Says the list is the party's member register, called on the members' basis (the safe ground: no warning). */
+async function chooseMemberRegister(
+  target: Page,
+  labels = { source: "The party's member register", basis: 'Members and people in regular contact with the party (GDPR Art. 9(2)(d))' },
+): Promise<void> {
+  await target.getByRole('radio', { name: labels.source }).check();
+  await target.getByRole('radio', { name: labels.basis }).check();
+}
+
 async function openImport(): Promise<void> {
   await page.goto(`${server.url}/orgs/${orgId}`);
   await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
@@ -133,6 +142,10 @@ test('an organizer imports a Swedish Excel export: columns, progress, result, pr
   expect(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
   await mobileSelect.selectOption('mobile');
   await page.getByLabel('What the column Telefon hem holds').selectOption('phone');
+  // Where the list came from, and the legal basis, are asked before anything is sent.
+  await page.getByText('Choose where the list came from.').waitFor();
+  expect(await page.getByRole('button', { name: 'Import', exact: true }).isDisabled()).toBe(true);
+  await chooseMemberRegister(page);
   await expect.poll(() => page.getByRole('button', { name: 'Import', exact: true }).isEnabled()).toBe(true);
 
   await page.getByLabel('Name of the list').fill('Målgrupp Luleå oktober');
@@ -227,6 +240,10 @@ test('in Danish: a Danish list with numbers without +45, imported as Denmark, re
   expect(await dkPage.getByLabel('Hvad kolonnen Medlem siden indeholder').inputValue()).toBe('memberSince');
   expect(await dkPage.getByLabel('Hvad kolonnen By indeholder').inputValue()).toBe('city');
   await dkPage.getByLabel('Numrenes land').selectOption('DK');
+  await chooseMemberRegister(dkPage, {
+    source: 'Partiets medlemsregister',
+    basis: 'Medlemmer og personer i regelmæssig kontakt med partiet (GDPR art. 9, stk. 2, litra d)',
+  });
   await dkPage.getByRole('button', { name: 'Importér', exact: true }).click();
   await dkPage.getByRole('heading', { level: 2, name: 'Listen er importeret' }).waitFor({ timeout: 30_000 });
   await dkPage.getByText('199 personer importeret, 1 ugyldigt nummer, ingen dubletter, ingen på ring ikke-listen.').first().waitFor();
@@ -248,6 +265,7 @@ test('an import that breaks half-way through its file, and one the server’s st
   await page.getByLabel('File', { exact: true }).setInputFiles(broken);
   await page.getByRole('heading', { level: 2, name: 'What the columns hold' }).waitFor();
   await page.getByLabel('Name of the list').fill('Trasig målgrupp');
+  await chooseMemberRegister(page);
   await page.getByRole('button', { name: 'Import', exact: true }).click();
 
   // The reason comes from the list's error code and row, in the reader's language; the server's English text is the fallback.

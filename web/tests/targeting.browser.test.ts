@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { createUser } from '../../server/src/modules/accounts/accounts.service';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { launchBrowser, signIn } from './browser';
@@ -55,7 +55,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-targeting-'));
   const filePath = path.join(dir, 'malgrupp.csv');
   writeFileSync(filePath, CSV);
-  const listId = await importer.start({ organisationId: org.id, name: LIST, country: 'SE', filePath, originalName: 'malgrupp.csv', createdBy: user.id, removeFile: true });
+  const listId = await importer.start({ organisationId: org.id, name: LIST, country: 'SE', filePath, originalName: 'malgrupp.csv', source: MEMBER_REGISTER, createdBy: user.id, removeFile: true });
   await importer.wait(listId);
 
   const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });

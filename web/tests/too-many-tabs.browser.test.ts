@@ -11,7 +11,7 @@ import { changeStatus, createCampaign } from '../../server/src/modules/campaigns
 import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
@@ -34,7 +34,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-tabs-'));
   const filePath = path.join(dir, 'tabbar.csv');
   writeFileSync(filePath, ['Förnamn;Efternamn;Mobil', ...Array.from({ length: 8 }, (_, i) => `P${i};Persson;070-223 50 0${i}`)].join('\n'));
-  const listId = await importer.start({ organisationId: org.id, name: 'Tabbar', country: 'SE', filePath, originalName: 'tabbar.csv', createdBy: organizer.id, removeFile: true });
+  const listId = await importer.start({ organisationId: org.id, name: 'Tabbar', country: 'SE', filePath, originalName: 'tabbar.csv', source: MEMBER_REGISTER, createdBy: organizer.id, removeFile: true });
   await importer.wait(listId);
   const group = await createGroupAsSystem(db, clock, org.id, { name: 'Tabbar', listIds: [listId], filters: [] });
   const campaign = await createCampaign(db, clock, organizer.id, org.id, { name: 'Ringkväll', callingWindow: ALWAYS_WINDOW, targetGroupIds: [group.id], outcomes: DEFAULT_OUTCOMES });

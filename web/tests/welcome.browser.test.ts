@@ -13,7 +13,7 @@ import { changeStatus, createCampaign } from '../../server/src/modules/campaigns
 import { ALWAYS_WINDOW } from '../../server/src/modules/campaigns/outcomes';
 import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
 import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser, signIn } from './browser';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
@@ -54,7 +54,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-welcome-'));
   const filePath = path.join(dir, 'nya.csv');
   writeFileSync(filePath, ['Förnamn;Efternamn;Mobil;Medlem sedan', ...MEMBERS.map((member, i) => `${member.name};Nysson;070-225 40 0${i};${member.joined}`)].join('\n'));
-  const listId = await importer.start({ organisationId: org.id, name: 'Nya medlemmar', country: 'SE', filePath, originalName: 'nya.csv', createdBy: organizer.id, removeFile: true });
+  const listId = await importer.start({ organisationId: org.id, name: 'Nya medlemmar', country: 'SE', filePath, originalName: 'nya.csv', source: MEMBER_REGISTER, createdBy: organizer.id, removeFile: true });
   await importer.wait(listId);
   const group = await createGroupAsSystem(db, clock, org.id, { name: 'Nya medlemmar', listIds: [listId], filters: [] });
   const campaign = await createCampaign(db, clock, organizer.id, org.id, { name: 'Välkomstsamtal hösten', callingWindow: ALWAYS_WINDOW, targetGroupIds: [group.id], shownAttributes: ['Medlem sedan'] });

@@ -65,6 +65,10 @@ export type ListCounts = Static<typeof Lists.ListCounts>;
 export type ListField = Static<typeof Lists.Field>;
 export type MappedColumn = Static<typeof Lists.MappedColumn>;
 export type CreatedList = Static<typeof Lists.CreatedList>;
+export type ListSource = Static<typeof Lists.ListSource>;
+export type ListSourceKind = Static<typeof Lists.SourceKind>;
+export type LegalBasis = Static<typeof Lists.LegalBasis>;
+export type ListSourceRequest = Static<typeof Lists.ListSourceBody>;
 export type ListPreview = Static<typeof Lists.ListPreview>;
 
 export type CampaignStatus = Static<typeof Campaigns.CampaignStatus>;

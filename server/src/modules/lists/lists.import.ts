@@ -7,6 +7,7 @@ import type { Clock } from '../../clock';
 import type { Country } from '../../contract/api';
 import { notFound } from '../../errors';
 import { proposeMapping, requirePhoneColumn, validateMapping, type ColumnMapping } from './columns';
+import { sourceColumns, type ListSourceValue } from './list-source';
 import * as repository from './lists.repository';
 import { stagingLines } from './staging';
 import { ListFileError, openTable, type Table } from './table-reader';
@@ -20,6 +21,8 @@ export interface ImportRequest {
   /** The organizer's mapping from the web app; proposed from the header when absent. */
   mapping?: unknown;
   createdBy: string | null;
+  /** Where the list came from and on what legal basis (checked with checkListSource). */
+  source: ListSourceValue;
   /** Delete the file when done (an upload's temporary file). */
   removeFile: boolean;
 }
@@ -83,6 +86,7 @@ export class ListImporter extends EventEmitter<{ progress: [ImportProgress] }> {
       status: 'importing',
       fileName: request.originalName ?? null,
       columns: JSON.stringify(mapping.columns),
+      ...sourceColumns(request.source),
       createdBy: request.createdBy,
       createdAt: this.clock.now(),
     });

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Insertable } from 'kysely';
+import { sql, type Insertable, type Updateable } from 'kysely';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../../../db/database';
@@ -191,12 +191,23 @@ export async function failInterruptedImports(db: Database, at: Date): Promise<nu
   return Number(result.numUpdatedRows);
 }
 
+// The day a list was bought as the text it was given: a JS Date would shift it with the process's time zone.
+const sourceDay = sql<string | null>`to_char(source_date, 'YYYY-MM-DD')`.as('sourceDay');
+
 export function findList(db: Database, listId: string) {
-  return db.selectFrom('targetList').selectAll().where('id', '=', listId).executeTakeFirst();
+  return db.selectFrom('targetList').selectAll().select(sourceDay).where('id', '=', listId).executeTakeFirst();
 }
 
 export function listsOf(db: Database, organisationId: string) {
-  return db.selectFrom('targetList').selectAll().where('organisationId', '=', organisationId).orderBy('createdAt', 'desc').execute();
+  return db.selectFrom('targetList').selectAll().select(sourceDay).where('organisationId', '=', organisationId).orderBy('createdAt', 'desc').execute();
+}
+
+export async function setListSource(
+  db: Database,
+  listId: string,
+  source: Pick<Updateable<TargetList>, 'sourceKind' | 'sourceName' | 'sourceDate' | 'legalBasis'>,
+): Promise<void> {
+  await db.updateTable('targetList').set(source).where('id', '=', listId).execute();
 }
 
 /** A list's problem rows in row order, a page at a time, so a report of a million rows stays small in memory. */

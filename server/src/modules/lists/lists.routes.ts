@@ -8,7 +8,7 @@ import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
 import { rejectUnstorableText } from '../../plugins/text-guard';
 import { authorize } from '../organisations/organisations.service';
-import { AddDoNotCallBody, CreatedList, DoNotCallEntry, DoNotCallFileResult, DoNotCallList, DoNotCallParams, DoNotCallSearch, ListList, ListParams, ListPreview, ListView, NoQuery } from './lists.schemas';
+import { AddDoNotCallBody, CreatedList, DoNotCallEntry, DoNotCallFileResult, DoNotCallList, DoNotCallParams, DoNotCallSearch, ListList, ListParams, ListPreview, ListSourceBody, ListView, NoQuery } from './lists.schemas';
 import * as lists from './lists.service';
 import { receiveUpload } from './uploads';
 
@@ -19,7 +19,8 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['lists'],
-          description: 'Import a target list: multipart with `file` (CSV or xlsx), `name`, optional `country` (SE, DK, NO, FI) and `mapping` (JSON, from the preview).',
+          description:
+            'Import a target list: multipart with `file` (CSV or xlsx), `name`, optional `country` (SE, DK, NO, FI) and `mapping` (JSON, from the preview), and where the list came from: `source` (broker, members, signup or other), `sourceName` (the broker, or what "other" is; required for those two), `sourceDate` (YYYY-MM-DD, the day it was bought; required for a broker, never in the future) and `basis` (members, consent or legitimate-interest). Without them: 400 source_required, basis_required, source_name_required, source_date_required, invalid_source_date or source_date_in_future, and nothing is imported.',
           params: OrgParams,
           response: { 202: CreatedList, ...errors(400, 401, 403, 404, 413, 415) },
         },
@@ -34,6 +35,12 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           if (!name) throw badRequest('validation', 'Give the list a name.');
           if (name.length > 200) throw badRequest('validation', 'The name may be at most 200 characters.');
           const country = await lists.countryFor(ctx.db, user.userId, request.params.orgId, upload.fields.country);
+          const source = await lists.importSource(ctx.db, ctx.clock, user.userId, request.params.orgId, {
+            kind: upload.fields.source,
+            name: upload.fields.sourceName,
+            date: upload.fields.sourceDate,
+            basis: upload.fields.basis,
+          });
           const mapping = parseMapping(upload.fields.mapping);
           const id = await ctx.importer.start({
             organisationId: request.params.orgId,
@@ -42,6 +49,7 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
             filePath: upload.path,
             originalName: upload.originalName,
             mapping,
+            source,
             createdBy: user.userId,
             removeFile: true,
           });
@@ -81,6 +89,21 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       '/lists/:listId',
       { schema: { tags: ['lists'], params: ListParams, response: { 200: ListView, ...errors(401, 403, 404) } } },
       async (request) => lists.toListView(await lists.authorizedList(ctx.db, requireUser(request).userId, request.params.listId)),
+    );
+
+    app.put(
+      '/lists/:listId/source',
+      {
+        schema: {
+          tags: ['lists'],
+          description:
+            "Record (or correct) where a list came from and on what legal basis, for a list imported before Ringa asked. Organizers and admins of the list's organisation or above. The same rules and errors as at import.",
+          params: ListParams,
+          body: ListSourceBody,
+          response: { 200: ListView, ...errors(400, 401, 403, 404) },
+        },
+      },
+      async (request) => lists.recordListSource(ctx.db, ctx.clock, requireUser(request).userId, request.params.listId, request.body),
     );
 
     app.get(

@@ -31,6 +31,36 @@ export const MappedColumn = Type.Object({
   ignore: Type.Optional(Type.Boolean()),
 });
 
+/** Where a list came from: bought from a data broker, the party's member register, people who signed up or consented, or other. */
+export const SourceKind = Type.Union([Type.Literal('broker'), Type.Literal('members'), Type.Literal('signup'), Type.Literal('other')]);
+
+/** The legal basis for calling its people: members and people in regular contact (GDPR Art. 9(2)(d)), consent, or legitimate interest. */
+export const LegalBasis = Type.Union([Type.Literal('members'), Type.Literal('consent'), Type.Literal('legitimate-interest')]);
+
+/** A calendar day, YYYY-MM-DD. */
+export const Day = Type.String({ format: 'date' });
+
+export const ListSource = Type.Object({
+  kind: SourceKind,
+  /** The broker's name, or what "other" is; null when none was given (the member register, sign-ups). */
+  name: Type.Union([Type.String(), Type.Null()]),
+  /** When it was bought (required for a broker), or null. */
+  date: Type.Union([Day, Type.Null()]),
+  basis: LegalBasis,
+});
+
+/** Recording (or correcting) a list's source and legal basis afterwards, for lists imported before it was asked. */
+export const ListSourceBody = Type.Object(
+  {
+    kind: SourceKind,
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    /** YYYY-MM-DD; checked by the service, so that a wrong or future date gets its own answer. */
+    date: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+    basis: LegalBasis,
+  },
+  { additionalProperties: false },
+);
+
 export const ListView = Type.Object({
   id: Uuid,
   organisationId: Uuid,
@@ -47,6 +77,8 @@ export const ListView = Type.Object({
   /** The row of the file (as a spreadsheet numbers them, the header is row 1) that `errorCode` points at, when there is one. */
   errorRow: Type.Optional(Type.Integer({ minimum: 1 })),
   fileName: Type.Union([Type.String(), Type.Null()]),
+  /** Where the list came from and on what legal basis; null for a list imported before Ringa asked ("not recorded"). */
+  source: Type.Union([ListSource, Type.Null()]),
   columns: Type.Array(MappedColumn),
   createdAt: Timestamp,
   finishedAt: Type.Union([Timestamp, Type.Null()]),

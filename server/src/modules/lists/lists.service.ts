@@ -7,12 +7,15 @@ import type { Clock } from '../../clock';
 import type { Country } from '../../contract/api';
 import { badRequest, notFound } from '../../errors';
 import * as organisations from '../organisations/organisations.service';
+import { recordAudit } from '../audit/audit.service';
+import { localDay } from '../stats/stats.service';
 import { classifyRow } from './classify';
 import { phoneColumns, proposeMapping, requirePhoneColumn } from './columns';
 import * as dnc from './do-not-call.repository';
 
 /** The register's rule as a SQL condition on a row with phone and organisation_id (for other modules' queries). */
 export const onDoNotCallRegister = dnc.onRegister;
+import { checkListSource, sourceColumns, sourceOf, type ListSourceInput, type ListSourceValue } from './list-source';
 import type { ListImporter } from './lists.import';
 import * as repository from './lists.repository';
 import type { DoNotCallEntry, DoNotCallList, DoNotCallListedEntry, ListPreview, ListView, MappedColumn } from './lists.schemas';
@@ -33,6 +36,7 @@ export function toListView(row: Row): Static<typeof ListView> {
     ...(row.errorCode ? { errorCode: row.errorCode } : {}),
     ...(row.errorRow !== null ? { errorRow: row.errorRow } : {}),
     fileName: row.fileName,
+    source: sourceOf(row),
     columns: row.columns as Static<typeof MappedColumn>[],
     createdAt: row.createdAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,
@@ -82,6 +86,32 @@ export async function countryFor(db: Database, userId: string, organisationId: s
   const country = given.trim().toUpperCase();
   if (country === 'SE' || country === 'DK' || country === 'NO' || country === 'FI') return country;
   throw badRequest('validation', `The country must be SE, DK, NO or FI (got "${given}").`);
+}
+
+/** The source and legal basis an import gives, checked; a date after today (in the organisation's time zone) is refused. */
+export async function importSource(db: Database, clock: Clock, userId: string, organisationId: string, input: ListSourceInput): Promise<ListSourceValue> {
+  const organisation = await organisations.getOrganisation(db, userId, organisationId);
+  return checkListSource(input, localDay(clock.now(), organisation.timeZone));
+}
+
+/**
+ * Records (or corrects) where a list came from and on what basis: for lists imported before Ringa asked.
+ * Audited with the list's id, source kind and basis only (a description may name someone).
+ */
+export async function recordListSource(db: Database, clock: Clock, userId: string, listId: string, input: ListSourceInput): Promise<Static<typeof ListView>> {
+  const list = await authorizedList(db, userId, listId);
+  const source = await importSource(db, clock, userId, list.organisationId, input);
+  await db.transaction().execute(async (trx) => {
+    await repository.setListSource(trx, list.id, sourceColumns(source));
+    await recordAudit(trx, {
+      at: clock.now(),
+      action: 'list.source-recorded',
+      organisationId: list.organisationId,
+      actorUserId: userId,
+      details: { listId: list.id, source: source.kind, basis: source.basis, ...(list.sourceKind === null ? {} : { corrected: true }) },
+    });
+  });
+  return listView(db, list.id);
 }
 
 /** The header, proposed mapping and first rows of a file (or the first part of one), for the mapping step. */

@@ -32,6 +32,7 @@ import type {
   InvitePreview,
   ListList,
   ListPreview,
+  ListSourceRequest,
   ListView,
   LoginRequest,
   Me,
@@ -269,6 +270,8 @@ export const listsApi = {
   lists: (orgId: string) => request<ListList>('GET', `${org(orgId)}/lists`),
   list: (listId: string) => request<ListView>('GET', `/api/lists/${encodeURIComponent(listId)}`),
   remove: (listId: string) => request<void>('DELETE', `/api/lists/${encodeURIComponent(listId)}`),
+  /** Records where a list imported before Ringa asked came from, and on what legal basis (or corrects it). */
+  recordSource: (listId: string, body: ListSourceRequest) => request<ListView>('PUT', `/api/lists/${encodeURIComponent(listId)}/source`, body),
   /** The report of every row the import did not use, as a download link. */
   problemsUrl: (listId: string) => `/api/lists/${encodeURIComponent(listId)}/errors.csv`,
   /** The header, proposed mapping and first rows: only the start of a CSV is sent, a whole .xlsx (it is a zip). */
@@ -279,11 +282,17 @@ export const listsApi = {
     return request<ListPreview>('POST', `${org(orgId)}/lists/preview`, form);
   },
   /** Sends the whole file; the server answers 202 with the new list's id and imports it in the background. */
-  create: (orgId: string, fields: { file: File; name: string; country: string; mapping: unknown }, onProgress: UploadProgress) => {
+  create: (
+    orgId: string,
+    fields: { file: File; name: string; country: string; mapping: unknown; source: Record<string, string> },
+    onProgress: UploadProgress,
+  ) => {
     const form = new FormData();
     form.set('name', fields.name);
     form.set('country', fields.country);
     form.set('mapping', JSON.stringify(fields.mapping));
+    // Where the list came from and the legal basis (source, sourceName, sourceDate, basis), before the file.
+    for (const [field, value] of Object.entries(fields.source)) form.set(field, value);
     form.set('file', fields.file, fields.file.name);
     return upload<CreatedList>(`${org(orgId)}/lists`, form, onProgress);
   },

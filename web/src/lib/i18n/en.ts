@@ -1,7 +1,7 @@
 // English: the reference dictionary. sv.ts and da.ts are typed `Messages`, so they must have
 // exactly these keys (and the same function signatures for texts with values in them).
 import type { NoContactReason } from '$contract/realtime';
-import type { AuditAction, CampaignDialing, CampaignStatus, Country, InviteStatus, ListField, ListStatus, QueueFigures, Role } from '$contract/api';
+import type { AuditAction, CampaignDialing, CampaignStatus, Country, InviteStatus, LegalBasis, ListField, ListSourceKind, ListStatus, QueueFigures, Role } from '$contract/api';
 import type { Day, GoalMetric } from '$lib/state/campaign-settings';
 import type { BuiltInOutcome, ProblemCode, QuestionKind, Tag } from '$lib/state/script-draft';
 import type { GoalStatus, PeriodPreset, PeriodProblem, Ratio, ResultsGoalMetric } from '$lib/state/stats-figures';
@@ -262,6 +262,7 @@ export const en = {
     'invite.accepted': 'Invitation accepted',
     'organisation.created': 'Organisation created',
     'campaign.calls-exported': 'Call results exported',
+    'list.source-recorded': 'Source of a list recorded',
   } satisfies Record<AuditAction, string>,
 
   auditDetails: {
@@ -279,6 +280,10 @@ export const en = {
     campaign: 'campaign',
     campaignId: 'campaign id',
     rows: 'rows',
+    listId: 'list id',
+    source: 'source',
+    basis: 'legal basis',
+    corrected: 'corrected',
     yes: 'yes',
     no: 'no',
   },
@@ -515,6 +520,56 @@ export const en = {
       filterCount: (count: number) => (count === 0 ? 'no filters' : count === 1 ? '1 filter' : `${count} filters`),
       listCount: (count: number) => (count === 1 ? '1 list' : `${count} lists`),
       invalidLists: 'One of the chosen lists can no longer be used. Reload the page and choose again.',
+    },
+  },
+
+  listSources: {
+    title: 'Where the list came from',
+    intro: 'Everyone you call has the right to know where you got their number. Ringa keeps it with the list, so that you can tell them when you call.',
+    sourceLegend: 'Where did the list come from?',
+    kinds: { broker: 'Bought from a data broker', members: "The party's member register", signup: 'People who signed up or consented', other: 'Somewhere else' } satisfies Record<ListSourceKind, string>,
+    brokerName: "The broker's name",
+    brokerNameHint: 'The company you bought the list from.',
+    boughtOn: 'Bought on',
+    otherName: 'Where it came from',
+    otherNameHint: 'For example: names collected at the market stall in August.',
+    basisLegend: 'On what legal basis may you call them?',
+    basisHint: 'Ask your district if you are unsure.',
+    bases: {
+      members: 'Members and people in regular contact with the party (GDPR Art. 9(2)(d))',
+      consent: 'Consent: they agreed to be contacted',
+      'legitimate-interest': 'Legitimate interest',
+    } satisfies Record<LegalBasis, string>,
+    basesShort: { members: 'Members and regular contacts', consent: 'Consent', 'legitimate-interest': 'Legitimate interest' } satisfies Record<LegalBasis, string>,
+    warningTitle: 'Be careful with legitimate interest',
+    warning: 'For people who are not members, the room for legitimate interest is very small, says IMY, the Swedish data protection authority. In October 2025 IMY reprimanded two parties for contacting people who were neither members nor had shown any interest. Members, people in regular contact with the party and people who consented are the safe ground.',
+    needSource: 'Choose where the list came from.',
+    needBasis: 'Choose the legal basis for calling these people.',
+    needBrokerName: "Give the broker's name.",
+    needDate: 'Give the date the list was bought.',
+    futureDate: 'That date has not come yet: give the day the list was bought.',
+    needOtherName: 'Describe where the list came from.',
+    column: 'Source',
+    notRecorded: 'Not recorded',
+    boughtFrom: (name: string, date: string) => `Bought from ${name} on ${date}`,
+    unrecorded: (count: number, text: string) =>
+      count === 1
+        ? 'One list has no recorded source or legal basis. The people on it have the right to know where you got their number: record where the list came from.'
+        : `${text} lists have no recorded source or legal basis. The people on them have the right to know where you got their numbers: record where each list came from.`,
+    record: 'Record the source',
+    change: 'Change the source',
+    recordFor: (name: string) => `Record the source of ${name}`,
+    changeFor: (name: string) => `Change the source of ${name}`,
+    editTitle: (name: string) => `Where ${name} came from`,
+    save: 'Save the source',
+    saved: (name: string) => `The source of ${name} is recorded.`,
+    errors: {
+      source_required: 'Choose where the list came from.',
+      basis_required: 'Choose the legal basis for calling these people.',
+      source_name_required: "Give the broker's name, or describe where the list came from.",
+      source_date_required: 'Give the date the list was bought.',
+      invalid_source_date: 'That is not a date. Choose it in the calendar.',
+      source_date_in_future: 'That date has not come yet: give the day the list was bought.',
     },
   },
 

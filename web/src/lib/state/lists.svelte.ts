@@ -1,6 +1,6 @@
 // Target lists of one organisation: the table of lists, and the import of a new one (preview, column
 // choices, upload, progress over the socket with polling as the fallback, result).
-import type { Country, ListField, ListPreview, ListView, MappedColumn } from '$contract/api';
+import type { Country, LegalBasis, ListField, ListPreview, ListSource, ListSourceKind, ListSourceRequest, ListView, MappedColumn } from '$contract/api';
 import type { ListProgressEvent } from '$contract/realtime';
 import { ApiError, listsApi } from '$lib/api/client';
 import { i18n } from '$lib/i18n/index.svelte';
@@ -47,6 +47,14 @@ function isFileError(code: string): code is FileErrorCode {
   return (FILE_ERRORS as readonly string[]).includes(code);
 }
 
+/** What the server answers when a list's source or legal basis is missing or wrong. */
+const SOURCE_ERRORS = ['source_required', 'basis_required', 'source_name_required', 'source_date_required', 'invalid_source_date', 'source_date_in_future'] as const;
+type SourceErrorCode = (typeof SOURCE_ERRORS)[number];
+
+function isSourceError(code: string): code is SourceErrorCode {
+  return (SOURCE_ERRORS as readonly string[]).includes(code);
+}
+
 /**
  * A problem with a list in words. The server's messages for whole-file problems are specific English
  * (they name the columns, the size limit); in English they are shown as they are, otherwise translated.
@@ -56,7 +64,78 @@ export function listError(error: unknown): string {
     if (i18n.locale === 'en' && error.message) return error.message;
     return i18n.t.lists.errors[error.code];
   }
+  if (error instanceof ApiError && isSourceError(error.code)) return i18n.t.listSources.errors[error.code];
   return i18n.error(error);
+}
+
+export const SOURCE_KINDS: readonly ListSourceKind[] = ['broker', 'members', 'signup', 'other'];
+export const LEGAL_BASES: readonly LegalBasis[] = ['members', 'consent', 'legitimate-interest'];
+
+/** A calendar day (YYYY-MM-DD) in words, as it was given: no time zone may move it. */
+export function formatDay(day: string): string {
+  return new Intl.DateTimeFormat(i18n.formatTag, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+}
+
+/** Where a list came from, in one line: "Bought from Adressbolaget AB on 1 March 2026", "The party's member register". */
+export function sourceText(source: ListSource): string {
+  const t = i18n.t.listSources;
+  if (source.kind === 'broker' && source.name !== null && source.date !== null) return t.boughtFrom(source.name, formatDay(source.date));
+  const what = source.kind === 'other' && source.name !== null ? source.name : t.kinds[source.kind];
+  return source.date === null ? what : `${what}, ${formatDay(source.date)}`;
+}
+
+/** Today in the browser's time zone, YYYY-MM-DD: the last day a list can have been bought. */
+export function today(): string {
+  return new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/** Where a list came from and the legal basis, as the organizer chooses them (at import, or afterwards). */
+export class SourceChoice {
+  kind = $state<ListSourceKind | null>(null);
+  name = $state('');
+  date = $state('');
+  basis = $state<LegalBasis | null>(null);
+
+  constructor(source: ListSource | null = null) {
+    if (!source) return;
+    this.kind = source.kind;
+    this.name = source.name ?? '';
+    this.date = source.date ?? '';
+    this.basis = source.basis;
+  }
+
+  /** Only a broker has a name and a date to give; "other" a description. */
+  readonly asksName: boolean = $derived(this.kind === 'broker' || this.kind === 'other');
+  readonly asksDate: boolean = $derived(this.kind === 'broker');
+
+  /** What is still missing, in words (the server checks the same). */
+  readonly problems: string[] = $derived.by(() => {
+    const t = i18n.t.listSources;
+    const reasons: string[] = [];
+    if (this.kind === null) reasons.push(t.needSource);
+    if (this.kind === 'broker' && this.name.trim() === '') reasons.push(t.needBrokerName);
+    if (this.kind === 'other' && this.name.trim() === '') reasons.push(t.needOtherName);
+    if (this.kind === 'broker' && this.date === '') reasons.push(t.needDate);
+    if (this.asksDate && this.date > today()) reasons.push(t.futureDate);
+    if (this.basis === null) reasons.push(t.needBasis);
+    return reasons;
+  });
+
+  /** As JSON for PUT /api/lists/:id/source. */
+  body(): ListSourceRequest {
+    return {
+      kind: this.kind ?? 'other',
+      basis: this.basis ?? 'members',
+      ...(this.asksName ? { name: this.name.trim() } : {}),
+      ...(this.asksDate ? { date: this.date } : {}),
+    };
+  }
+
+  /** As the import form's fields. */
+  fields(): Record<string, string> {
+    const body = this.body();
+    return { source: body.kind, basis: body.basis, ...(body.name === undefined ? {} : { sourceName: body.name }), ...(body.date ? { sourceDate: body.date } : {}) };
+  }
 }
 
 export function formatNumber(value: number): string {
@@ -138,6 +217,14 @@ export class Lists {
     this.list = this.list.filter((list) => list.id !== listId);
   }
 
+  async recordSource(listId: string, choice: SourceChoice): Promise<void> {
+    const fresh = await listsApi.recordSource(listId, choice.body());
+    this.list = this.list.map((list) => (list.id === listId ? fresh : list));
+  }
+
+  /** Ready lists whose source and legal basis were never recorded: their people cannot be told where their number came from. */
+  readonly unrecorded: ListView[] = $derived(this.list.filter((list) => list.status === 'ready' && list.source === null));
+
   private async refresh(listId: string): Promise<void> {
     try {
       const fresh = await listsApi.list(listId);
@@ -177,6 +264,7 @@ export class ListImport {
   choices = $state<ColumnChoice[]>([]);
   name = $state('');
   country = $state<Country>('SE');
+  source = $state(new SourceChoice());
   error = $state<string | null>(null);
   /** Bytes of the file sent so far, and of the whole upload. */
   sent = $state(0);
@@ -215,7 +303,9 @@ export class ListImport {
   });
 
   readonly hasPhone: boolean = $derived(this.choices.some((choice) => choice === 'mobile' || choice === 'phone'));
-  readonly ready: boolean = $derived(this.step === 'mapping' && this.hasPhone && this.repeated.length === 0 && this.name.trim() !== '');
+  readonly ready: boolean = $derived(
+    this.step === 'mapping' && this.hasPhone && this.repeated.length === 0 && this.name.trim() !== '' && this.source.problems.length === 0,
+  );
 
   /** Starts watching the organisation's imports before anything is uploaded, so no event is missed. */
   open(): () => void {
@@ -274,7 +364,7 @@ export class ListImport {
     try {
       const { id } = await listsApi.create(
         this.orgId,
-        { file: this.file, name: this.name.trim(), country: this.country, mapping: this.mapping() },
+        { file: this.file, name: this.name.trim(), country: this.country, mapping: this.mapping(), source: this.source.fields() },
         (sent, total) => {
           this.sent = sent;
           this.total = total;
@@ -304,6 +394,7 @@ export class ListImport {
     this.choices = [];
     this.name = '';
     this.defaultName = '';
+    this.source = new SourceChoice();
     this.error = null;
     this.progress = null;
     this.result = null;
