@@ -55,7 +55,7 @@ test('user:create makes the organisations on the path and the membership; org:li
 
   const cookie = await t.login({ email: 'kim@example.org' }, 'Solsken över Luleå');
   expect((await t.me(cookie)).memberships.map((m) => [m.organisationName, m.role])).toEqual([['S-föreningen Centrum', 'organizer']]);
-});
+}, 120_000); // CLI processes, each starting tsx
 
 test('user:create refuses a weak password and an unknown role with the reason, and writes nothing', async () => {
   const before = await t.tableCounts();
@@ -66,7 +66,7 @@ test('user:create refuses a weak password and an unknown role with the reason, a
   expect(role.status).toBe(2);
   expect(role.stderr).toContain('--role must be admin, organizer or caller');
   expect(await t.tableCounts()).toEqual(before);
-});
+}, 120_000); // CLI processes, each starting tsx
 
 test('list:import waits for the import and prints the list; list:list shows it; a refused file exits non-zero with the reason', async () => {
   await t.newOrg({ name: 'Region Syd', kind: 'district', country: 'SE' });
