@@ -17,6 +17,8 @@ export const AuditAction = Type.Union([
   Type.Literal('invite.accepted'),
   Type.Literal('organisation.created'),
   Type.Literal('campaign.calls-exported'),
+  Type.Literal('organisation.notice-changed'),
+  Type.Literal('campaign.notice-changed'),
 ]);
 
 export const AuditDetails = Type.Record(

@@ -316,6 +316,8 @@ export interface NewCall extends CallRecord {
   versionId: number;
   idempotencyKey: string;
   leaseId: string;
+  /** Whether the caller gave the first-contact notice; null when none was due. */
+  noticeGiven: boolean | null;
   createdAt: Date;
 }
 
