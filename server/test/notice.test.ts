@@ -73,7 +73,12 @@ describe('an organisation’s notice', () => {
     const ownText = '  Jag ringer från {organisation} om valet. Vi fick ditt nummer från {source}.  ';
     const saved = await putNotice(association.id, ownText, adminAssociation);
     expect(saved.statusCode, saved.body).toBe(200);
-    expect(saved.json<OrganisationNotice>()).toMatchObject({ notice: ownText.trim(), own: ownText.trim(), from: { organisationId: association.id, name: 'S-föreningen Centrum' } });
+    expect(saved.json<OrganisationNotice>()).toMatchObject({
+      notice: ownText.trim(),
+      own: ownText.trim(),
+      from: { organisationId: association.id, name: 'S-föreningen Centrum' },
+      inheritedFrom: { organisationId: district.id, name: 'Region Nord' },
+    });
     expect(await ownNotice(association.id)).toBe(ownText.trim());
 
     const cleared = await putNotice(association.id, null, adminAssociation);
@@ -88,7 +93,7 @@ describe('an organisation’s notice', () => {
       [association.id, { own: false }],
     ]);
     view = await getNotice(district.id, adminDistrict);
-    expect(view.own).toBe(districtText);
+    expect(view).toMatchObject({ own: districtText, inheritedFrom: null });
   });
 
   test('an unknown placeholder, a stray brace or an empty text is refused with a 400 that names it, and nothing changes', async () => {

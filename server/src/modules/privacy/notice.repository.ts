@@ -10,6 +10,11 @@ export async function organisationName(db: Database, organisationId: string): Pr
   return row?.name;
 }
 
+export async function parentOf(db: Database, organisationId: string): Promise<string | null> {
+  const row = await db.selectFrom('organisation').select('parentId').where('id', '=', organisationId).executeTakeFirst();
+  return row?.parentId ?? null;
+}
+
 export async function organisationNames(db: Database, ids: string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await db.selectFrom('organisation').select(['id', 'name']).where('id', 'in', ids).execute();

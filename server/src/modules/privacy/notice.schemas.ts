@@ -10,6 +10,8 @@ export const NoticeLanguage = Type.Union([Type.Literal('sv'), Type.Literal('da')
 
 export const NoticeSourceKind = Type.Union([Type.Literal('broker'), Type.Literal('members'), Type.Literal('signup'), Type.Literal('other'), Type.Null()]);
 
+const NamedOrganisation = Type.Object({ organisationId: Uuid, name: Type.String() });
+
 export const OrganisationNotice = Type.Object({
   organisationId: Uuid,
   /** The notice in effect here, with its placeholders: the organisation's own, the nearest above, or Ringa's default. */
@@ -17,7 +19,9 @@ export const OrganisationNotice = Type.Object({
   /** The organisation's own notice; null = inherited. */
   own: Type.Union([Type.String(), Type.Null()]),
   /** Where the notice in effect comes from: null for Ringa's default. */
-  from: Type.Union([Type.Object({ organisationId: Uuid, name: Type.String() }), Type.Null()]),
+  from: Type.Union([NamedOrganisation, Type.Null()]),
+  /** Where it would come from without the organisation's own: the nearest organisation above with one, or null for Ringa's default. */
+  inheritedFrom: Type.Union([NamedOrganisation, Type.Null()]),
   /** The language the people it calls hear (by its country). */
   language: NoticeLanguage,
   /** Ringa's default in that language, to start from. */

@@ -24,13 +24,17 @@ export async function organisationNotice(db: Database, userId: string, organisat
 async function noticeView(db: Database, organisationId: string): Promise<Static<typeof OrganisationNotice>> {
   const settings = await privacySettings(db, organisationId);
   const fromId = settings.notice.fromOrganisationId;
-  const names = await repository.organisationNames(db, [organisationId, ...(fromId ? [fromId] : [])]);
+  const parentId = await repository.parentOf(db, organisationId);
+  const aboveId = parentId === null ? null : (await privacySettings(db, parentId)).notice.fromOrganisationId;
+  const names = await repository.organisationNames(db, [organisationId, ...[fromId, aboveId].filter((id): id is string => id !== null)]);
   const name = names.get(organisationId) ?? '';
+  const named = (id: string | null) => (id === null ? null : { organisationId: id, name: names.get(id) ?? '' });
   return {
     organisationId,
     notice: settings.notice.value,
     own: fromId === organisationId ? settings.notice.value : null,
-    from: fromId ? { organisationId: fromId, name: names.get(fromId) ?? '' } : null,
+    from: named(fromId),
+    inheritedFrom: named(aboveId),
     language: settings.language,
     defaultNotice: DEFAULT_NOTICE[settings.language],
     preview: { organisation: name, sources: sourceExamples(settings.language) },
