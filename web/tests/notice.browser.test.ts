@@ -219,5 +219,18 @@ test('the organisation’s notice: where it comes from, a refused placeholder na
   // The campaign's figures: Anna and Cecilia were first calls, both with the notice given.
   await page.goto(`${server.url}/campaigns/${campaignId}`);
   await expect.poll(() => page.locator('[data-figure="notice-share"]').textContent()).toContain('Informationen given vid 2 av 2 första samtal (100 %)');
+
+  // The campaign's settings show the organisation's notice it uses; a notice of its own is checked as the organisation's is.
+  await page.goto(`${server.url}/campaigns/${campaignId}?tab=settings`);
+  await expect.poll(() => page.getByTestId('campaign-inherited-notice').textContent()).toContain('Vi fick ditt nummer från {source}.');
+  await page.getByLabel('Kampanjen har en egen informationstext').check();
+  const own = page.locator('#settings-notice');
+  await own.fill('Hej {förnamn}, det är {organisation} som ringer. Numret kommer från {source}.');
+  await page.getByRole('button', { name: 'Spara inställningarna' }).click();
+  await page.getByText('Ringa kan inte fylla i ”{förnamn}”.', { exact: false }).waitFor();
+  await own.fill('Hej, det är {organisation} som ringer inför höstmötet. Numret kommer från {source}.');
+  await page.getByRole('button', { name: 'Spara inställningarna' }).click();
+  const campaignNotice = async () => (await server.db.selectFrom('campaign').select('notice').where('id', '=', campaignId).executeTakeFirstOrThrow()).notice;
+  await expect.poll(campaignNotice).toBe('Hej, det är {organisation} som ringer inför höstmötet. Numret kommer från {source}.');
   await page.context().close();
 });
