@@ -222,6 +222,24 @@ describe('on the caller’s screen', () => {
     expect((await campaignView(campaignId)).noticeFigures).toEqual({ firstCalls: 3, given: 1 });
   });
 
+  test('a caller who forgot to tick corrects it with the call; a call corrected to no answer had no notice due', async () => {
+    const campaignId = await t.newOpenCampaign(association, organizer, { people: 1, firstNumber: 3000001 });
+    const socket = await client(callerCookie);
+    await ask(socket, 'campaign:join', { campaignId });
+    const callId = await save(socket, await next(socket, campaignId), 'conversation');
+    expect(await noticeGiven(callId)).toBe(false);
+    const correct = async (outcome: string, given?: boolean) => {
+      const answer = await ask(socket, 'call:correct', { callId, outcome, answers: {}, ...(given === undefined ? {} : { noticeGiven: given }) });
+      expect(answer.ok, JSON.stringify(answer)).toBe(true);
+      return noticeGiven(callId);
+    };
+    expect(await correct('conversation', true)).toBe(true);
+    // Left out, it stays as it was.
+    expect(await correct('conversation')).toBe(true);
+    expect(await correct('no-answer', true)).toBeNull();
+    expect((await campaignView(campaignId)).noticeFigures).toEqual({ firstCalls: 0, given: 0 });
+  });
+
   test('a person someone has spoken to before, in any campaign, gets no notice, and none is saved', async () => {
     const first = await t.newOpenCampaign(association, organizer, { people: 1, firstNumber: 2000001 });
     const socket = await client(callerCookie);

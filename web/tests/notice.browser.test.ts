@@ -2,7 +2,8 @@
 // the real server: a person no one has spoken to gets the notice, filled with the organisation and where
 // the number came from, above the script; the caller ticks "Informationen given" and saves, and the
 // database holds notice_given = true. A person someone answered before (in an earlier campaign) gets
-// no notice, and the call keeps null. A person who objects is one click from do-not-call. The
+// no notice, and the call keeps null. A caller who forgot to tick puts it right with "Ändra". A
+// person who objects is one click from do-not-call. The
 // organisation's notice on its page: the text in effect, where it comes from, a refused placeholder
 // named, and the preview filled.
 // Screenshots at 1280 and 375 px in test-output/screenshots/notice-*.png.
@@ -25,6 +26,7 @@ const ADMIN = { name: 'Karin Sjögren', email: 'karin@hageby.example' };
 const FIRST_TIME = 'Anna Andersson';
 const CALLED_BEFORE = 'Bertil Berg';
 const OBJECTS = 'Cecilia Carlsson';
+const FORGOT = 'David Dahl';
 
 let server: TestServer;
 let browser: Browser;
@@ -45,7 +47,7 @@ beforeAll(async () => {
 
   const dir = mkdtempSync(path.join(tmpdir(), 'ringa-notice-'));
   const filePath = path.join(dir, 'hageby.csv');
-  writeFileSync(filePath, ['Förnamn;Efternamn;Mobil', 'Anna;Andersson;070-223 49 01', 'Bertil;Berg;070-223 49 02', 'Cecilia;Carlsson;070-223 49 03'].join('\n'));
+  writeFileSync(filePath, ['Förnamn;Efternamn;Mobil', 'Anna;Andersson;070-223 49 01', 'Bertil;Berg;070-223 49 02', 'Cecilia;Carlsson;070-223 49 03', 'David;Dahl;070-223 49 04'].join('\n'));
   const listId = await importer.start({ organisationId: org.id, name: 'Köpt lista Hageby', country: 'SE', filePath, originalName: 'hageby.csv', createdBy: admin.id, removeFile: true });
   await importer.wait(listId);
   // Where the list came from, as the import form (another part of this work) records it.
@@ -139,7 +141,7 @@ test('a first-time person gets the notice above the script, ticked and saved; a 
 
   const seen = new Set<string>();
   let name: string | null = null;
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < 4; i++) {
     name = await nextPerson(page, name);
     seen.add(name);
     if (name === FIRST_TIME) {
@@ -174,6 +176,18 @@ test('a first-time person gets the notice above the script, ticked and saved; a 
       await page.locator('[data-outcome="conversation"]').click();
       await page.getByRole('button', { name: 'Spara och nästa' }).click();
       await expect.poll(() => callOf(CALLED_BEFORE)).toEqual([{ outcome: 'conversation', noticeGiven: null }]);
+    } else if (name === FORGOT) {
+      // Saved without ticking: false; then put right with "Ändra" within ten minutes.
+      await notice(page).waitFor();
+      await page.getByRole('button', { name: 'Jag har ringt' }).click();
+      await page.locator('[data-outcome="conversation"]').click();
+      await page.getByRole('button', { name: 'Spara och nästa' }).click();
+      await expect.poll(() => callOf(FORGOT)).toEqual([{ outcome: 'conversation', noticeGiven: false }]);
+      await page.getByRole('button', { name: 'Ändra', exact: true }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('checkbox', { name: 'Informationen given' }).check();
+      await dialog.getByRole('button', { name: 'Spara ändringen' }).click();
+      await expect.poll(() => callOf(FORGOT)).toEqual([{ outcome: 'conversation', noticeGiven: true }]);
     } else {
       expect(name).toBe(OBJECTS);
       await notice(page).waitFor();
@@ -184,7 +198,7 @@ test('a first-time person gets the notice above the script, ticked and saved; a 
       expect(register).toEqual([{ phone: '+46702234903' }]);
     }
   }
-  expect([...seen].sort()).toEqual([FIRST_TIME, CALLED_BEFORE, OBJECTS].sort());
+  expect([...seen].sort()).toEqual([FIRST_TIME, CALLED_BEFORE, OBJECTS, FORGOT].sort());
   await page.getByText('Det finns ingen kvar att ringa just nu.', { exact: false }).waitFor();
   await page.context().close();
 });
@@ -216,9 +230,9 @@ test('the organisation’s notice: where it comes from, a refused placeholder na
   );
   await screenshots(page, 'organisation');
 
-  // The campaign's figures: Anna and Cecilia were first calls, both with the notice given.
+  // The campaign's figures: Anna, Cecilia and David were first calls, all with the notice given in the end.
   await page.goto(`${server.url}/campaigns/${campaignId}`);
-  await expect.poll(() => page.locator('[data-figure="notice-share"]').textContent()).toContain('Informationen given vid 2 av 2 första samtal (100 %)');
+  await expect.poll(() => page.locator('[data-figure="notice-share"]').textContent()).toContain('Informationen given vid 3 av 3 första samtal (100 %)');
 
   // The campaign's settings show the organisation's notice it uses; a notice of its own is checked as the organisation's is.
   await page.goto(`${server.url}/campaigns/${campaignId}?tab=settings`);

@@ -35,6 +35,7 @@ export const CorrectCall = Type.Object(
     noteForNext: Type.Optional(Type.String({ maxLength: 1000 })),
     flag: Type.Optional(Type.String({ maxLength: 1000 })),
     callbackAt: Type.Optional(Timestamp),
+    noticeGiven: CompleteCall.properties.noticeGiven,
   },
   { additionalProperties: false },
 );

@@ -80,7 +80,7 @@ export interface DialableContact {
   dialing: EngineCampaign['forCaller']['dialing'];
 }
 
-export type CorrectRequest = Omit<CompleteRequest, 'assignmentId' | 'key' | 'next' | 'noticeGiven'> & { callId: string };
+export type CorrectRequest = Omit<CompleteRequest, 'assignmentId' | 'key' | 'next'> & { callId: string };
 
 export interface EngineEvents {
   /** A lease ended without its caller: a number went on the register, or the lease ran out. */
@@ -309,7 +309,9 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       }
       checkAnswers(rules.questions, request.answers);
       const callbackAt = callbackTime(outcome, request.callbackAt, now);
-      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt, rules.questions), correctedAt: now });
+      // The notice stays as it was due: the caller may change whether they gave it; a call corrected to no one answering had no one to tell.
+      const noticeGiven = call.noticeGiven === null || !outcome.reached ? null : (request.noticeGiven ?? call.noticeGiven);
+      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt, rules.questions), noticeGiven, correctedAt: now });
       const contact = call.personId === null ? null : await repository.lockContact(trx, call.campaignId, call.personId);
       if (call.personId !== null && contact) {
         // Only while the person waits on this very call: one claimed or called since is left as it is.
