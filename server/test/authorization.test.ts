@@ -3,7 +3,7 @@
 // sideways; a refused request answers 404 (no role there) or 403 (role too low) and writes nothing.
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { AuditEventView, CampaignList, CampaignView, CreatedInvite, InviteView, ListView, MemberView, OrganisationView, Role, TargetGroupView } from '../src/contract/api';
+import type { AuditEventView, CampaignList, CampaignView, CreatedInvite, InviteView, ListView, MemberView, OrganisationNotice, OrganisationView, Role, TargetGroupView } from '../src/contract/api';
 import { DEFAULT_OUTCOMES } from '../src/modules/campaigns/outcomes';
 import { TestContext, errorCode, type TestUser } from './harness';
 import { listImport } from './multipart';
@@ -286,6 +286,26 @@ describe('GET /api/orgs/:orgId/audit (admins only)', () => {
       // The log of an organisation holds its own subtree only: never its sibling's or parent's events.
       const outside = org === 'A' ? [orgs.B.id, municipality.id, district.id] : org === 'B' ? [orgs.A.id, municipality.id] : [district.id];
       expect(events.filter((e) => e.organisationId !== null && outside.includes(e.organisationId))).toEqual([]);
+    }
+  });
+});
+
+describe('GET /api/orgs/:orgId/notice (organizers and admins)', () => {
+  test.each(rows(MANAGE, 200))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/notice` }, status);
+    if (status === 200) expect(response.json<OrganisationNotice>()).toMatchObject({ organisationId: orgs[org].id, language: 'sv' });
+  });
+});
+
+describe('PUT /api/orgs/:orgId/notice (admins only)', () => {
+  let n = 0;
+  test.each(rows(ADMIN, 200))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const notice = `Hej från {organisation} (${++n}); numret kommer från {source}.`;
+    const own = async () => (await t.db.selectFrom('organisation').select('notice').where('id', '=', orgs[org].id).executeTakeFirstOrThrow()).notice;
+    const { response, after } = await attempt(actor, { method: 'PUT', url: `/api/orgs/${orgs[org].id}/notice`, body: { notice } }, status, own);
+    if (status === 200) {
+      expect(response.json<OrganisationNotice>().own).toBe(notice);
+      expect(after).toBe(notice);
     }
   });
 });

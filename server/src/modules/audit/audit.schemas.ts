@@ -18,6 +18,8 @@ export const AuditAction = Type.Union([
   Type.Literal('organisation.created'),
   Type.Literal('campaign.calls-exported'),
   Type.Literal('list.source-recorded'),
+  Type.Literal('organisation.notice-changed'),
+  Type.Literal('campaign.notice-changed'),
 ]);
 
 export const AuditDetails = Type.Record(

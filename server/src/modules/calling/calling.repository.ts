@@ -316,6 +316,8 @@ export interface NewCall extends CallRecord {
   versionId: number;
   idempotencyKey: string;
   leaseId: string;
+  /** Whether the caller gave the first-contact notice; null when none was due. */
+  noticeGiven: boolean | null;
   createdAt: Date;
 }
 
@@ -336,6 +338,8 @@ export interface OwnCall {
   personId: number | null;
   versionId: number;
   outcome: string;
+  /** Whether the first-contact notice was given; null when none was due. */
+  noticeGiven: boolean | null;
   createdAt: Date;
   /** No later call of the same caller in the campaign. */
   last: boolean;
@@ -345,7 +349,7 @@ export interface OwnCall {
 export async function lockOwnCall(trx: Tx, callId: string, callerId: string, lock = true): Promise<OwnCall | null> {
   const { rows } = await sql<OwnCall>`
     select c.id, c.campaign_id as "campaignId", c.person_id as "personId", c.version_id as "versionId", c.outcome,
-      c.created_at as "createdAt",
+      c.notice_given as "noticeGiven", c.created_at as "createdAt",
       not exists (select 1 from call later where later.caller_id = c.caller_id and later.campaign_id = c.campaign_id
         and (later.created_at, later.id) > (c.created_at, c.id)) as last
     from call c where c.id = ${callId} and c.caller_id = ${callerId}
@@ -356,6 +360,7 @@ export async function lockOwnCall(trx: Tx, callId: string, callerId: string, loc
 export const findOwnCall = (db: Database, callId: string, callerId: string) => lockOwnCall(db, callId, callerId, false);
 
 export interface CallCorrection extends CallRecord {
+  noticeGiven: boolean | null;
   correctedAt: Date;
 }
 

@@ -18,6 +18,8 @@ export const CompleteCall = Type.Object(
     noteForNext: Type.Optional(Type.String({ maxLength: 1000 })),
     flag: Type.Optional(Type.String({ maxLength: 1000 })),
     callbackAt: Type.Optional(Timestamp),
+    /** The caller gave the first-contact notice (the box they tick); the server keeps it only when one was due. */
+    noticeGiven: Type.Optional(Type.Boolean()),
     next: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -33,6 +35,7 @@ export const CorrectCall = Type.Object(
     noteForNext: Type.Optional(Type.String({ maxLength: 1000 })),
     flag: Type.Optional(Type.String({ maxLength: 1000 })),
     callbackAt: Type.Optional(Timestamp),
+    noticeGiven: CompleteCall.properties.noticeGiven,
   },
   { additionalProperties: false },
 );

@@ -11,6 +11,7 @@ import * as campaigns from '../campaigns/campaigns.service';
 import type { EngineCampaign } from '../campaigns/campaigns.service';
 import { recordObjection } from '../lists/lists.service';
 import { authorize, isOwnOrganizer } from '../organisations/organisations.service';
+import { noticeDue, noticeFor } from '../privacy/notice.service';
 import * as repository from './calling.repository';
 
 // The calling engine: claims, completions and releases, with the rules of DOMAIN.md kept here
@@ -42,6 +43,8 @@ export interface Assignment {
   id: string;
   campaignId: string;
   leaseExpiresAt: string;
+  /** The first-contact notice (GDPR Art. 14) filled for the person, when no one has spoken to them before; else null. */
+  notice: string | null;
   contact: {
     id: number;
     firstName: string;
@@ -62,6 +65,8 @@ export interface CompleteRequest {
   noteForNext?: string | undefined;
   flag?: string | undefined;
   callbackAt?: string | undefined;
+  /** The caller gave the first-contact notice; kept only when one was due (the server decides). */
+  noticeGiven?: boolean | undefined;
   next?: boolean | undefined;
 }
 
@@ -186,6 +191,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       id: leaseId,
       campaignId: campaign.id,
       leaseExpiresAt: new Date(leaseExpiresAt).toISOString(),
+      notice: await noticeFor(db, campaign.notice, person.id),
       contact: {
         id: person.id,
         firstName: person.firstName,
@@ -235,6 +241,8 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       if (!outcome) throw badRequest('unknown_outcome', `"${request.outcome}" is not one of this campaign's outcomes.`);
       checkAnswers(campaign.questions, request.answers);
       const callbackAt = callbackTime(outcome, request.callbackAt, now);
+      // The notice is due at the first call someone answers; a call no one answered had no one to tell.
+      const noticeGiven = outcome.reached && (await noticeDue(trx, contact.personId)) ? (request.noticeGiven ?? false) : null;
       const callId = await repository.insertCall(trx, {
         campaignId: campaign.id,
         organisationId: campaign.organisationId,
@@ -244,6 +252,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
         idempotencyKey: request.key,
         leaseId: contact.leaseId,
         ...callRecord(request, outcome, callbackAt, campaign.questions),
+        noticeGiven,
         createdAt: now,
       });
       if (callId === null) {
@@ -300,7 +309,9 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       }
       checkAnswers(rules.questions, request.answers);
       const callbackAt = callbackTime(outcome, request.callbackAt, now);
-      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt, rules.questions), correctedAt: now });
+      // The notice stays as it was due: the caller may change whether they gave it; a call corrected to no one answering had no one to tell.
+      const noticeGiven = call.noticeGiven === null || !outcome.reached ? null : (request.noticeGiven ?? call.noticeGiven);
+      await repository.correctCall(trx, call.id, { ...callRecord(request, outcome, callbackAt, rules.questions), noticeGiven, correctedAt: now });
       const contact = call.personId === null ? null : await repository.lockContact(trx, call.campaignId, call.personId);
       if (call.personId !== null && contact) {
         // Only while the person waits on this very call: one claimed or called since is left as it is.

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Timestamp, Uuid } from '../../schemas';
+import { NoticeFigures, NoticeText } from '../privacy/notice.schemas';
 
 // A campaign as organizers write it and callers receive it. The shapes are validated at the edges
 // (routes, socket events, the CLI) with these schemas.
@@ -144,6 +145,10 @@ export const CampaignView = Type.Object({
   shownAttributes: Type.Array(Type.String()),
   /** A new-member welcome campaign names the list column with each person's join date; otherwise null. */
   welcomeAttribute: Type.Union([Type.String(), Type.Null()]),
+  /** The campaign's own first-contact notice; null = its organisation's. */
+  notice: Type.Union([Type.String(), Type.Null()]),
+  /** The campaign's first calls (the first time someone answered) and those where the caller gave the notice. */
+  noticeFigures: NoticeFigures,
   goals: Type.Array(Goal),
   targetGroupIds: Type.Array(Uuid),
   /** Organisations whose people may call in the campaign besides those with a role in its own. */
@@ -216,6 +221,8 @@ export const CampaignSettings = Type.Object(
     goals: Type.Optional(Goals),
     targetGroupIds: Type.Optional(TargetGroupIds),
     callerTeamIds: Type.Optional(CallerTeamIds),
+    /** The campaign's own first-contact notice ({organisation}, {source}); null = its organisation's. */
+    notice: Type.Optional(Type.Union([NoticeText, Type.Null()])),
   },
   { additionalProperties: false },
 );

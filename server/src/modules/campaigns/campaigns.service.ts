@@ -4,6 +4,8 @@ import type { Clock } from '../../clock';
 import { badRequest, conflict, notFound } from '../../errors';
 import { fillQueue } from '../calling/calling.repository';
 import { authorize } from '../organisations/organisations.service';
+import { recordAudit } from '../audit/audit.service';
+import { campaignNoticeFigures, campaignNoticeTemplate, checkNotice, type NoticeTemplate } from '../privacy/notice.service';
 import { membersOfGroups } from '../target-groups/target-groups.service';
 import { outsideNormalHours, windowProblem } from './calling-window';
 import * as repository from './campaigns.repository';
@@ -235,6 +237,7 @@ export async function updateSettings(db: Database, clock: Clock, userId: string,
   const groupIds = input.targetGroupIds === undefined ? undefined : [...new Set(input.targetGroupIds)];
   if (groupIds) await checkGroups(db, current.organisationId, groupIds);
   if (input.callerTeamIds) await checkTeams(db, userId, input.callerTeamIds);
+  const notice = input.notice === undefined || input.notice === null ? input.notice : checkNotice(input.notice);
   await db.transaction().execute(async (trx) => {
     const campaign = await repository.lockCampaign(trx, campaignId);
     if (!campaign) throw notFound('The campaign');
@@ -250,8 +253,12 @@ export async function updateSettings(db: Database, clock: Clock, userId: string,
       ...(input.shownAttributes ? { shownAttributes: input.shownAttributes } : {}),
       ...(input.welcomeAttribute !== undefined ? { welcomeAttribute: input.welcomeAttribute } : {}),
       ...(input.goals ? { goals: JSON.stringify(input.goals) } : {}),
+      ...(notice !== undefined ? { notice } : {}),
       updatedAt: clock.now(),
     });
+    if (notice !== undefined && notice !== campaign.notice) {
+      await recordAudit(trx, { at: clock.now(), action: 'campaign.notice-changed', organisationId: current.organisationId, actorUserId: userId, details: { campaignId, own: notice !== null } });
+    }
     if (input.callerTeamIds) await repository.setCallerTeams(trx, campaignId, teamsBesides(current.organisationId, input.callerTeamIds));
     if (groupIds) {
       await repository.setTargetGroups(trx, campaignId, groupIds);
@@ -311,6 +318,8 @@ async function view(db: Database, clock: Clock, campaignId: string): Promise<Cam
     retryHours: campaign.retryHours as Record<string, number>,
     shownAttributes: campaign.shownAttributes,
     welcomeAttribute: campaign.welcomeAttribute,
+    notice: campaign.notice,
+    noticeFigures: await campaignNoticeFigures(db, campaignId),
     goals: campaign.goals as GoalValue[],
     targetGroupIds: await repository.targetGroupIds(db, campaignId),
     callerTeams: await repository.callerTeams(db, campaignId),
@@ -344,6 +353,8 @@ export interface EngineCampaign {
   version: number;
   outcomes: OutcomeValue[];
   questions: QuestionValue[];
+  /** The first-contact notice its people hear, to be filled per person. */
+  notice: NoticeTemplate;
   forCaller: Static<typeof CampaignForCaller>;
 }
 
@@ -412,6 +423,7 @@ async function readEngineCampaign(db: Database, campaignId: string): Promise<Eng
     version: version.version,
     outcomes,
     questions,
+    notice: await campaignNoticeTemplate(db, row.organisationId, row.notice),
     forCaller: {
       id: row.id,
       name: row.name,

@@ -38,7 +38,9 @@ import type {
   Me,
   MemberList,
   MemberView,
+  NoticeInput,
   OrganisationList,
+  OrganisationNotice,
   OrganisationStats,
   OrganisationWelcome,
   OrganisationView,
@@ -299,6 +301,11 @@ export const listsApi = {
 };
 
 /** A call placed by Ringa (the simulated line, or Twilio in the browser): the server dials the person held. */
+export const noticeApi = {
+  get: (orgId: string) => request<OrganisationNotice>('GET', `${org(orgId)}/notice`),
+  save: (orgId: string, notice: string | null) => request<OrganisationNotice>('PUT', `${org(orgId)}/notice`, { notice } satisfies NoticeInput),
+};
+
 export const telephonyApi = {
   simulatedCall: (assignmentId: string) => request<{ callSid: string }>('POST', '/api/telephony/simulated/call', { assignmentId }),
   simulatedHangup: (callSid: string) => request<{ status: 'completed'; durationSeconds: number }>('POST', '/api/telephony/simulated/hangup', { callSid }),

@@ -3,6 +3,7 @@
 import type { CallingWindow, CampaignDialing, CampaignGoal, CampaignSettings, CampaignView } from '$contract/api';
 import { dateIn, lastDateBefore, startOfDate } from '$lib/zoned-date';
 import { DEFAULT_WINDOW } from '../../../../server/src/modules/campaigns/outcomes';
+import { strayPlaceholder } from './notice';
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Day = (typeof DAYS)[number];
@@ -59,6 +60,9 @@ export interface SettingsDraft {
   welcomeAttribute: string;
   targetGroupIds: string[];
   callerTeamIds: string[];
+  /** The campaign has a first-contact notice of its own (else its organisation's), and its text. */
+  ownNotice: boolean;
+  notice: string;
 }
 
 /** What the calling engine waits when a campaign names no time for an outcome. */
@@ -93,6 +97,8 @@ export function settingsDraftOf(view: CampaignView, timeZone: string): SettingsD
     welcomeAttribute: view.welcomeAttribute ?? '',
     targetGroupIds: [...view.targetGroupIds],
     callerTeamIds: view.callerTeams.map((team) => team.id),
+    ownNotice: view.notice !== null,
+    notice: view.notice ?? '',
   };
 }
 
@@ -103,7 +109,9 @@ export type SettingsProblem =
   | { field: 'maxAttempts'; code: 'wholeNumber' }
   | { field: 'retryHours'; code: 'hours'; outcome: string }
   | { field: 'goals'; code: 'target' | 'twice'; key: number }
-  | { field: 'targetGroupIds'; code: 'required' };
+  | { field: 'targetGroupIds'; code: 'required' }
+  | { field: 'notice'; code: 'required' }
+  | { field: 'notice'; code: 'placeholder'; fragment: string };
 
 /** A number as people write it: 2,5 is 2.5; blank is not a number. */
 function readNumber(text: string): number | null {
@@ -153,6 +161,11 @@ export function settingsInput(
 
   if (draft.targetGroupIds.length === 0) problems.push({ field: 'targetGroupIds', code: 'required' });
 
+  const notice = draft.ownNotice ? draft.notice.trim() : null;
+  const stray = notice === null ? null : strayPlaceholder(notice);
+  if (notice === '') problems.push({ field: 'notice', code: 'required' });
+  else if (stray !== null) problems.push({ field: 'notice', code: 'placeholder', fragment: stray });
+
   if (problems.length > 0) return { input: null, problems };
   return {
     input: {
@@ -169,6 +182,7 @@ export function settingsInput(
       welcomeAttribute: draft.welcomeAttribute || null,
       targetGroupIds: [...draft.targetGroupIds],
       callerTeamIds: [...draft.callerTeamIds],
+      notice,
     },
     problems: [],
   };

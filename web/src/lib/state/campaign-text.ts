@@ -37,6 +37,8 @@ const CAMPAIGN_ERRORS = [
   'invalid_status_change',
   'campaign_not_open',
   'unknown_team',
+  'unknown_placeholder',
+  'notice_empty',
 ] as const;
 type CampaignErrorCode = (typeof CAMPAIGN_ERRORS)[number];
 
@@ -57,7 +59,7 @@ export function campaignError(error: unknown): string {
 }
 
 /** The field of the settings form a refusal is about, to show it there. */
-export function settingsFieldOf(error: unknown): 'period' | 'window' | 'targetGroupIds' | 'callerTeamIds' | 'maxAttempts' | 'retryHours' | 'goals' | 'name' | null {
+export function settingsFieldOf(error: unknown): 'period' | 'window' | 'targetGroupIds' | 'callerTeamIds' | 'maxAttempts' | 'retryHours' | 'goals' | 'name' | 'notice' | null {
   if (!(error instanceof ApiError)) return null;
   switch (error.code) {
     case 'invalid_period':
@@ -68,6 +70,9 @@ export function settingsFieldOf(error: unknown): 'period' | 'window' | 'targetGr
       return 'targetGroupIds';
     case 'unknown_team':
       return 'callerTeamIds';
+    case 'unknown_placeholder':
+    case 'notice_empty':
+      return 'notice';
   }
   if (error.code === 'validation') {
     const field = /body\/(\w+)/.exec(error.message)?.[1];
@@ -83,6 +88,7 @@ export function settingsFieldOf(error: unknown): 'period' | 'window' | 'targetGr
       case 'retryHours':
       case 'goals':
       case 'name':
+      case 'notice':
         return field;
       default:
         return null;
