@@ -3,8 +3,8 @@
 // engine, in five rounds moved back in the database (two hours of yesterday, three of today) before
 // the figures are folded. The Results tab shows the totals the database holds, the rates in words, the
 // goals, each day, one day hour by hour (another day chosen), each caller by name, the callers'
-// organisations, a question eight people answered counted out and one three people answered only said
-// to be hidden, and the calls file for the campaign's own organizers. The evaluation report says
+// organisations, a question eight people answered with its small answer (3) said to be fewer than 5 and
+// the other hidden with it, one three people answered hidden whole, and the calls file for the campaign's own organizers. The evaluation report says
 // which goals were reached and by how much, names no caller, prints on A4 without the app's header
 // and buttons (print media emulated, a PDF saved). Swedish too; nothing scrolls sideways at 375 px.
 import { randomUUID } from 'node:crypto';
@@ -277,13 +277,16 @@ test('answers: counted out over five people or more, only said to be hidden unde
   const join = page.locator('[data-question="join"]');
   await join.getByRole('heading', { name: 'Would [First name] like to become a member?' }).waitFor();
   expect(await join.getByText('8 people answered').count()).toBe(1);
-  expect(await join.locator('[data-answer="true"]').innerText()).toMatch(/^Yes\s+5 people \(63%\)$/);
-  expect(await join.locator('[data-answer="false"]').innerText()).toMatch(/^No\s+3 people \(38%\)$/);
+  // 3 said no: fewer than 5; the 5 yes hidden with it, or 8 − 5 would tell it.
+  expect(await join.locator('[data-answer="false"]').innerText()).toMatch(/^No\s+fewer than 5$/);
+  expect(await join.locator('[data-answer="true"]').innerText()).toMatch(/^Yes\s+hidden, so that a smaller answer cannot be worked out$/);
+  expect(await join.innerText()).not.toMatch(/\d+ people \(/);
 
   const meeting = page.locator('[data-question="meeting"]');
-  await meeting.getByText('Fewer than 5 people answered — not shown, to protect their privacy.').waitFor();
+  const hiddenWhole = 'Not shown, to protect the privacy of those who answered: fewer than 5 people answered, or the question’s figures would reveal an answer given by fewer than 5.';
+  await meeting.getByText(hiddenWhole).waitFor();
   expect(await meeting.locator('[data-answer]').count()).toBe(0);
-  expect(await meeting.locator(':scope > :not(.question-text)').allInnerTexts()).toEqual(['Fewer than 5 people answered — not shown, to protect their privacy.']);
+  expect(await meeting.locator(':scope > :not(.question-text)').allInnerTexts()).toEqual([hiddenWhole]);
   // A free-text question is never counted out.
   expect(await page.locator('[data-question="topics"]').count()).toBe(0);
 
@@ -319,8 +322,8 @@ test('the evaluation report: goals reached or not and by how much, the funnel, n
   expect(await step('conversations').innerText()).toMatch(/Conversations\s+10\s+77% of those who answered/);
   expect(await step('recruits').innerText()).toMatch(/New members\s+5\s+50% of the conversations/);
   expect(await table('days').locator('tfoot').innerText()).toMatch(/Total\s+24\s+13\s+10\s+5/);
-  await page.locator('[data-question="meeting"]').getByText('Fewer than 5 people answered').waitFor();
-  expect(await page.locator('[data-question="join"] [data-answer="true"]').innerText()).toContain('5 people (63%)');
+  await page.locator('[data-question="meeting"]').getByText('fewer than 5 people answered', { exact: false }).waitFor();
+  expect(await page.locator('[data-question="join"] [data-answer="false"]').innerText()).toContain('fewer than 5');
   await page.getByText(/^Printed \d/).first().waitFor();
 
   // The board's report names no caller.
@@ -354,8 +357,12 @@ test('in Swedish, the hidden question and the report read in Swedish and fit a p
   await page.evaluate(() => localStorage.setItem('ringa.locale', 'sv'));
   await page.goto(`${server.url}/campaigns/${campaignId}?tab=results`);
   await page.getByRole('heading', { level: 2, name: 'Resultat' }).waitFor();
-  await page.locator('[data-question="meeting"]').getByText('Färre än 5 personer svarade — visas inte, för att skydda deras integritet.').waitFor();
-  expect(await page.locator('[data-question="join"] [data-answer="true"]').innerText()).toMatch(/^Ja\s+5 personer \(63\s?%\)$/);
+  await page
+    .locator('[data-question="meeting"]')
+    .getByText('Visas inte, för att skydda de svarandes integritet: färre än 5 personer svarade, eller så skulle frågans siffror avslöja ett svar som färre än 5 gav.')
+    .waitFor();
+  expect(await page.locator('[data-question="join"] [data-answer="false"]').innerText()).toMatch(/^Nej\s+färre än 5$/);
+  expect(await page.locator('[data-question="join"] [data-answer="true"]').innerText()).toMatch(/^Ja\s+dold, så att ett mindre svar inte kan räknas ut$/);
   await page.getByRole('link', { name: 'Utvärderingsrapport' }).click();
   await page.getByRole('heading', { level: 1, name: CAMPAIGN }).waitFor();
   await page.getByRole('button', { name: 'Skriv ut' }).waitFor();
