@@ -8,6 +8,7 @@ import type * as Campaigns from '../modules/campaigns/campaigns.schemas';
 import type * as Invites from '../modules/invites/invites.schemas';
 import type * as Lists from '../modules/lists/lists.schemas';
 import type * as Organisations from '../modules/organisations/organisations.schemas';
+import type * as RecordOfProcessingSchemas from '../modules/privacy/record-of-processing.schemas';
 import type * as Stats from '../modules/stats/stats.schemas';
 import type * as TargetGroups from '../modules/target-groups/target-groups.schemas';
 import type * as Telephony from '../modules/telephony/telephony.schemas';
@@ -107,3 +108,5 @@ export type GoalList = Static<typeof Stats.GoalList>;
 export type CampaignStats = Static<typeof Stats.CampaignStats>;
 export type CampaignWelcome = Static<typeof Stats.CampaignWelcome>;
 export type OrganisationWelcome = Static<typeof Stats.OrganisationWelcome>;
+/** An organisation's record of processing (GDPR Art. 30). */
+export type RecordOfProcessing = Static<typeof RecordOfProcessingSchemas.RecordOfProcessing>;
