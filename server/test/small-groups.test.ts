@@ -1,7 +1,8 @@
 // Small groups cell by cell, through the real statistics API: 20 people called by an association
-// answer four questions; its organizer and the district's see every answer fewer than five gave as
+// answer five questions; its organizer and the district's see every answer fewer than five gave as
 // hidden ("few"), the one more hidden beside a lone small answer ("complement"), a follow-up asked only
-// after a hidden answer hidden whole, and no combination of what is shown (the respondents less the
+// after a hidden answer hidden whole, one whose other answer the figures count (new members) hidden
+// whole, and no combination of what is shown (the respondents less the
 // counts shown, each hidden count fewer than five or at least five) pins a hidden count to one value.
 // The organisation's statistics and its CSV hold no answers at all.
 import { randomUUID } from 'node:crypto';
@@ -26,6 +27,9 @@ const PEOPLE: Answers[] = Array.from({ length: 20 }, (_, i) => {
   // member: 12 yes, 3 no, 5 did not answer.
   if (i < 12) answers.member = true;
   else if (i < 15) answers.member = false;
+  // join: the same, but yes is tagged "new member", so the figures count it (12).
+  if (i < 12) answers.join = true;
+  else if (i < 15) answers.join = false;
   // issue: jobs 9, school 7, care 2, climate none; 2 did not answer.
   answers.issue = i < 9 ? 'jobs' : i < 16 ? 'school' : i < 18 ? 'care' : '';
   if (answers.issue === '') delete answers.issue;
@@ -57,6 +61,7 @@ beforeAll(async () => {
       script: 'Hej!',
       questions: [
         { id: 'member', kind: 'yes-no', text: 'Medlem?', tags: [] },
+        { id: 'join', kind: 'yes-no', text: 'Vill du bli medlem?', tags: ['recruit'] },
         {
           id: 'issue',
           kind: 'single',
@@ -114,6 +119,10 @@ describe('a breakdown by answer, cell by cell', () => {
     const stats = response.json<CampaignStatsValue>();
     // 3 said no: hidden, and yes (12) with it, or 15 − 12 would tell it.
     expect(cells(stats, 'member')).toEqual({ respondents: 15, hidden: false, counts: { true: 'complement', false: 'few' } });
+    // The same answers, but the figures count the yes as new members (12 of 15): yes cannot hide no, so
+    // the question is hidden whole, how many answered included.
+    expect(stats.totals.recruits).toBe(12);
+    expect(cells(stats, 'join')).toEqual({ respondents: null, hidden: true, counts: {} });
     // Two small answers (2 and none) protect each other: 18 − 16 = 2 is 2 + 0, 1 + 1 or 0 + 2.
     expect(cells(stats, 'issue')).toEqual({ respondents: 18, hidden: false, counts: { jobs: 9, school: 7, care: 'few', climate: 'few' } });
     // 1 said v: hidden with the next smallest (m, 5); s stays.

@@ -10,7 +10,7 @@ const shown = (result: SuppressedQuestion) => result.cells.map((cell) => cell.pe
  * person: their sum; several: from the largest count to the sum). Every table with up to `most`
  * respondents is made, so for those the groups are complete.
  */
-function undisclosed(cells: number, most: number, respondentsOf: (counts: number[]) => number[]): { tables: number; pinned: string[] } {
+function undisclosed(cells: number, most: number, respondentsOf: (counts: number[]) => number[], counted: boolean[] = []): { tables: number; pinned: string[] } {
   const groups = new Map<string, Set<number>[]>();
   let tables = 0;
   const counts = new Array<number>(cells).fill(0);
@@ -18,8 +18,9 @@ function undisclosed(cells: number, most: number, respondentsOf: (counts: number
     if (position === cells) {
       for (const respondents of respondentsOf(counts)) {
         tables += 1;
-        const result = suppressSmallGroups(respondents, counts);
-        const key = JSON.stringify(result);
+        const result = suppressSmallGroups(respondents, counts, counted);
+        // The counts the campaign's figures give are known to the reader too.
+        const key = JSON.stringify({ ...result, known: counts.filter((_, index) => counted[index]) });
         const values = groups.get(key) ?? counts.map(() => new Set<number>());
         counts.forEach((count, index) => values[index]?.add(count));
         groups.set(key, values);
@@ -38,7 +39,7 @@ function undisclosed(cells: number, most: number, respondentsOf: (counts: number
     // Beyond `most` respondents, not every table that looks the same was made (a count may exceed `most`).
     if (result.respondents !== null && result.respondents > most) continue;
     result.cells.forEach((cell, index) => {
-      if (cell.people === null && (values[index]?.size ?? 0) < 2) pinned.push(`${key} answer ${index}`);
+      if (cell.people === null && !counted[index] && (values[index]?.size ?? 0) < 2) pinned.push(`${key} answer ${index}`);
     });
   }
   return { tables, pinned };
@@ -94,6 +95,20 @@ describe('a breakdown by answer, cell by cell', () => {
       const { tables, pinned } = undisclosed(cells, most, oneAnswerEach);
       expect(tables).toBe((most + 1) ** cells);
       expect(pinned.slice(0, 5), `${cells} answers`).toEqual([]);
+    }
+  });
+
+  test('an answer the figures count (tagged) protects nothing: the others are hidden as if it were shown', () => {
+    // 5 yes tagged "new member" (the figures say 5), 3 no: yes cannot hide no, so the question goes whole.
+    expect(suppressSmallGroups(8, [5, 3], [true, false])).toMatchObject({ respondents: null, hidden: true });
+    // Without the tag, yes is the complement.
+    expect(shown(suppressSmallGroups(8, [5, 3]))).toEqual(['complement', 'few']);
+    // A small tagged answer needs no protection of its own; an untagged one beside it still does.
+    expect(shown(suppressSmallGroups(30, [2, 20, 8], [true, false, false]))).toEqual(['few', 20, 8]);
+    expect(shown(suppressSmallGroups(31, [2, 20, 8, 1], [true, false, false, false]))).toEqual(['few', 20, 'complement', 'few']);
+    for (const [cells, most, counted] of [[2, 40, [true, false]], [3, 20, [true, false, false]], [3, 20, [false, true, false]], [4, 10, [true, false, true, false]]] as const) {
+      const { pinned } = undisclosed(cells, most, oneAnswerEach, [...counted]);
+      expect(pinned.slice(0, 5), `${cells} answers, counted ${counted.join()}`).toEqual([]);
     }
   });
 

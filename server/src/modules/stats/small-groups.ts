@@ -28,15 +28,15 @@ const few = (people: number) => people < SMALLEST_GROUP;
 /**
  * The range of values a reader who knows this rule can tell a hidden count lies in, from what is shown:
  * fewer than five for a 'few' cell; for a complement, five or more and at most the smallest count
- * still shown (less one when that one comes earlier: ties go to the earlier answer), and never more
- * than the respondents.
+ * still shown that could have been the complement (less one when that one comes earlier: ties go to
+ * the earlier answer), and never more than the respondents.
  */
-function ranges(respondents: number, people: readonly number[], reasons: readonly (HiddenReason | null)[]): [number, number][] {
+function ranges(respondents: number, people: readonly number[], reasons: readonly (HiddenReason | null)[], counted: readonly boolean[]): [number, number][] {
   return reasons.map((reason, index) => {
     if (reason === 'few') return [0, Math.min(SMALLEST_GROUP - 1, respondents)];
     let high = respondents;
     reasons.forEach((other, j) => {
-      if (other === null) high = Math.min(high, (people[j] ?? 0) - (j < index ? 1 : 0));
+      if (other === null && counted[j] !== true) high = Math.min(high, (people[j] ?? 0) - (j < index ? 1 : 0));
     });
     return [SMALLEST_GROUP, high];
   });
@@ -62,25 +62,26 @@ const told = (range: [number, number]) => range[0] >= range[1];
  * Each decision is one a reader can make from what is shown, so knowing the rule tells them nothing
  * more; small-groups.test.ts checks this over every breakdown up to a size.
  */
-export function suppressSmallGroups(respondents: number, people: readonly number[]): SuppressedQuestion {
+export function suppressSmallGroups(respondents: number, people: readonly number[], counted: readonly boolean[] = []): SuppressedQuestion {
   const wholly: SuppressedQuestion = { respondents: null, hidden: true, cells: people.map(() => ({ people: null, hidden: 'few' })) };
   if (few(respondents)) return wholly;
   const reasons: (HiddenReason | null)[] = people.map((count) => (few(count) ? 'few' : null));
-  const small = reasons.flatMap((reason, index) => (reason === 'few' ? [index] : []));
+  // The small answers to protect: those a reader does not have from the figures.
+  const small = reasons.flatMap((reason, index) => (reason === 'few' && counted[index] !== true ? [index] : []));
   if (small.length === 0) return shown(respondents, people, reasons);
   const sumOf = (indexes: number[]) => indexes.reduce((total, index) => total + (people[index] ?? 0), 0);
-  const smallRanges = ranges(respondents, people, reasons).filter((_, index) => reasons[index] === 'few');
+  const before = ranges(respondents, people, reasons, counted);
+  const smallRanges = small.map((index): [number, number] => before[index] ?? [0, 0]);
   const pinnedAlone = small.length === 1 || feasible(smallRanges, sumOf(small)).some(told);
   if (!pinnedAlone) return shown(respondents, people, reasons);
 
   let complement = -1;
   reasons.forEach((reason, index) => {
-    if (reason === null && (complement < 0 || (people[index] ?? 0) < (people[complement] ?? 0))) complement = index;
+    if (reason === null && counted[index] !== true && (complement < 0 || (people[index] ?? 0) < (people[complement] ?? 0))) complement = index;
   });
   if (complement < 0) return wholly;
   reasons[complement] = 'complement';
-  const all = ranges(respondents, people, reasons);
-  const [least, most] = all[complement] ?? [0, 0];
+  const [least, most] = ranges(respondents, people, reasons, counted)[complement] ?? [0, 0];
   const total = sumOf(small) + (people[complement] ?? 0);
   if (small.length === 1) {
     if (feasible([smallRanges[0] ?? [0, 0], [least, most]], total).some(told)) return wholly;

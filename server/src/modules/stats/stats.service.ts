@@ -381,8 +381,9 @@ export class StatsService extends EventEmitter<StatsEvents> {
 
 /**
  * How the people called answered each question with fixed answers, with every answer given by fewer
- * than five people hidden and whatever would reveal it (suppressSmallGroups). A question asked only
- * after answers of which one is hidden is hidden whole: how many answered it would bound the hidden one.
+ * than five people hidden and whatever would reveal it (suppressSmallGroups), the counts the figures
+ * give (tagged answers) taken as known. A question asked only after answers of which one is hidden is
+ * hidden whole: how many answered it would bound the hidden one.
  */
 export function breakdownByAnswer(
   questions: FixedAnswerQuestion[],
@@ -395,7 +396,9 @@ export function breakdownByAnswer(
     const people = choices.map((choice) => counts.answers.find((row) => row.question === question.id && row.answer === choice.value)?.people ?? 0);
     const after = question.when ? hiddenAnswers.get(question.when.question) : undefined;
     const behindHidden = question.when !== undefined && after !== undefined && question.when.values.some((value) => after.has(value));
-    const result = behindHidden ? suppressSmallGroups(0, people) : suppressSmallGroups(respondents, people);
+    // A tagged answer is counted in the campaign's figures (new members, volunteers …): a reader has its count anyway.
+    const counted = question.kind === 'yes-no' ? [question.tags.length > 0, false] : question.choices.map((choice) => choice.tags.length > 0);
+    const result = behindHidden ? suppressSmallGroups(0, people) : suppressSmallGroups(respondents, people, counted);
     hiddenAnswers.set(question.id, new Set(choices.filter((_, index) => result.cells[index]?.hidden).map((choice) => choice.value)));
     return {
       questionId: question.id,
