@@ -29,6 +29,8 @@ import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes
 import { systemRoutes } from './modules/system/system.routes';
 import { statsRoutes } from './modules/stats/stats.routes';
 import { StatsService } from './modules/stats/stats.service';
+import { recordOfProcessingRoutes } from './modules/privacy/record-of-processing.routes';
+import type { Hosting } from './modules/privacy/record-of-processing.service';
 import { telephonyRoutes } from './modules/telephony/telephony.routes';
 import { TelephonyService } from './modules/telephony/telephony.service';
 import auth from './plugins/auth';
@@ -62,6 +64,8 @@ export interface AppDeps {
   twilio?: TwilioCredentials | undefined;
   /** The bearer token GET /metrics asks for (METRICS_TOKEN); without it /metrics answers 404. */
   metricsToken?: string | undefined;
+  /** Who runs this server (HOSTING_OPERATOR) and where its database is; unknown when left out (tests). */
+  hosting?: Hosting;
   telephony?: {
     /** Country calling codes calls may go to besides the organisation's own (default 46 and 45). */
     countryCodes?: string[];
@@ -123,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
     uploadDir,
+    hosting: deps.hosting ?? { operator: null, database: null },
     stats: new StatsService(deps.db, clock, failed('folding statistics failed')),
   };
   // Saved calls reach the figures within a second (a few folds a second; one process folds at a time).
@@ -170,6 +175,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(exportsRoutes(ctx));
       await api.register(statsRoutes(ctx));
       await api.register(noticeRoutes(ctx));
+      await api.register(recordOfProcessingRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -77,3 +77,10 @@ test('METRICS_TOKEN: unset serves no /metrics; a short or spaced token is refuse
     expect(() => loadConfig({ DATA_DIR: dir, METRICS_TOKEN: token }, [])).toThrow(/METRICS_TOKEN must be at least 24 characters without spaces, e.g. from `openssl rand -hex 24`/);
   }
 });
+
+test('HOSTING_OPERATOR: who runs the server, for the records of processing; unset is not recorded, too long is refused', () => {
+  const dir = dataDir();
+  expect(loadConfig({ DATA_DIR: dir }, []).hostingOperator).toBeUndefined();
+  expect(loadConfig({ DATA_DIR: dir, HOSTING_OPERATOR: '  Folkhemmets Drift AB, Stockholm ' }, []).hostingOperator).toBe('Folkhemmets Drift AB, Stockholm');
+  expect(() => loadConfig({ DATA_DIR: dir, HOSTING_OPERATOR: 'x'.repeat(201) }, [])).toThrow(/HOSTING_OPERATOR must be at most 200 characters/);
+});

@@ -24,6 +24,8 @@ export interface Config {
   telephonyCountryCodes: string[];
   /** The bearer token GET /metrics asks for; without it /metrics is not served. */
   metricsToken: string | undefined;
+  /** Who runs this server (a processor in organisations' records of processing); undefined: not recorded. */
+  hostingOperator: string | undefined;
 }
 
 /** What Ringa needs of a Twilio account to place browser calls. */
@@ -108,12 +110,17 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     problems.push('METRICS_TOKEN must be at least 24 characters without spaces, e.g. from `openssl rand -hex 24` (or leave it unset to not serve /metrics)');
   }
 
+  const hostingOperator = env.HOSTING_OPERATOR?.trim() || undefined;
+  if (hostingOperator !== undefined && hostingOperator.length > 200) {
+    problems.push('HOSTING_OPERATOR must be at most 200 characters: the name (and, if you like, the address) of whoever runs this server');
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   if (!sessionSecret) sessionSecret = readOrCreateSecret(dataDir, 'session-secret');
   // The generated secret is 32 random bytes in base64url.
   if (!secretsKey) secretsKey = Buffer.from(readOrCreateSecret(dataDir, 'secrets-key'), 'base64url');
 
-  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes, secretsKey, twilio, telephonyCountryCodes, metricsToken };
+  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes, secretsKey, twilio, telephonyCountryCodes, metricsToken, hostingOperator };
 }
 
 /** 32 bytes from base64, base64url or hex; null when the text is none of them or not 32 bytes. */

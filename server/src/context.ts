@@ -6,6 +6,7 @@ import type { ListImporter } from './modules/lists/lists.import';
 import type { CallingEngine } from './modules/calling/calling.service';
 import type { TelephonyService } from './modules/telephony/telephony.service';
 import type { StatsService } from './modules/stats/stats.service';
+import type { Hosting } from './modules/privacy/record-of-processing.service';
 
 /** What route handlers need: the database, the time, and the services that keep state. */
 export interface AppContext {
@@ -22,4 +23,6 @@ export interface AppContext {
   importMaxBytes: number;
   /** Where uploaded files are kept while they are read (mode 700). */
   uploadDir: string;
+  /** Who runs this server and where its database is, for organisations' records of processing. */
+  hosting: Hosting;
 }

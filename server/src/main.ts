@@ -52,6 +52,10 @@ async function main(): Promise<void> {
     twilio: config.twilio,
     telephony: { countryCodes: config.telephonyCountryCodes },
     metricsToken: config.metricsToken,
+    hosting: {
+      operator: config.hostingOperator ?? null,
+      database: config.databaseUrl ? { kind: 'external', host: new URL(config.databaseUrl).hostname || null } : { kind: 'embedded', host: null },
+    },
     // Several processes may run on one database behind a load balancer; their broadcasts meet in PostgreSQL.
     shareBroadcasts: true,
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },

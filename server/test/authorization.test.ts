@@ -674,6 +674,13 @@ describe("lists (organizers and admins of the list's organisation or above)", ()
   });
 });
 
+describe('record of processing (admins of the organisation or above)', () => {
+  test.each(rows(ADMIN, 200))('GET /api/orgs/:orgId/record-of-processing: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/record-of-processing` }, status);
+    if (status === 200) expect(response.json()).toMatchObject({ organisation: { id: orgs[org].id, name: orgs[org].name } });
+  });
+});
+
 test('a caller sees only the organisations they belong to, also when asking for one beneath by its address', async () => {
   const cookie = await t.login(users.callerMuni);
   expect((await t.request('GET', `/api/orgs/${municipality.id}`, { cookie })).statusCode).toBe(200);

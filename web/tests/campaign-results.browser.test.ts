@@ -3,8 +3,8 @@
 // engine, in five rounds moved back in the database (two hours of yesterday, three of today) before
 // the figures are folded. The Results tab shows the totals the database holds, the rates in words, the
 // goals, each day, one day hour by hour (another day chosen), each caller by name, the callers'
-// organisations, a question eight people answered counted out and one three people answered only said
-// to be hidden, and the calls file for the campaign's own organizers. The evaluation report says
+// organisations, a question eight people answered with its small answers said to be fewer than 5, one
+// whose other answer the figures count (new members) and one three people answered hidden whole, and the calls file for the campaign's own organizers. The evaluation report says
 // which goals were reached and by how much, names no caller, prints on A4 without the app's header
 // and buttons (print media emulated, a PDF saved). Swedish too; nothing scrolls sideways at 375 px.
 import { randomUUID } from 'node:crypto';
@@ -40,14 +40,14 @@ const CALLERS = [
 type CallerKey = (typeof CALLERS)[number]['key'];
 type Call = [CallerKey, string, Record<string, unknown>?];
 
-const yes = { join: true };
-const no = { join: false };
+const yes = { join: true, issue: 'jobs', contact: 'phone' };
+const no = { join: false, issue: 'jobs', contact: 'phone' };
 /** Five rounds of calls, each moved back by its hours: two hours of yesterday, three of today. */
 const ROUNDS: { hoursBack: number; calls: Call[] }[] = [
-  { hoursBack: 26, calls: [['olle', 'conversation', { ...yes, meeting: 'yes' }], ['maria', 'no-answer'], ['ahmed', 'conversation', no], ['sven', 'busy']] },
+  { hoursBack: 26, calls: [['olle', 'conversation', { ...yes, meeting: 'yes', issue: 'school' }], ['maria', 'no-answer'], ['ahmed', 'conversation', { ...no, contact: 'mail' }], ['sven', 'busy']] },
   {
     hoursBack: 25,
-    calls: [['olle', 'no-answer'], ['maria', 'conversation', yes], ['fatima', 'voicemail'], ['jonas', 'refused'], ['lena', 'wrong-number'], ['sven', 'conversation', { ...yes, meeting: 'maybe' }]],
+    calls: [['olle', 'no-answer'], ['maria', 'conversation', yes], ['fatima', 'voicemail'], ['jonas', 'refused'], ['lena', 'wrong-number'], ['sven', 'conversation', { ...yes, meeting: 'maybe', issue: 'school' }]],
   },
   { hoursBack: 2, calls: [['olle', 'conversation', no], ['ahmed', 'no-answer'], ['lena', 'conversation', yes], ['fatima', 'conversation'], ['jonas', 'busy']] },
   { hoursBack: 1, calls: [['maria', 'do-not-call'], ['sven', 'no-answer'], ['jonas', 'conversation', { ...yes, meeting: 'yes' }], ['olle', 'callback'], ['ahmed', 'no-answer']] },
@@ -107,6 +107,25 @@ beforeAll(async () => {
         choices: [
           { value: 'yes', label: 'Yes, coming', tags: ['event'] },
           { value: 'maybe', label: 'Maybe', tags: [] },
+        ],
+      },
+      {
+        id: 'issue',
+        kind: 'single',
+        text: 'Which issue should we talk about?',
+        choices: [
+          { value: 'jobs', label: 'Jobs', tags: [] },
+          { value: 'school', label: 'School', tags: [] },
+          { value: 'care', label: 'Care', tags: [] },
+        ],
+      },
+      {
+        id: 'contact',
+        kind: 'single',
+        text: 'How would they like to hear from us?',
+        choices: [
+          { value: 'phone', label: 'By phone', tags: [] },
+          { value: 'mail', label: 'By post', tags: [] },
         ],
       },
       { id: 'topics', kind: 'text', text: 'What matters most to them?' },
@@ -273,17 +292,30 @@ test('per day, one day hour by hour (another day chosen), callers by name, and t
   }
 });
 
-test('answers: counted out over five people or more, only said to be hidden under five; the calls file for the own organizers', async () => {
+test('answers: each answer fewer than five gave said to be so, what would reveal one hidden with it; the calls file for the own organizers', async () => {
+  const hiddenWhole = 'Not shown, to protect the privacy of those who answered: fewer than 5 people answered, or the question’s figures would reveal an answer given by fewer than 5.';
+  // Jobs 6, school 2, care none: the two small ones protect each other (8 − 6 = 2 is 2 + 0, 1 + 1 or 0 + 2).
+  const issue = page.locator('[data-question="issue"]');
+  await issue.getByRole('heading', { name: 'Which issue should we talk about?' }).waitFor();
+  expect(await issue.getByText('8 people answered').count()).toBe(1);
+  expect(await issue.locator('[data-answer="jobs"]').innerText()).toMatch(/^Jobs\s+6 people \(75%\)$/);
+  expect(await issue.locator('[data-answer="school"]').innerText()).toMatch(/^School\s+fewer than 5$/);
+  expect(await issue.locator('[data-answer="care"]').innerText()).toMatch(/^Care\s+fewer than 5$/);
+  // By post 1: fewer than 5; by phone (7) hidden with it, or 8 − 7 would tell it.
+  const contact = page.locator('[data-question="contact"]');
+  expect(await contact.getByText('8 people answered').count()).toBe(1);
+  expect(await contact.locator('[data-answer="mail"]').innerText()).toMatch(/^By post\s+fewer than 5$/);
+  expect(await contact.locator('[data-answer="phone"]').innerText()).toMatch(/^By phone\s+hidden, so that a smaller answer cannot be worked out$/);
+  // 5 yes (counted as new members in the figures) and 3 no: yes cannot hide no, so the question is hidden whole.
   const join = page.locator('[data-question="join"]');
   await join.getByRole('heading', { name: 'Would [First name] like to become a member?' }).waitFor();
-  expect(await join.getByText('8 people answered').count()).toBe(1);
-  expect(await join.locator('[data-answer="true"]').innerText()).toMatch(/^Yes\s+5 people \(63%\)$/);
-  expect(await join.locator('[data-answer="false"]').innerText()).toMatch(/^No\s+3 people \(38%\)$/);
+  await join.getByText(hiddenWhole).waitFor();
+  expect(await join.locator('[data-answer]').count()).toBe(0);
 
   const meeting = page.locator('[data-question="meeting"]');
-  await meeting.getByText('Fewer than 5 people answered — not shown, to protect their privacy.').waitFor();
+  await meeting.getByText(hiddenWhole).waitFor();
   expect(await meeting.locator('[data-answer]').count()).toBe(0);
-  expect(await meeting.locator(':scope > :not(.question-text)').allInnerTexts()).toEqual(['Fewer than 5 people answered — not shown, to protect their privacy.']);
+  expect(await meeting.locator(':scope > :not(.question-text)').allInnerTexts()).toEqual([hiddenWhole]);
   // A free-text question is never counted out.
   expect(await page.locator('[data-question="topics"]').count()).toBe(0);
 
@@ -319,8 +351,9 @@ test('the evaluation report: goals reached or not and by how much, the funnel, n
   expect(await step('conversations').innerText()).toMatch(/Conversations\s+10\s+77% of those who answered/);
   expect(await step('recruits').innerText()).toMatch(/New members\s+5\s+50% of the conversations/);
   expect(await table('days').locator('tfoot').innerText()).toMatch(/Total\s+24\s+13\s+10\s+5/);
-  await page.locator('[data-question="meeting"]').getByText('Fewer than 5 people answered').waitFor();
-  expect(await page.locator('[data-question="join"] [data-answer="true"]').innerText()).toContain('5 people (63%)');
+  await page.locator('[data-question="meeting"]').getByText('fewer than 5 people answered', { exact: false }).waitFor();
+  expect(await page.locator('[data-question="issue"] [data-answer="school"]').innerText()).toContain('fewer than 5');
+  expect(await page.locator('[data-question="issue"] [data-answer="jobs"]').innerText()).toContain('6 people (75%)');
   await page.getByText(/^Printed \d/).first().waitFor();
 
   // The board's report names no caller.
@@ -354,8 +387,19 @@ test('in Swedish, the hidden question and the report read in Swedish and fit a p
   await page.evaluate(() => localStorage.setItem('ringa.locale', 'sv'));
   await page.goto(`${server.url}/campaigns/${campaignId}?tab=results`);
   await page.getByRole('heading', { level: 2, name: 'Resultat' }).waitFor();
-  await page.locator('[data-question="meeting"]').getByText('Färre än 5 personer svarade — visas inte, för att skydda deras integritet.').waitFor();
-  expect(await page.locator('[data-question="join"] [data-answer="true"]').innerText()).toMatch(/^Ja\s+5 personer \(63\s?%\)$/);
+  await page
+    .locator('[data-question="meeting"]')
+    .getByText('Visas inte, för att skydda de svarandes integritet: färre än 5 personer svarade, eller så skulle frågans siffror avslöja ett svar som färre än 5 gav.')
+    .waitFor();
+  expect(await page.locator('[data-question="issue"] [data-answer="care"]').innerText()).toMatch(/^Care\s+färre än 5$/);
+  expect(await page.locator('[data-question="issue"] [data-answer="jobs"]').innerText()).toMatch(/^Jobs\s+6 personer \(75\s?%\)$/);
+  expect(await page.locator('[data-question="contact"] [data-answer="phone"]').innerText()).toMatch(/^By phone\s+dold, så att ett mindre svar inte kan räknas ut$/);
+  // The answers on a phone, as they are seen.
+  await page.setViewportSize({ width: 375, height: 900 });
+  await page.locator('[data-question="issue"]').screenshot({ path: path.join(SHOTS, 'answers-sv-issue-375.png') });
+  await page.locator('[data-question="contact"]').screenshot({ path: path.join(SHOTS, 'answers-sv-contact-375.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.locator('[data-question="contact"]').screenshot({ path: path.join(SHOTS, 'answers-sv-contact-1280.png') });
   await page.getByRole('link', { name: 'Utvärderingsrapport' }).click();
   await page.getByRole('heading', { level: 1, name: CAMPAIGN }).waitFor();
   await page.getByRole('button', { name: 'Skriv ut' }).waitFor();

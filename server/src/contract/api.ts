@@ -9,6 +9,7 @@ import type * as Invites from '../modules/invites/invites.schemas';
 import type * as Lists from '../modules/lists/lists.schemas';
 import type * as Organisations from '../modules/organisations/organisations.schemas';
 import type * as Notice from '../modules/privacy/notice.schemas';
+import type * as RecordOfProcessingSchemas from '../modules/privacy/record-of-processing.schemas';
 import type * as Stats from '../modules/stats/stats.schemas';
 import type * as TargetGroups from '../modules/target-groups/target-groups.schemas';
 import type * as Telephony from '../modules/telephony/telephony.schemas';
@@ -117,3 +118,5 @@ export type OrganisationNotice = Static<typeof Notice.OrganisationNotice>;
 export type NoticeInput = Static<typeof Notice.NoticeInput>;
 export type NoticeFigures = Static<typeof Notice.NoticeFigures>;
 export type NoticeSourceKind = Static<typeof Notice.NoticeSourceKind>;
+/** An organisation's record of processing (GDPR Art. 30). */
+export type RecordOfProcessing = Static<typeof RecordOfProcessingSchemas.RecordOfProcessing>;

@@ -55,7 +55,7 @@ export function statsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['statistics'],
-          description: 'A campaign’s figures: totals, per day, per hour of one day, per caller, its goals, and a breakdown by answer (hidden below five people).',
+          description: 'A campaign’s figures: totals, per day, per hour of one day, per caller, its goals, and a breakdown by answer (each answer given by fewer than five people hidden, and whatever would reveal it).',
           params: CampaignParams,
           querystring: CampaignStatsQuery,
           response: { 200: CampaignStats, ...errors(400, 401, 403, 404) },

@@ -98,11 +98,20 @@ export const CampaignStats = Type.Object({
     Type.Object({
       questionId: Type.String(),
       text: Type.String(),
-      /** How many answered; null when fewer than five did (then not even that is told). */
+      /** How many answered; null when the question is hidden (then not even that is told). */
       respondents: Type.Union([Count, Type.Null()]),
-      /** Fewer than five people answered: no breakdown. */
+      /** No breakdown: fewer than five people answered, nothing less would protect a small answer, or it is asked only after a hidden answer. */
       hidden: Type.Boolean(),
-      counts: Type.Array(Type.Object({ value: Type.String(), label: Type.Optional(Type.String()), people: Count })),
+      counts: Type.Array(
+        Type.Object({
+          value: Type.String(),
+          label: Type.Optional(Type.String()),
+          /** How many gave this answer; null when hidden. */
+          people: Type.Union([Count, Type.Null()]),
+          /** 'few': fewer than five gave it; 'complement': hidden so that a smaller one cannot be worked out from the respondents. */
+          hidden: Type.Union([Type.Literal('few'), Type.Literal('complement'), Type.Null()]),
+        }),
+      ),
     }),
   ),
 });

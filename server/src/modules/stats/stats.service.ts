@@ -7,6 +7,7 @@ import { authorize } from '../organisations/organisations.service';
 import type { QuestionValue } from '../campaigns/campaigns.schemas';
 import { csvLine, DELIMITERS } from '../exports/exports.csv';
 import type { SeparatorValue } from '../exports/exports.schemas';
+import { suppressSmallGroups } from './small-groups';
 import * as repository from './stats.repository';
 import type { FigureRow, MetricName } from './stats.repository';
 
@@ -19,8 +20,6 @@ const ROLL_MS = 250;
 const BATCH = 20_000;
 /** The longest period one request may ask for (days). */
 const MAX_DAYS = 3 * 366;
-/** Breakdowns by answer are shown only over at least this many people. */
-export const SMALLEST_GROUP = 5;
 /** Goals an organisation may keep at once (each is counted on every look at its statistics). */
 const MAX_GOALS = 50;
 
@@ -66,6 +65,8 @@ export interface GoalProgress {
   neededPerDay: number | null;
   status: GoalStatus;
 }
+
+type FixedAnswerQuestion = Exclude<QuestionValue, { kind: 'text' }>;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -337,8 +338,8 @@ export class StatsService extends EventEmitter<StatsEvents> {
 
   /**
    * A campaign's statistics: totals, per day, per hour of one day (the last with calls unless asked),
-   * per caller, its goals, and how the people called answered its fixed-answer questions (hidden for
-   * fewer than SMALLEST_GROUP people).
+   * per caller, its goals, and how the people called answered its fixed-answer questions (small
+   * groups hidden cell by cell: see breakdownByAnswer).
    */
   async campaignStats(userId: string, campaignId: string, day?: string, withAnswers = true) {
     const campaign = await this.db
@@ -351,7 +352,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
     await authorize(this.db, userId, campaign.organisationId, 'organizer');
     if (day !== undefined && !validDay(day)) throw badRequest('invalid_range', 'Give the day as YYYY-MM-DD.');
     const version = await this.db.selectFrom('campaignVersion').select('questions').where('campaignId', '=', campaignId).orderBy('version', 'desc').limit(1).executeTakeFirst();
-    const questions = ((version?.questions ?? []) as QuestionValue[]).filter((question) => question.kind !== 'text');
+    const questions = ((version?.questions ?? []) as QuestionValue[]).filter((question): question is FixedAnswerQuestion => question.kind !== 'text');
     const [total, series, callers, organisations, counts] = await Promise.all([
       repository.campaignTotal(this.db, campaignId),
       repository.campaignSeries(this.db, campaignId),
@@ -373,18 +374,38 @@ export class StatsService extends EventEmitter<StatsEvents> {
       callers: callers.map(({ callerId, name, ...row }) => ({ callerId, name: name ?? '', ...totalsOf(row) })),
       organisations: organisations.map(({ id, name, ...row }) => ({ id, name: name ?? '', ...totalsOf(row) })),
       goals,
-      answers: (withAnswers ? questions : []).map((question) => {
-        const respondents = counts.respondents.find((row) => row.question === question.id)?.people ?? 0;
-        const hidden = respondents < SMALLEST_GROUP;
-        const choices = question.kind === 'yes-no' ? [{ value: 'true' }, { value: 'false' }] : question.choices.map((choice) => ({ value: choice.value, label: choice.label }));
-        return {
-          questionId: question.id,
-          text: question.text,
-          respondents: hidden ? null : respondents,
-          hidden,
-          counts: hidden ? [] : choices.map((choice) => ({ ...choice, people: counts.answers.find((row) => row.question === question.id && row.answer === choice.value)?.people ?? 0 })),
-        };
-      }),
+      answers: withAnswers ? breakdownByAnswer(questions, counts) : [],
     };
   }
+}
+
+/**
+ * How the people called answered each question with fixed answers, with every answer given by fewer
+ * than five people hidden and whatever would reveal it (suppressSmallGroups), the counts the figures
+ * give (tagged answers) taken as known. A question asked only after answers of which one is hidden is
+ * hidden whole: how many answered it would bound the hidden one.
+ */
+export function breakdownByAnswer(
+  questions: FixedAnswerQuestion[],
+  counts: { answers: { question: string; answer: string; people: number }[]; respondents: { question: string; people: number }[] },
+) {
+  const hiddenAnswers = new Map<string, Set<string>>();
+  return questions.map((question) => {
+    const choices = question.kind === 'yes-no' ? [{ value: 'true' }, { value: 'false' }] : question.choices.map((choice) => ({ value: choice.value, label: choice.label }));
+    const respondents = counts.respondents.find((row) => row.question === question.id)?.people ?? 0;
+    const people = choices.map((choice) => counts.answers.find((row) => row.question === question.id && row.answer === choice.value)?.people ?? 0);
+    const after = question.when ? hiddenAnswers.get(question.when.question) : undefined;
+    const behindHidden = question.when !== undefined && after !== undefined && question.when.values.some((value) => after.has(value));
+    // A tagged answer is counted in the campaign's figures (new members, volunteers …): a reader has its count anyway.
+    const counted = question.kind === 'yes-no' ? [question.tags.length > 0, false] : question.choices.map((choice) => choice.tags.length > 0);
+    const result = behindHidden ? suppressSmallGroups(0, people) : suppressSmallGroups(respondents, people, counted);
+    hiddenAnswers.set(question.id, new Set(choices.filter((_, index) => result.cells[index]?.hidden).map((choice) => choice.value)));
+    return {
+      questionId: question.id,
+      text: question.text,
+      respondents: result.respondents,
+      hidden: result.hidden,
+      counts: result.hidden ? [] : choices.map((choice, index) => ({ ...choice, people: result.cells[index]?.people ?? null, hidden: result.cells[index]?.hidden ?? null })),
+    };
+  });
 }

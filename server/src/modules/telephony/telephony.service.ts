@@ -124,6 +124,13 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     return { credentials: settings ? this.credentialsOf(settings) : this.options.environment, country };
   }
 
+  /** Whose Twilio account an organisation's calls would go through (no secrets): for its record of processing. */
+  async accountSource(organisationId: string): Promise<{ source: 'organisation'; organisationId: string } | { source: 'environment' } | null> {
+    const { settings } = await repository.settingsOnPath(this.db, organisationId);
+    if (settings) return { source: 'organisation', organisationId: settings.organisationId };
+    return this.options.environment ? { source: 'environment' } : null;
+  }
+
   // --- settings (admins) -------------------------------------------------------------------------
 
   async settingsView(userId: string, organisationId: string): Promise<Static<typeof TelephonySettingsView>> {

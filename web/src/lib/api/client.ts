@@ -12,6 +12,7 @@ import type {
   CampaignSettings,
   CampaignStats,
   CampaignWelcome,
+  RecordOfProcessing,
   CampaignStatus,
   CampaignView,
   CreatedList,
@@ -313,4 +314,9 @@ export const telephonyApi = {
   settings: (orgId: string) => request<TelephonySettingsView>('GET', `${org(orgId)}/telephony`),
   saveSettings: (orgId: string, body: TelephonySettingsInput) => request<TelephonySettingsView>('PUT', `${org(orgId)}/telephony`, body),
   removeSettings: (orgId: string) => request<TelephonySettingsView>('DELETE', `${org(orgId)}/telephony`),
+};
+
+/** An organisation's record of processing (GDPR Art. 30), for its admins. */
+export const recordApi = {
+  get: (orgId: string) => request<RecordOfProcessing>('GET', `${org(orgId)}/record-of-processing`),
 };

@@ -47,7 +47,7 @@ export function plainQuestion(text: string, fieldName: (field: string) => string
 }
 
 /** An answer's words: yes and no for a yes/no question, the choice's label otherwise. */
-export function answerText(count: QuestionBreakdown['counts'][number], words: { yes: string; no: string }): string {
+export function answerText(count: Pick<QuestionBreakdown['counts'][number], 'value' | 'label'>, words: { yes: string; no: string }): string {
   if (count.value === 'true') return words.yes;
   if (count.value === 'false') return words.no;
   return count.label?.trim() || count.value;
