@@ -17,6 +17,11 @@ export const AuditAction = Type.Union([
   Type.Literal('invite.accepted'),
   Type.Literal('organisation.created'),
   Type.Literal('campaign.calls-exported'),
+  Type.Literal('person.searched'),
+  Type.Literal('person.viewed'),
+  Type.Literal('person.corrected'),
+  Type.Literal('person.do-not-call'),
+  Type.Literal('person.exported'),
 ]);
 
 export const AuditDetails = Type.Record(
