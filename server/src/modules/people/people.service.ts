@@ -57,7 +57,8 @@ async function personFor(db: Database, userId: string, personId: number): Promis
   try {
     await authorize(db, userId, person.organisationId, 'organizer');
   } catch (error) {
-    if (error instanceof AppError && error.statusCode === 403) throw notFound('The person');
+    // The organisation's 404 would say more than "nobody": every refusal reads as a person who does not exist.
+    if (error instanceof AppError && (error.statusCode === 403 || error.statusCode === 404)) throw notFound('The person');
     throw error;
   }
   return person;
