@@ -1,10 +1,8 @@
 // `npm run cli -- person:export`: an operator answers a person's access request (GDPR Art. 15) from the
 // command line, in plain words or as JSON; an unknown number is said plainly and exits non-zero.
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { PersonExport } from '../src/contract/api';
-import { TestContext, root } from './harness';
+import { TestContext, runCli } from './harness';
 
 let t: TestContext;
 beforeAll(async () => {
@@ -17,14 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-function cli(...args: string[]) {
-  const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: t.databaseUrl },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(t.databaseUrl, ...args);
 
 test('person:export prints what Ringa holds in plain words, and as JSON; each export is audited by id', async () => {
   const text = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46704445566');

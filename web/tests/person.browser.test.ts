@@ -91,13 +91,14 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function screenshots(name: string): Promise<void> {
+/** At 1280 and 375 px, whole pages; a modal dialog as the screen shows it (`fullPage: false`). */
+async function screenshots(name: string, fullPage = true): Promise<void> {
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 900 });
     await page.waitForTimeout(200);
     const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(scrollWidth, `${name} scrolls sideways at ${width} px`).toBeLessThanOrEqual(width);
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
+    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -185,7 +186,7 @@ test('erasure: the dialog says what goes; confirmed, she is gone and her number 
   expect(said).toContain('hens nummer i telefoniloggarna');
   expect(said).toContain('rader med hens nummer i importernas felrapporter');
   await dialog.getByLabel(/Behåll numret i spärrlistan/).check();
-  await screenshots('person-4-erase');
+  await screenshots('person-4-erase', false);
   await dialog.getByRole('button', { name: 'Radera för gott' }).click();
   await page.getByText('Personen är raderad. Numret finns kvar i spärrlistan.').waitFor();
   expect(page.url()).toBe(`${server.url}/orgs/${orgId}/people?erased=kept`);

@@ -1,7 +1,7 @@
 // A person's page for organizers: the search (the query travels in a POST body, never in a URL a proxy
 // would log), the page itself, and how its words are chosen. Nothing of it is kept in the browser.
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-import type { PersonHit, PersonPage } from '$contract/api';
+import type { PersonHit, PersonList, PersonPage } from '$contract/api';
 import { ApiError, peopleApi } from '$lib/api/client';
 import { i18n, type Messages } from '$lib/i18n/index.svelte';
 
@@ -23,6 +23,44 @@ export function phoneAsKnown(e164: string, country: string): string {
 
 export function personName(person: { firstName: string; lastName: string }): string {
   return `${person.firstName} ${person.lastName}`.trim() || i18n.t.people.noName;
+}
+
+/** An answer as the person gave it: yes or no, the choices' labels, free text. */
+export function answerText(answer: boolean | string | string[]): string {
+  const t = i18n.t.people;
+  return typeof answer === 'boolean' ? (answer ? t.yes : t.no) : Array.isArray(answer) ? answer.join(', ') : answer;
+}
+
+export function campaignStatusText(status: string): string {
+  const statuses = i18n.t.campaigns.statuses;
+  return status in statuses ? statuses[status as keyof typeof statuses] : status;
+}
+
+/** Where a list came from: its kind, the broker's name and date; "not recorded" for lists from before sources were kept. */
+export function listSourceText(list: PersonList): string {
+  const t = i18n.t.people;
+  if (list.sourceKind === null) return t.notRecorded;
+  return `${t.sources[list.sourceKind]}${list.sourceName ? `: ${list.sourceName}` : ''}${list.sourceDate ? ` (${i18n.date(list.sourceDate)})` : ''}`;
+}
+
+export function listBasisText(list: PersonList): string {
+  return list.legalBasis === null ? i18n.t.people.notRecorded : i18n.t.people.bases[list.legalBasis];
+}
+
+/** When the person is deleted, in words (the rule is the server's: privacy/retention-rules.ts). */
+export function retentionText(retention: PersonPage['retention']): string {
+  const t = i18n.t.people;
+  if (retention.deleteAt) {
+    const date = i18n.date(retention.deleteAt);
+    return retention.after === 'last-campaign' ? t.deleteAfterCampaign(date, retention.months) : t.deleteAfterImport(date, retention.months);
+  }
+  return retention.because === 'running-campaign' ? t.keptRunning(retention.months) : t.keptUnfinished(retention.months);
+}
+
+/** When a campaign's answers and notes are deleted, in words. */
+export function answersRetentionText(campaign: PersonPage['campaigns'][number]): string {
+  const t = i18n.t.people;
+  return campaign.answersDeleteAt ? t.answersDeleteOn(i18n.date(campaign.answersDeleteAt)) : t.answersDeleteAfter(campaign.answersRetentionMonths);
 }
 
 export class PeopleSearch {
