@@ -182,7 +182,7 @@ test('erasure: the dialog says what goes; confirmed, she is gone and her number 
   const said = await dialog.innerText();
   expect(said).toContain('personen: namn, nummer, e-post och uppgifter');
   expect(said).toContain('hens plats på en lista');
-  expect(said).toContain('svaren och anteckningarna från ett samtal');
+  expect(said).toContain('svaren och anteckningarna från ett samtal (samtalet finns kvar som siffror i statistiken, utan koppling till någon)');
   expect(said).toContain('hens nummer i telefoniloggarna');
   expect(said).toContain('rader med hens nummer i importernas felrapporter');
   await dialog.getByLabel(/Behåll numret i spärrlistan/).check();

@@ -1434,7 +1434,7 @@ export const da: Messages = {
     erasePerson: 'personen: navn, nummer, e-mail og oplysninger',
     eraseLists: (count: number) => (count === 1 ? 'vedkommendes plads på én liste' : `vedkommendes plads på ${count} lister`),
     eraseCalls: (count: number) =>
-      count === 0 ? 'vedkommendes plads i kampagnernes køer' : `svarene og noterne fra ${count === 1 ? 'ét opkald' : `${count} opkald`} (opkaldene bliver i tallene som antal, uden forbindelse til nogen), og vedkommendes plads i kampagnernes køer`,
+      count === 0 ? 'vedkommendes plads i kampagnernes køer' : `svarene og noterne fra ${count === 1 ? 'ét opkald (opkaldet' : `${count} opkald (opkaldene`} bliver i tallene som antal, uden forbindelse til nogen), og vedkommendes plads i kampagnernes køer`,
     eraseTelephony: 'vedkommendes nummer i telefoniloggene',
     eraseProblems: 'rækker med vedkommendes nummer i importernes fejlrapporter',
     keepOffCalls: 'Behold nummeret på spærrelisten (med begrundelsen ”anmodning om sletning” og intet andet), så ingen kampagne ringer til det igen',

@@ -1443,7 +1443,7 @@ export const en = {
     erasePerson: 'the person: name, number, email and details',
     eraseLists: (count: number) => (count === 1 ? 'their place on one list' : `their place on ${count} lists`),
     eraseCalls: (count: number) =>
-      count === 0 ? 'their place in campaign queues' : `the answers and notes of ${count === 1 ? 'one call' : `${count} calls`} (the calls stay as counts in the figures, tied to no one), and their place in campaign queues`,
+      count === 0 ? 'their place in campaign queues' : `the answers and notes of ${count === 1 ? 'one call (the call stays' : `${count} calls (the calls stay`} as a count in the figures, tied to no one), and their place in campaign queues`,
     eraseTelephony: 'their number in telephony records',
     eraseProblems: 'rows with their number in import problem reports',
     keepOffCalls: 'Keep the number on the do-not-call register (with the reason “erasure request” and nothing else), so that no campaign calls it again',

@@ -1434,7 +1434,7 @@ export const sv: Messages = {
     erasePerson: 'personen: namn, nummer, e-post och uppgifter',
     eraseLists: (count: number) => (count === 1 ? 'hens plats på en lista' : `hens plats på ${count} listor`),
     eraseCalls: (count: number) =>
-      count === 0 ? 'hens plats i kampanjernas köer' : `svaren och anteckningarna från ${count === 1 ? 'ett samtal' : `${count} samtal`} (samtalen finns kvar som siffror i statistiken, utan koppling till någon), och hens plats i kampanjernas köer`,
+      count === 0 ? 'hens plats i kampanjernas köer' : `svaren och anteckningarna från ${count === 1 ? 'ett samtal (samtalet' : `${count} samtal (samtalen`} finns kvar som siffror i statistiken, utan koppling till någon), och hens plats i kampanjernas köer`,
     eraseTelephony: 'hens nummer i telefoniloggarna',
     eraseProblems: 'rader med hens nummer i importernas felrapporter',
     keepOffCalls: 'Behåll numret i spärrlistan (med skälet ”begäran om radering” och inget annat), så att ingen kampanj ringer det igen',
