@@ -22,6 +22,8 @@ import { createGroupAsSystem } from '../server/src/modules/target-groups/target-
 import type { Country } from '../server/src/contract/api';
 import { AppError } from '../server/src/errors';
 import { createSetupLink, createUser, disableUser, findUserIdByEmail, setupNeeded } from '../server/src/modules/accounts/accounts.service';
+import { exportPersonAsSystem } from '../server/src/modules/people/people.service';
+import { personExportText } from '../server/src/modules/people/people.text';
 import { addMembership, ensureOrganisationPath, findMembershipRole, findOrganisationAtPath, isRole, listOrganisationsWithPaths } from '../server/src/modules/organisations/organisations.service';
 
 class UsageError extends Error {}
@@ -256,6 +258,15 @@ const commands: Record<string, Command> = {
         json: campaign,
         text: `Created campaign "${campaign.name}" (${campaign.id}) in ${orgPath}: ${campaign.status}, ${campaign.queue.total} people in the queue.`,
       };
+    },
+  },
+  'person:export': {
+    summary: 'Everything Ringa holds on a person (GDPR Art. 15): fields, lists and their sources, calls with answers and notes, do-not-call entries, when each is deleted.',
+    usage: 'person:export --org PATH --phone E164 [--json]',
+    options: { org: { type: 'string' }, phone: { type: 'string' } },
+    async run(db, values) {
+      const record = await exportPersonAsSystem(db, systemClock, required(values, 'org'), required(values, 'phone'));
+      return { json: record, text: personExportText(record) };
     },
   },
   backup: {

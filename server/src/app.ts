@@ -25,6 +25,7 @@ import { listsRoutes } from './modules/lists/lists.routes';
 import { prepareUploadDir } from './modules/lists/uploads';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
 import { noticeRoutes } from './modules/privacy/notice.routes';
+import { peopleRoutes } from './modules/people/people.routes';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
 import { systemRoutes } from './modules/system/system.routes';
 import { statsRoutes } from './modules/stats/stats.routes';
@@ -176,6 +177,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(statsRoutes(ctx));
       await api.register(noticeRoutes(ctx));
       await api.register(recordOfProcessingRoutes(ctx));
+      await api.register(peopleRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -688,3 +688,61 @@ test('a caller sees only the organisations they belong to, also when asking for 
   expect(below.statusCode).toBe(404);
   expect(errorCode(below)).toBe('not_found');
 });
+
+describe("a person's page (organizers and admins of the person's organisation or above; anyone else finds nobody)", () => {
+  /** A caller of the person's own organisation finds nobody either: a person's existence is personal data. */
+  const PERSON: Table = {
+    A: /*             */ ['ok', 'ok', 404, 'ok', 'ok', 404, 401],
+    B: /*             */ [404, 404, 404, 'ok', 'ok', 404, 401],
+    municipality: /*  */ [404, 404, 404, 'ok', 'ok', 404, 401],
+  };
+  const personOf = {} as Record<OrgKey, number>;
+  beforeAll(async () => {
+    for (const [i, org] of ORGS.entries()) {
+      const row = await t.db
+        .insertInto('person')
+        .values({ organisationId: orgs[org].id, phone: `+4670555000${i}`, phoneType: 'mobile', firstName: 'Petra', lastName: `Person ${org}`, createdAt: t.clock.now(), updatedAt: t.clock.now() })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      personOf[org] = row.id;
+    }
+  });
+  const person = (org: OrgKey) => async () =>
+    (await t.db.selectFrom('person').select(['firstName', 'attributes', 'updatedAt']).where('id', '=', personOf[org]).executeTakeFirstOrThrow());
+  const register = (org: OrgKey) => async () =>
+    (await t.db.selectFrom('doNotCall').select('id').where('organisationId', '=', orgs[org].id).where('phone', 'like', '+4670555000%').execute()).length;
+
+  test.each(rows(MANAGE, 200))('POST /api/orgs/:orgId/people/search: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'POST', url: `/api/orgs/${orgs[org].id}/people/search`, body: { query: 'Petra' } }, status);
+    if (status === 200) {
+      const found = response.json<{ people: { id: number }[] }>().people.map((one) => one.id);
+      // The subtree's people only: the municipality finds all three, an association its own.
+      expect(found.sort()).toEqual((org === 'municipality' ? ORGS.map((key) => personOf[key]) : [personOf[org]]).sort());
+    }
+  });
+
+  test.each(rows(PERSON, 200))('GET /api/people/:personId: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/people/${personOf[org]}` }, status);
+    if (status === 200) expect(response.json()).toMatchObject({ id: personOf[org], lastName: `Person ${org}` });
+  });
+
+  test.each(rows(PERSON, 200))('PATCH /api/people/:personId: $org by $actor → $status', async ({ org, actor, status }) => {
+    t.clock.advance(1000);
+    await attempt(actor, { method: 'PATCH', url: `/api/people/${personOf[org]}`, body: { attributes: { Ort: actor } } }, status, person(org));
+  });
+
+  test.each(rows(PERSON, 201))('POST /api/people/:personId/do-not-call: $org by $actor → $status', async ({ org, actor, status }) => {
+    await attempt(actor, { method: 'POST', url: `/api/people/${personOf[org]}/do-not-call`, body: {} }, status, register(org));
+  });
+
+  test.each(rows(PERSON, 200))('GET /api/people/:personId/export: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/people/${personOf[org]}/export` }, status);
+    if (status === 200) expect(response.json()).toMatchObject({ id: personOf[org], exportedAt: expect.any(String) as string });
+  });
+
+  test("a refusal answers exactly as a person who does not exist: the sibling's organizer cannot tell", async () => {
+    const sideways = await t.request('GET', `/api/people/${personOf.B}`, { cookie: cookies.organizerA });
+    const nobody = await t.request('GET', '/api/people/2147483647', { cookie: cookies.organizerA });
+    expect(sideways.json()).toEqual(nobody.json());
+  });
+});

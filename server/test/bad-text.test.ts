@@ -12,7 +12,7 @@ import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import { ask, type Client } from './ask';
 import { errorCode, TestContext, type TestUser } from './harness';
-import { listImport, multipart } from './multipart';
+import { listImport } from './multipart';
 
 const BAD = [
   ['a NUL character', 'Anna\u0000'],

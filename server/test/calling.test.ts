@@ -554,7 +554,7 @@ describe('organizers follow the calls', () => {
           outcome: 'refused',
           flagNote: 'Hotade att anmäla oss',
           notes: 'Arg',
-          contact: { firstName: 'Person', lastName: held.contact.lastName },
+          contact: { personId: expect.any(Number) as number, firstName: 'Person', lastName: held.contact.lastName },
         },
       ],
     });

@@ -1,11 +1,10 @@
 // The command line as administrators and scripts use it: real processes on this file's database.
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { TestContext, root } from './harness';
+import { TestContext, runCli } from './harness';
 
 let t: TestContext;
 let workDir: string;
@@ -21,14 +20,7 @@ afterAll(async () => {
 /** A list from the party's member register, on the members' basis. */
 const MEMBERS = ['--source', 'members', '--basis', 'members'];
 
-function cli(...args: string[]) {
-  const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/cli.ts', ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: t.databaseUrl },
-    encoding: 'utf8',
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = (...args: string[]) => runCli(t.databaseUrl, ...args);
 
 test('user:create makes the organisations on the path and the membership; org:list shows them; the user can sign in', async () => {
   const created = cli(

@@ -1,5 +1,6 @@
 // Test helpers: a database of the test file's own (cloned from the migrated template), the real
 // buildApp on it, and seeders that keep tests short. Used by integration and browser tests.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -200,6 +201,16 @@ export class TestContext {
       .executeTakeFirstOrThrow();
     return Object.fromEntries(tables.map((table, i) => [table, Number((counts as Record<string, unknown>)[`c${i}`])]));
   }
+}
+
+/** `npm run cli -- …` as a real process on the given database: its exit status and output. */
+export function runCli(databaseUrl: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/cli.ts', ...args], {
+    cwd: root,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    encoding: 'utf8',
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 export function sessionCookie(response: LightMyRequestResponse): string {

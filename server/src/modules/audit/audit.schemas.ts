@@ -20,6 +20,11 @@ export const AuditAction = Type.Union([
   Type.Literal('list.source-recorded'),
   Type.Literal('organisation.notice-changed'),
   Type.Literal('campaign.notice-changed'),
+  Type.Literal('person.searched'),
+  Type.Literal('person.viewed'),
+  Type.Literal('person.corrected'),
+  Type.Literal('person.do-not-call'),
+  Type.Literal('person.exported'),
 ]);
 
 export const AuditDetails = Type.Record(

@@ -443,7 +443,7 @@ export function openFlags(db: Database, campaignId: string) {
     .selectFrom('call')
     .leftJoin('appUser', 'appUser.id', 'call.callerId')
     .leftJoin('person', 'person.id', 'call.personId')
-    .select(['call.id as callId', 'call.createdAt as at', 'appUser.name as callerName', 'call.outcome', 'call.flagNote', 'call.notes', 'person.firstName', 'person.lastName'])
+    .select(['call.id as callId', 'call.createdAt as at', 'appUser.name as callerName', 'call.outcome', 'call.flagNote', 'call.notes', 'person.id as personId', 'person.firstName', 'person.lastName'])
     .where('call.campaignId', '=', campaignId)
     .where('call.flagged', '=', true)
     .where('call.flagResolvedAt', 'is', null)

@@ -58,8 +58,8 @@ export const FlaggedCall = Type.Object({
   outcome: Type.String(),
   flagNote: Type.String(),
   notes: Type.String(),
-  /** Null when the person has been erased since. */
-  contact: Type.Union([Type.Object({ firstName: Type.String(), lastName: Type.String() }), Type.Null()]),
+  /** Null when the person has been erased since; `personId` opens their page. */
+  contact: Type.Union([Type.Object({ personId: Type.Integer(), firstName: Type.String(), lastName: Type.String() }), Type.Null()]),
 });
 
 /** A campaign as a caller's start page lists it. */

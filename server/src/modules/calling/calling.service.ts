@@ -405,7 +405,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       outcome: row.outcome,
       flagNote: row.flagNote,
       notes: row.notes,
-      contact: row.firstName === null || row.lastName === null ? null : { firstName: row.firstName, lastName: row.lastName },
+      contact: row.personId === null || row.firstName === null || row.lastName === null ? null : { personId: row.personId, firstName: row.firstName, lastName: row.lastName },
     }));
     return { count, flags };
   }

@@ -213,7 +213,8 @@ async function moveStatus(db: Database, clock: Clock, campaignId: string, status
       const groups = await repository.targetGroupIds(trx, campaignId);
       await fillQueue(trx, campaignId, await membersOfGroups(trx, groups));
     }
-    await repository.updateCampaign(trx, campaignId, { status, updatedAt: clock.now() });
+    // When it finished starts the clock of its answers' retention (privacy/retention-rules.ts).
+    await repository.updateCampaign(trx, campaignId, { status, updatedAt: clock.now(), ...(status === 'finished' && from !== 'finished' ? { finishedAt: clock.now() } : {}) });
   });
   forget(campaignId);
   return view(db, clock, campaignId);

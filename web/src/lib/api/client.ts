@@ -45,6 +45,10 @@ import type {
   OrganisationStats,
   OrganisationWelcome,
   OrganisationView,
+  PersonCorrection,
+  PersonExport,
+  PersonPage,
+  PersonSearchResult,
   SetupRequest,
   SetupStatus,
   TargetGroupInput,
@@ -319,4 +323,24 @@ export const telephonyApi = {
 /** An organisation's record of processing (GDPR Art. 30), for its admins. */
 export const recordApi = {
   get: (orgId: string) => request<RecordOfProcessing>('GET', `${org(orgId)}/record-of-processing`),
+};
+
+/** What an erasure answers (GDPR Art. 17). */
+export interface PersonErased {
+  personId: number;
+  keptOnDoNotCall: boolean;
+}
+
+const person = (personId: number) => `/api/people/${encodeURIComponent(String(personId))}`;
+
+/** A person's page for organizers: search (the query in the body, never the URL), page, correction, do-not-call, export, erasure. */
+export const peopleApi = {
+  search: (orgId: string, query: string) => request<PersonSearchResult>('POST', `${org(orgId)}/people/search`, { query }),
+  get: (personId: number) => request<PersonPage>('GET', person(personId)),
+  correct: (personId: number, body: PersonCorrection) => request<PersonPage>('PATCH', person(personId), body),
+  doNotCall: (personId: number, reason: string) => request<DoNotCallEntry>('POST', `${person(personId)}/do-not-call`, reason.trim() ? { reason: reason.trim() } : {}),
+  export: (personId: number) => request<PersonExport>('GET', `${person(personId)}/export`),
+  /** The export as a file to download (a same-origin link: the cookie goes with it). */
+  exportUrl: (personId: number) => `${person(personId)}/export`,
+  erase: (personId: number, keepOffCalls: boolean) => request<PersonErased>('POST', `${person(personId)}/erase`, { keepOffCalls }),
 };

@@ -1,0 +1,55 @@
+// `npm run cli -- person:export`: an operator answers a person's access request (GDPR Art. 15) from the
+// command line, in plain words or as JSON; an unknown number is said plainly and exits non-zero.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { PersonExport } from '../src/contract/api';
+import { TestContext, runCli } from './harness';
+
+let t: TestContext;
+beforeAll(async () => {
+  t = await TestContext.create();
+  const district = await t.newOrg({ name: 'Region Nord', kind: 'district', country: 'SE' });
+  const association = await t.newOrg({ parent: district, name: 'Kiruna' });
+  const organizer = await t.newUser([{ org: association, role: 'organizer' }]);
+  await t.newOpenCampaign(association, organizer, { people: 2, firstNumber: 4_445_566, name: 'Vårens ringkväll' });
+  await t.db.updateTable('targetList').set({ sourceKind: 'members', sourceName: 'Medlemsregistret', legalBasis: 'members' }).execute();
+});
+afterAll(() => t.close());
+
+const cli = (...args: string[]) => runCli(t.databaseUrl, ...args);
+
+test('person:export prints what Ringa holds in plain words, and as JSON; each export is audited by id', async () => {
+  const text = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46704445566');
+  expect(text.status, text.stderr).toBe(0);
+  expect(text.stdout).toContain('P0, +46704445566');
+  expect(text.stdout).toContain('Vårens ringkväll (Kiruna), active; 0 call(s); answers and notes deleted 12 months after it finishes');
+  expect(text.stdout).toContain("source: the party's member register (Medlemsregistret); legal basis: members and people in regular contact (Art. 9(2)(d))");
+  expect(text.stdout).toContain('Not on the do-not-call register.');
+  expect(text.stdout).toContain('The person is kept while a running campaign uses a list they are on; then 24 months.');
+
+  const json = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '070-444 55 66', '--json');
+  expect(json.status, json.stderr).toBe(0);
+  const record = JSON.parse(json.stdout) as PersonExport;
+  expect(record).toMatchObject({ firstName: 'P0', phone: '+46704445566', organisationName: 'Kiruna', doNotCall: [], telephonyCalls: [] });
+  expect(record.lists).toEqual([expect.objectContaining({ sourceKind: 'members', legalBasis: 'members' })]);
+  expect(record.campaigns).toEqual([expect.objectContaining({ name: 'Vårens ringkväll', calls: [] })]);
+
+  const audited = await t.db.selectFrom('auditEvent').select(['details', 'actorUserId']).where('action', '=', 'person.exported').execute();
+  expect(audited).toEqual([
+    { details: { personId: record.id, withheldCampaigns: 0, via: 'cli' }, actorUserId: null },
+    { details: { personId: record.id, withheldCampaigns: 0, via: 'cli' }, actorUserId: null },
+  ]);
+}, 120_000);
+
+test('an unknown number, a number that is none and an unknown organisation are said plainly, with a non-zero exit', () => {
+  const unknown = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46709999999');
+  expect(unknown.status).toBe(1);
+  expect(unknown.stderr).toContain('A person with the number +46709999999 in "Region Nord/Kiruna" was not found.');
+  const bad = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', 'hej');
+  expect(bad.status).toBe(1);
+  expect(bad.stderr).toContain('"hej" is not a phone number we can use');
+  const nowhere = cli('person:export', '--org', 'Region Syd', '--phone', '+46704445566');
+  expect(nowhere.status).toBe(1);
+  const missing = cli('person:export', '--org', 'Region Nord/Kiruna');
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toContain('--phone is required');
+}, 120_000);
