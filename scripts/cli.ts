@@ -11,7 +11,10 @@ import { migrateToLatest } from '../db/migrate';
 import { systemClock } from '../server/src/clock';
 import { ConfigError, loadConfig, type Config } from '../server/src/config';
 import { ListImporter } from '../server/src/modules/lists/lists.import';
-import { listView, listViewsOf } from '../server/src/modules/lists/lists.service';
+import { findPersonByPhone, listView, listViewsOf } from '../server/src/modules/lists/lists.service';
+import { normalisePhone } from '../server/src/modules/lists/phone';
+import { CallingEngine } from '../server/src/modules/calling/calling.service';
+import { erasePerson } from '../server/src/modules/privacy/erasure';
 import type { ListView } from '../server/src/modules/lists/lists.schemas';
 import { CampaignSettings, type DialingValue } from '../server/src/modules/campaigns/campaigns.schemas';
 import { changeStatusAsSystem, createCampaignAsSystem } from '../server/src/modules/campaigns/campaigns.service';
@@ -264,6 +267,26 @@ const commands: Record<string, Command> = {
       } finally {
         client.release();
       }
+    },
+  },
+  'person:erase': {
+    summary: "Erase a person (GDPR Art. 17) everywhere Ringa holds them; the organisation's figures stay the same.",
+    usage: 'person:erase --org PATH --phone E164 [--keep-off-calls] [--json]',
+    options: { org: { type: 'string' }, phone: { type: 'string' }, 'keep-off-calls': { type: 'boolean' } },
+    async run(db, values) {
+      const orgPath = required(values, 'org');
+      const organisation = await findOrganisationAtPath(db, orgPath);
+      const phone = normalisePhone(required(values, 'phone'), organisation.country as Country);
+      if (!phone.ok) throw new UsageError(`--phone is not a phone number Ringa can read: ${phone.reason}`);
+      const person = await findPersonByPhone(db, organisation.id, phone.e164);
+      // The number is the operator's own input, but it stays out of the output all the same.
+      if (!person) throw new AppError(404, 'not_found', `No one in "${orgPath}" has that number; nothing was erased.`);
+      // A caller holding the person on a running server sees the lease gone at their next save, which is counted without them.
+      const erased = await erasePerson({ db, clock: systemClock, calling: new CallingEngine(db, systemClock) }, null, person.id, { keepOffCalls: values['keep-off-calls'] === true });
+      return {
+        json: erased,
+        text: `Erased person ${erased.personId} of ${orgPath}.${erased.keptOnDoNotCall ? ' Their number stays on the do-not-call register as an erasure request.' : ''}`,
+      };
     },
   },
   'setup:link': {

@@ -24,6 +24,7 @@ import { CallingEngine } from './modules/calling/calling.service';
 import { listsRoutes } from './modules/lists/lists.routes';
 import { prepareUploadDir } from './modules/lists/uploads';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
+import { privacyRoutes } from './modules/privacy/privacy.routes';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
 import { systemRoutes } from './modules/system/system.routes';
 import { statsRoutes } from './modules/stats/stats.routes';
@@ -168,6 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(telephonyRoutes(ctx));
       await api.register(exportsRoutes(ctx));
       await api.register(statsRoutes(ctx));
+      await api.register(privacyRoutes(ctx));
     },
     { prefix: '/api' },
   );

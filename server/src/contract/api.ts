@@ -8,6 +8,7 @@ import type * as Campaigns from '../modules/campaigns/campaigns.schemas';
 import type * as Invites from '../modules/invites/invites.schemas';
 import type * as Lists from '../modules/lists/lists.schemas';
 import type * as Organisations from '../modules/organisations/organisations.schemas';
+import type * as Privacy from '../modules/privacy/privacy.schemas';
 import type * as Stats from '../modules/stats/stats.schemas';
 import type * as TargetGroups from '../modules/target-groups/target-groups.schemas';
 import type * as Telephony from '../modules/telephony/telephony.schemas';
@@ -107,3 +108,6 @@ export type GoalList = Static<typeof Stats.GoalList>;
 export type CampaignStats = Static<typeof Stats.CampaignStats>;
 export type CampaignWelcome = Static<typeof Stats.CampaignWelcome>;
 export type OrganisationWelcome = Static<typeof Stats.OrganisationWelcome>;
+
+export type EraseRequest = Static<typeof Privacy.EraseBody>;
+export type Erased = Static<typeof Privacy.Erased>;

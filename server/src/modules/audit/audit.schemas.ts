@@ -17,6 +17,7 @@ export const AuditAction = Type.Union([
   Type.Literal('invite.accepted'),
   Type.Literal('organisation.created'),
   Type.Literal('campaign.calls-exported'),
+  Type.Literal('person.erased'),
 ]);
 
 export const AuditDetails = Type.Record(

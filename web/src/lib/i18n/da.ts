@@ -257,6 +257,7 @@ export const da: Messages = {
     'invite.accepted': 'Invitation accepteret',
     'organisation.created': 'Organisation oprettet',
     'campaign.calls-exported': 'Opkaldsresultater eksporteret',
+    'person.erased': 'Person slettet',
   },
 
   auditDetails: {
@@ -274,6 +275,8 @@ export const da: Messages = {
     campaign: 'kampagne',
     campaignId: 'kampagne-id',
     rows: 'rækker',
+    personId: 'person-id',
+    keptOnDoNotCall: 'bevaret på ring ikke-listen',
     yes: 'ja',
     no: 'nej',
   },
@@ -329,7 +332,7 @@ export const da: Messages = {
       source: 'Hvordan det kom på',
       addedAt: 'Tilføjet',
       actions: 'Handlinger',
-      sources: { manual: 'Tilføjet i hånden', file: 'Fra en fil', call: 'Bad om det i en samtale' },
+      sources: { manual: 'Tilføjet i hånden', file: 'Fra en fil', call: 'Bad om det i en samtale', erasure: 'Anmodning om sletning' },
       remove: 'Fjern',
       removeFor: (phone: string) => `Fjern ${phone} fra listen`,
       confirmRemove: (phone: string) => `Fjern ${phone} fra ring ikke-listen? Nummeret kan så blive ringet op igen i alle kampagner.`,
@@ -1076,6 +1079,7 @@ export const da: Messages = {
     saveFailed: (message: string) => `Opkaldet blev ikke gemt: ${message}`,
     revoked: {
       'do-not-call': (name: string) => `${name} har bedt om ikke at blive ringet op. Vi går videre.`,
+      erased: (name: string) => `${name} har bedt om at få sine oplysninger slettet. Vi går videre.`,
       expired: (name: string) => `Tiden til at ringe til ${name} løb ud, og vedkommende gik tilbage i køen. Vi går videre.`,
     },
     refused: (name: string, outcome: string) => `Opkaldet til ${name} (${outcome}) kunne ikke gemmes: vedkommende gik tilbage i køen, mens du var offline.`,

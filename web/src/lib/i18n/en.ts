@@ -262,6 +262,7 @@ export const en = {
     'invite.accepted': 'Invitation accepted',
     'organisation.created': 'Organisation created',
     'campaign.calls-exported': 'Call results exported',
+    'person.erased': 'Person erased',
   } satisfies Record<AuditAction, string>,
 
   auditDetails: {
@@ -279,6 +280,8 @@ export const en = {
     campaign: 'campaign',
     campaignId: 'campaign id',
     rows: 'rows',
+    personId: 'person id',
+    keptOnDoNotCall: 'kept on do-not-call',
     yes: 'yes',
     no: 'no',
   },
@@ -446,7 +449,7 @@ export const en = {
       source: 'How it came',
       addedAt: 'Added',
       actions: 'Actions',
-      sources: { manual: 'Added by hand', file: 'From a file', call: 'Asked during a call' },
+      sources: { manual: 'Added by hand', file: 'From a file', call: 'Asked during a call', erasure: 'Erasure request' },
       remove: 'Remove',
       removeFor: (phone: string) => `Remove ${phone} from the register`,
       confirmRemove: (phone: string) => `Remove ${phone} from the register? The number can then be called again in every campaign.`,
@@ -1083,6 +1086,7 @@ export const en = {
     saveFailed: (message: string) => `The call was not saved: ${message}`,
     revoked: {
       'do-not-call': (name: string) => `${name} has asked not to be called. Moving on.`,
+      erased: (name: string) => `${name} has asked to have their details erased. Moving on.`,
       expired: (name: string) => `The time to call ${name} ran out and they went back to the queue. Moving on.`,
     },
     refused: (name: string, outcome: string) => `The call to ${name} (${outcome}) could not be saved: they went back to the queue while you were offline.`,

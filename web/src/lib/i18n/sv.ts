@@ -257,6 +257,7 @@ export const sv: Messages = {
     'invite.accepted': 'Inbjudan accepterad',
     'organisation.created': 'Organisation skapad',
     'campaign.calls-exported': 'Samtalsresultat exporterade',
+    'person.erased': 'Person raderad',
   },
 
   auditDetails: {
@@ -274,6 +275,8 @@ export const sv: Messages = {
     campaign: 'kampanj',
     campaignId: 'kampanj-id',
     rows: 'rader',
+    personId: 'person-id',
+    keptOnDoNotCall: 'kvar i spärrlistan',
     yes: 'ja',
     no: 'nej',
   },
@@ -329,7 +332,7 @@ export const sv: Messages = {
       source: 'Hur det kom dit',
       addedAt: 'Tillagt',
       actions: 'Åtgärder',
-      sources: { manual: 'Inlagt för hand', file: 'Från en fil', call: 'Bad om det i ett samtal' },
+      sources: { manual: 'Inlagt för hand', file: 'Från en fil', call: 'Bad om det i ett samtal', erasure: 'Begäran om radering' },
       remove: 'Ta bort',
       removeFor: (phone: string) => `Ta bort ${phone} från spärrlistan`,
       confirmRemove: (phone: string) => `Ta bort ${phone} från spärrlistan? Numret kan då ringas igen i alla kampanjer.`,
@@ -1076,6 +1079,7 @@ export const sv: Messages = {
     saveFailed: (message: string) => `Samtalet sparades inte: ${message}`,
     revoked: {
       'do-not-call': (name: string) => `${name} har bett att inte bli uppringd. Vi går vidare.`,
+      erased: (name: string) => `${name} har bett att få sina uppgifter raderade. Vi går vidare.`,
       expired: (name: string) => `Tiden för att ringa ${name} tog slut och hen gick tillbaka till kön. Vi går vidare.`,
     },
     refused: (name: string, outcome: string) => `Samtalet till ${name} (${outcome}) kunde inte sparas: hen gick tillbaka till kön medan du var offline.`,
