@@ -15,6 +15,7 @@ import { findPersonByPhone, listView, listViewsOf } from '../server/src/modules/
 import { normalisePhone } from '../server/src/modules/lists/phone';
 import { CallingEngine } from '../server/src/modules/calling/calling.service';
 import { erasePerson } from '../server/src/modules/privacy/erasure';
+import { purgeNow } from '../server/src/modules/privacy/retention';
 import type { ListView } from '../server/src/modules/lists/lists.schemas';
 import { CampaignSettings, type DialingValue } from '../server/src/modules/campaigns/campaigns.schemas';
 import { changeStatusAsSystem, createCampaignAsSystem } from '../server/src/modules/campaigns/campaigns.service';
@@ -286,6 +287,29 @@ const commands: Record<string, Command> = {
       return {
         json: erased,
         text: `Erased person ${erased.personId} of ${orgPath}.${erased.keptOnDoNotCall ? ' Their number stays on the do-not-call register as an erasure request.' : ''}`,
+      };
+    },
+  },
+  'privacy:purge': {
+    summary: 'Run the retention purge now (the server runs it daily): --as-of runs the rules as if it were that day, --dry-run only says what it would delete.',
+    usage: 'privacy:purge [--as-of YYYY-MM-DD] [--dry-run] [--json]',
+    options: { 'as-of': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    async run(db, values) {
+      const day = typeof values['as-of'] === 'string' ? values['as-of'] : undefined;
+      // As if it were that day: everything due by its end (UTC).
+      const asOf = day === undefined ? systemClock.now() : new Date(`${day}T23:59:59.999Z`);
+      if (day !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(asOf.getTime()) || asOf.toISOString().slice(0, 10) !== day)) {
+        throw new UsageError(`--as-of must be a day written YYYY-MM-DD (got "${day}")`);
+      }
+      const dryRun = values['dry-run'] === true;
+      const summary = await purgeNow({ db, calling: new CallingEngine(db, systemClock) }, asOf, dryRun);
+      if (summary === 'busy') throw new AppError(409, 'purge_running', 'Another retention purge is running right now; try again when it has finished.');
+      const verb = dryRun ? 'Would delete' : 'Deleted';
+      return {
+        json: summary,
+        text:
+          `${verb} as of ${summary.asOf}: the answers and notes of ${summary.answers.campaigns} campaigns (${summary.answers.calls} calls), ` +
+          `${summary.people.people} people${dryRun ? '' : ` (and ${summary.people.problemRows} import problem rows quoting them)`}. Figures stay the same.`,
       };
     },
   },

@@ -25,6 +25,7 @@ import { listsRoutes } from './modules/lists/lists.routes';
 import { prepareUploadDir } from './modules/lists/uploads';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
 import { privacyRoutes } from './modules/privacy/privacy.routes';
+import { PrivacyPurger } from './modules/privacy/retention';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
 import { systemRoutes } from './modules/system/system.routes';
 import { statsRoutes } from './modules/stats/stats.routes';
@@ -124,10 +125,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
     uploadDir,
     stats: new StatsService(deps.db, clock, failed('folding statistics failed')),
+    // Counts only: what a purge deleted is never named in the log.
+    purger: new PrivacyPurger({ db: deps.db, clock, calling }, (summary) => app.log.info({ purge: { answers: summary.answers, people: summary.people } }, 'retention purge'), failed('the retention purge failed')),
   };
   // Saved calls reach the figures within a second (a few folds a second; one process folds at a time).
   ctx.stats.start();
   app.addHook('onClose', () => ctx.stats.close());
+  // Retention is enforced daily by whichever process gets there first.
+  ctx.purger.start();
+  app.addHook('onClose', () => ctx.purger.close());
   // Running imports roll back when the app closes; their lists are marked failed.
   app.addHook('onClose', () => ctx.importer.close());
   app.addHook('onClose', async () => ctx.telephony.close());

@@ -622,6 +622,24 @@ describe('POST /api/people/:personId/erase (organizers and admins of the person\
   });
 });
 
+describe('retention rules (admins only)', () => {
+  const stored = (org: OrgKey) => async () =>
+    t.db.selectFrom('organisation').select(['answersRetentionMonths', 'peopleRetentionMonths']).where('id', '=', orgs[org].id).executeTakeFirstOrThrow();
+
+  test.each(rows(ADMIN, 200))('GET /api/orgs/:orgId/retention: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/retention` }, status);
+    if (status === 200) expect(response.json()).toMatchObject({ organisationId: orgs[org].id, answers: { months: expect.any(Number) as number } });
+  });
+
+  test.each(rows(ADMIN, 200))('PUT /api/orgs/:orgId/retention: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'PUT', url: `/api/orgs/${orgs[org].id}/retention`, body: { answersMonths: 18, peopleMonths: 36 } }, status, stored(org));
+    if (status === 200) {
+      expect(response.json()).toMatchObject({ answers: { months: 18, own: 18 }, people: { months: 36, own: 36 } });
+      expect(await stored(org)()).toEqual({ answersRetentionMonths: 18, peopleRetentionMonths: 36 });
+    }
+  });
+});
+
 describe('telephony settings (admins only; secrets never sent back)', () => {
   const twilioSettings = {
     accountSid: `AC${'a1'.repeat(16)}`,

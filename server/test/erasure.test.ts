@@ -8,14 +8,11 @@ import { spawnSync } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Ack, Assignment, ClientToServerEvents, CompleteAnswer, NextAnswer, RevokedEvent } from '../src/contract/realtime';
-import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns.service';
-import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
+import type { Assignment, NextAnswer, RevokedEvent } from '../src/contract/realtime';
 import { ask, type Client } from './ask';
 import { TestContext, errorCode, root, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { claimPerson, complete, connect, data, foldedFigures, importList, openCampaign, until } from './privacy-helpers';
 
 let t: TestContext;
 let url: string;
@@ -55,32 +52,14 @@ beforeAll(async () => {
     ...Array.from({ length: 4 }, (_, i) => `Person;${i};070411000${i};Luleå`),
     `${INGEGERD.first};${INGEGERD.last};${INGEGERD.written};Luleå`,
     `${INGEGERD.first} ${INGEGERD.last};;070-31;Luleå`,
-  ].join('\r\n');
-  const cookie = await t.login(organizer);
-  const body = multipart({ name: 'Köpt lista oktober' }, { field: 'file', filename: 'kopt.csv', content: `Förnamn;Efternamn;Mobil;Ort\r\n${rows}\r\n` });
-  const imported = await t.request('POST', `/api/orgs/${association.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
-  expect(imported.statusCode, imported.body).toBe(202);
-  listId = imported.json<{ id: string }>().id;
-  await t.app.ctx.importer.wait(listId);
+  ];
+  listId = await importList(t, association, organizer, 'Köpt lista oktober', rows);
   await t.db
     .updateTable('targetList')
     .set({ sourceKind: 'broker', sourceName: 'Adressbolaget AB', sourceDate: '2026-09-01', legalBasis: 'legitimate-interest' })
     .where('id', '=', listId)
     .execute();
-  const group = await t.request('POST', `/api/orgs/${association.id}/target-groups`, { cookie, body: { name: 'Köpt', listIds: [listId], filters: [] } });
-  const campaign = await createCampaign(t.db, t.clock, organizer.id, association.id, {
-    name: 'Höstkampanj',
-    callingWindow: ALWAYS_WINDOW,
-    dialing: 'simulated',
-    script: 'Hej {first_name}!',
-    questions: [
-      { id: 'member', kind: 'yes-no', text: 'Vill du bli medlem?', tags: ['recruit'] },
-      { id: 'why', kind: 'text', text: 'Varför?' },
-    ],
-    targetGroupIds: [group.json<{ id: string }>().id],
-  });
-  await changeStatus(t.db, t.clock, organizer.id, campaign.id, 'active');
-  campaignId = campaign.id;
+  campaignId = await openCampaign(t, association, organizer, 'Höstkampanj', [listId], 'simulated');
   // Another organisation calls people of its own, so that its figures are there to stay the same.
   siblingCampaignId = await t.newOpenCampaign(sibling, siblingOrganizer, { people: 2, firstNumber: 4_120_000 });
 });
@@ -89,39 +68,7 @@ afterAll(async () => {
   await t.close();
 });
 
-function client(cookie: string): Promise<Client> {
-  const socket: Client = io(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, origin: t.origin }, reconnection: false, forceNew: true });
-  opened.push(socket);
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
-
-function data<T>(answer: Ack<T>): T {
-  if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
-  return answer.data;
-}
-
-const complete = (socket: Client, request: Parameters<ClientToServerEvents['call:complete']>[0]): Promise<Ack<CompleteAnswer>> => ask(socket, 'call:complete', request);
-
-async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
-/** Calls through the queue (no answer) until `wanted` is held; returns that assignment. */
-async function claimPerson(socket: Client, campaign: string, wanted: string): Promise<Assignment> {
-  let assignment = data<NextAnswer>(await ask(socket, 'contact:next', { campaignId: campaign })).assignment;
-  for (let i = 0; i < 20 && assignment && assignment.contact.lastName !== wanted; i++) {
-    assignment = data(await complete(socket, { assignmentId: assignment.id, key: randomUUID(), outcome: 'no-answer', answers: {}, next: true })).next ?? null;
-  }
-  if (!assignment || assignment.contact.lastName !== wanted) throw new Error(`${wanted} was not claimed`);
-  return assignment;
-}
+const client = (cookie: string) => connect(t, url, cookie, opened);
 
 /** Every row of every table in the schema (found from pg_catalog), as text, that holds one of the strings. */
 async function scanDatabase(needles: string[]): Promise<{ table: string; row: string }[]> {
@@ -149,23 +96,16 @@ async function scanFiles(needles: string[]): Promise<string[]> {
 
 /** The statistics API for every organisation and campaign, once every saved call has been folded in. */
 async function figures(): Promise<unknown> {
-  await until(async () => Number((await sql<{ n: number }>`select count(*)::int as n from stat_delta`.execute(t.db)).rows[0]?.n) === 0);
   const cookie = await t.login(organizer);
   const siblingCookie = await t.login(siblingOrganizer);
-  const get = async (address: string, as: string) => {
-    const response = await t.request('GET', address, { cookie: as });
-    expect(response.statusCode, response.body).toBe(200);
-    return response.json<unknown>();
-  };
-  const districtAdmin = await t.newUser([{ org: district, role: 'admin' }]);
-  const districtCookie = await t.login(districtAdmin);
-  return {
-    district: await get(`/api/orgs/${district.id}/stats`, districtCookie),
-    association: await get(`/api/orgs/${association.id}/stats`, cookie),
-    sibling: await get(`/api/orgs/${sibling.id}/stats`, siblingCookie),
-    campaign: await get(`/api/campaigns/${campaignId}/stats`, cookie),
-    siblingCampaign: await get(`/api/campaigns/${siblingCampaignId}/stats`, siblingCookie),
-  };
+  const districtCookie = await t.login(await t.newUser([{ org: district, role: 'admin' }]));
+  return foldedFigures(t, {
+    district: { url: `/api/orgs/${district.id}/stats`, cookie: districtCookie },
+    association: { url: `/api/orgs/${association.id}/stats`, cookie },
+    sibling: { url: `/api/orgs/${sibling.id}/stats`, cookie: siblingCookie },
+    campaign: { url: `/api/campaigns/${campaignId}/stats`, cookie },
+    siblingCampaign: { url: `/api/campaigns/${siblingCampaignId}/stats`, cookie: siblingCookie },
+  });
 }
 
 const personIdOf = async (e164: string) =>

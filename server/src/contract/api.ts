@@ -111,3 +111,5 @@ export type OrganisationWelcome = Static<typeof Stats.OrganisationWelcome>;
 
 export type EraseRequest = Static<typeof Privacy.EraseBody>;
 export type Erased = Static<typeof Privacy.Erased>;
+export type RetentionView = Static<typeof Privacy.RetentionView>;
+export type RetentionInput = Static<typeof Privacy.RetentionInput>;

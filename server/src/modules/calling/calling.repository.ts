@@ -537,7 +537,7 @@ export async function takeErasedLease(trx: Tx, leaseId: string, callerId: string
 }
 
 /** Erased leases older than `before` are forgotten (a caller's outbox has long given up by then). */
-export async function forgetErasedLeases(db: Database, before: Date): Promise<number> {
+export async function forgetErasedLeases(db: Database | Tx, before: Date): Promise<number> {
   const result = await db.deleteFrom('erasedLease').where('erasedAt', '<', before).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

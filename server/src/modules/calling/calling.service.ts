@@ -312,8 +312,8 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Leases of erased people are remembered this long for a late save, then forgotten. */
-  async forgetErasedLeases(before: Date): Promise<number> {
-    return repository.forgetErasedLeases(this.db, before);
+  async forgetErasedLeases(db: Database, before: Date): Promise<number> {
+    return repository.forgetErasedLeases(db, before);
   }
 
   /** The answer a repeated save gets: the same call, and the person the caller now holds. */
