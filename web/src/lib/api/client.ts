@@ -48,6 +48,8 @@ import type {
   TargetGroupSize,
   TargetGroupSizeRequest,
   TargetGroupView,
+  RetentionInput,
+  RetentionView,
   TelephonySettingsInput,
   TelephonySettingsView,
 } from '$contract/api';
@@ -297,4 +299,9 @@ export const telephonyApi = {
   settings: (orgId: string) => request<TelephonySettingsView>('GET', `${org(orgId)}/telephony`),
   saveSettings: (orgId: string, body: TelephonySettingsInput) => request<TelephonySettingsView>('PUT', `${org(orgId)}/telephony`, body),
   removeSettings: (orgId: string) => request<TelephonySettingsView>('DELETE', `${org(orgId)}/telephony`),
+};
+
+export const retentionApi = {
+  get: (orgId: string) => request<RetentionView>('GET', `${org(orgId)}/retention`),
+  save: (orgId: string, body: RetentionInput) => request<RetentionView>('PUT', `${org(orgId)}/retention`, body),
 };
