@@ -117,6 +117,12 @@ test('the settings say where each rule comes from, and an organisation\'s own mo
   expect(await view(association)).toMatchObject({ answers: { months: 12, own: null, from: null }, people: { months: 24, own: null, from: null } });
   expect(await view(lenient)).toMatchObject({ answers: { months: 6, own: null, from: { name: 'Kommunen' } }, people: { months: 24, from: null } });
   expect(await view(strict)).toMatchObject({ answers: { months: 3, own: 3, from: { id: strict.id, name: 'Strikta föreningen' } } });
+  // Each change is in the audit log, by whom and to what.
+  const audit = await t.db.selectFrom('auditEvent').select(['organisationId', 'actorUserId', 'details']).where('action', '=', 'organisation.retention-changed').where('organisationId', '=', strict.id).execute();
+  expect(audit).toEqual([{ organisationId: strict.id, actorUserId: admin.id, details: { answersMonths: 3, peopleMonths: null } }]);
+  // Finishing a campaign records when.
+  const campaign = await t.db.selectFrom('campaign').select(['status', 'finishedAt']).where('id', '=', finished.association).executeTakeFirstOrThrow();
+  expect(campaign).toEqual({ status: 'finished', finishedAt: finishedAt });
 });
 
 test('bad months are refused with a clear 400 and change nothing; organizers may not set them', async () => {

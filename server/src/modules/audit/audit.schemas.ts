@@ -18,6 +18,7 @@ export const AuditAction = Type.Union([
   Type.Literal('organisation.created'),
   Type.Literal('campaign.calls-exported'),
   Type.Literal('person.erased'),
+  Type.Literal('organisation.retention-changed'),
 ]);
 
 export const AuditDetails = Type.Record(

@@ -2,6 +2,7 @@ import type { Static } from 'typebox';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import { badRequest } from '../../errors';
+import { recordAudit } from '../audit/audit.service';
 import { authorize, organisationNames, setRetentionMonths } from '../organisations/organisations.service';
 import { ANSWERS_RETENTION_RANGE, PEOPLE_RETENTION_RANGE, privacySettings, type Inherited } from './privacy-settings';
 import type { RetentionInput, RetentionView } from './privacy.schemas';
@@ -53,6 +54,9 @@ export async function setRetention(db: Database, clock: Clock, userId: string, o
   };
   check(input.answersMonths, ANSWERS_RETENTION_RANGE, 'answers_retention_out_of_range', "A campaign's answers and notes");
   check(input.peopleMonths, PEOPLE_RETENTION_RANGE, 'people_retention_out_of_range', 'People');
-  await setRetentionMonths(db, organisationId, { answers: input.answersMonths, people: input.peopleMonths });
+  await db.transaction().execute(async (trx) => {
+    await setRetentionMonths(trx, organisationId, { answers: input.answersMonths, people: input.peopleMonths });
+    await recordAudit(trx, { at: clock.now(), action: 'organisation.retention-changed', organisationId, actorUserId: userId, details: { answersMonths: input.answersMonths, peopleMonths: input.peopleMonths } });
+  });
   return retentionView(db, clock, userId, organisationId);
 }

@@ -258,6 +258,7 @@ export const da: Messages = {
     'organisation.created': 'Organisation oprettet',
     'campaign.calls-exported': 'Opkaldsresultater eksporteret',
     'person.erased': 'Person slettet',
+    'organisation.retention-changed': 'Opbevaringsregler ændret',
   },
 
   auditDetails: {
@@ -277,6 +278,8 @@ export const da: Messages = {
     rows: 'rækker',
     personId: 'person-id',
     keptOnDoNotCall: 'bevaret på ring ikke-listen',
+    answersMonths: 'svar (måneder)',
+    peopleMonths: 'personer (måneder)',
     yes: 'ja',
     no: 'nej',
   },

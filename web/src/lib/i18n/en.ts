@@ -263,6 +263,7 @@ export const en = {
     'organisation.created': 'Organisation created',
     'campaign.calls-exported': 'Call results exported',
     'person.erased': 'Person erased',
+    'organisation.retention-changed': 'Retention rules changed',
   } satisfies Record<AuditAction, string>,
 
   auditDetails: {
@@ -282,6 +283,8 @@ export const en = {
     rows: 'rows',
     personId: 'person id',
     keptOnDoNotCall: 'kept on do-not-call',
+    answersMonths: 'answers (months)',
+    peopleMonths: 'people (months)',
     yes: 'yes',
     no: 'no',
   },

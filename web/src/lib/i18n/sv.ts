@@ -258,6 +258,7 @@ export const sv: Messages = {
     'organisation.created': 'Organisation skapad',
     'campaign.calls-exported': 'Samtalsresultat exporterade',
     'person.erased': 'Person raderad',
+    'organisation.retention-changed': 'Lagringsregler ändrade',
   },
 
   auditDetails: {
@@ -277,6 +278,8 @@ export const sv: Messages = {
     rows: 'rader',
     personId: 'person-id',
     keptOnDoNotCall: 'kvar i spärrlistan',
+    answersMonths: 'svar (månader)',
+    peopleMonths: 'personer (månader)',
     yes: 'ja',
     no: 'nej',
   },
