@@ -145,6 +145,14 @@ export interface DoNotCall {
   source: string;
 }
 
+export interface ErasedLease {
+  callerId: string;
+  campaignId: string;
+  erasedAt: Timestamp;
+  leaseId: string;
+  organisationId: string;
+}
+
 export interface Goal {
   createdAt: Timestamp;
   createdBy: string | null;
@@ -400,6 +408,7 @@ export interface DB {
   campaignTargetGroup: CampaignTargetGroup;
   campaignVersion: CampaignVersion;
   doNotCall: DoNotCall;
+  erasedLease: ErasedLease;
   goal: Goal;
   invite: Invite;
   listPerson: ListPerson;

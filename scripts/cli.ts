@@ -12,8 +12,12 @@ import { systemClock } from '../server/src/clock';
 import { ConfigError, loadConfig, type Config } from '../server/src/config';
 import { ListImporter } from '../server/src/modules/lists/lists.import';
 import { checkListSource, type ListSourceValue } from '../server/src/modules/lists/list-source';
-import { listView, listViewsOf } from '../server/src/modules/lists/lists.service';
+import { findPersonByPhone, listView, listViewsOf } from '../server/src/modules/lists/lists.service';
 import { localDay } from '../server/src/modules/stats/stats.service';
+import { normalisePhone } from '../server/src/modules/lists/phone';
+import { CallingEngine } from '../server/src/modules/calling/calling.service';
+import { erasePerson } from '../server/src/modules/privacy/erasure';
+import { purgeNow } from '../server/src/modules/privacy/retention';
 import type { ListView } from '../server/src/modules/lists/lists.schemas';
 import { CampaignSettings, type DialingValue } from '../server/src/modules/campaigns/campaigns.schemas';
 import { changeStatusAsSystem, createCampaignAsSystem } from '../server/src/modules/campaigns/campaigns.service';
@@ -310,6 +314,49 @@ const commands: Record<string, Command> = {
       } finally {
         client.release();
       }
+    },
+  },
+  'person:erase': {
+    summary: "Erase a person (GDPR Art. 17) everywhere Ringa holds them; the organisation's figures stay the same.",
+    usage: 'person:erase --org PATH --phone E164 [--keep-off-calls] [--json]',
+    options: { org: { type: 'string' }, phone: { type: 'string' }, 'keep-off-calls': { type: 'boolean' } },
+    async run(db, values) {
+      const orgPath = required(values, 'org');
+      const organisation = await findOrganisationAtPath(db, orgPath);
+      const phone = normalisePhone(required(values, 'phone'), organisation.country as Country);
+      if (!phone.ok) throw new UsageError(`--phone is not a phone number Ringa can read: ${phone.reason}`);
+      const person = await findPersonByPhone(db, organisation.id, phone.e164);
+      // The number is the operator's own input, but it stays out of the output all the same.
+      if (!person) throw new AppError(404, 'not_found', `No one in "${orgPath}" has that number; nothing was erased.`);
+      // A caller holding the person on a running server sees the lease gone at their next save, which is counted without them.
+      const erased = await erasePerson({ db, clock: systemClock, calling: new CallingEngine(db, systemClock) }, null, person.id, { keepOffCalls: values['keep-off-calls'] === true });
+      return {
+        json: erased,
+        text: `Erased person ${erased.personId} of ${orgPath}.${erased.keptOnDoNotCall ? ' Their number stays on the do-not-call register as an erasure request.' : ''}`,
+      };
+    },
+  },
+  'privacy:purge': {
+    summary: 'Run the retention purge now (the server runs it daily): --as-of runs the rules as if it were that day, --dry-run only says what it would delete.',
+    usage: 'privacy:purge [--as-of YYYY-MM-DD] [--dry-run] [--json]',
+    options: { 'as-of': { type: 'string' }, 'dry-run': { type: 'boolean' } },
+    async run(db, values) {
+      const day = typeof values['as-of'] === 'string' ? values['as-of'] : undefined;
+      // As if it were that day: everything due by its end (UTC).
+      const asOf = day === undefined ? systemClock.now() : new Date(`${day}T23:59:59.999Z`);
+      if (day !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(asOf.getTime()) || asOf.toISOString().slice(0, 10) !== day)) {
+        throw new UsageError(`--as-of must be a day written YYYY-MM-DD (got "${day}")`);
+      }
+      const dryRun = values['dry-run'] === true;
+      const summary = await purgeNow({ db, calling: new CallingEngine(db, systemClock) }, asOf, dryRun);
+      if (summary === 'busy') throw new AppError(409, 'purge_running', 'Another retention purge is running right now; try again when it has finished.');
+      const verb = dryRun ? 'Would delete' : 'Deleted';
+      return {
+        json: summary,
+        text:
+          `${verb} as of ${summary.asOf}: the answers and notes of ${summary.answers.campaigns} campaigns (${summary.answers.calls} calls), ` +
+          `${summary.people.people} people${dryRun ? '' : ` (and ${summary.people.problemRows} import problem rows quoting them)`}. Figures stay the same.`,
+      };
     },
   },
   'setup:link': {

@@ -26,6 +26,8 @@ import { prepareUploadDir } from './modules/lists/uploads';
 import { organisationsRoutes } from './modules/organisations/organisations.routes';
 import { noticeRoutes } from './modules/privacy/notice.routes';
 import { peopleRoutes } from './modules/people/people.routes';
+import { privacyRoutes } from './modules/privacy/privacy.routes';
+import { PrivacyPurger } from './modules/privacy/retention';
 import { targetGroupsRoutes } from './modules/target-groups/target-groups.routes';
 import { systemRoutes } from './modules/system/system.routes';
 import { statsRoutes } from './modules/stats/stats.routes';
@@ -130,10 +132,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     uploadDir,
     hosting: deps.hosting ?? { operator: null, database: null },
     stats: new StatsService(deps.db, clock, failed('folding statistics failed')),
+    // Counts only: what a purge deleted is never named in the log.
+    purger: new PrivacyPurger({ db: deps.db, clock, calling }, (summary) => app.log.info({ purge: { answers: summary.answers, people: summary.people } }, 'retention purge'), failed('the retention purge failed')),
   };
   // Saved calls reach the figures within a second (a few folds a second; one process folds at a time).
   ctx.stats.start();
   app.addHook('onClose', () => ctx.stats.close());
+  // Retention is enforced daily by whichever process gets there first.
+  ctx.purger.start();
+  app.addHook('onClose', () => ctx.purger.close());
   // Running imports roll back when the app closes; their lists are marked failed.
   app.addHook('onClose', () => ctx.importer.close());
   app.addHook('onClose', async () => ctx.telephony.close());
@@ -178,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(noticeRoutes(ctx));
       await api.register(recordOfProcessingRoutes(ctx));
       await api.register(peopleRoutes(ctx));
+      await api.register(privacyRoutes(ctx));
     },
     { prefix: '/api' },
   );

@@ -7,6 +7,7 @@ import type { CallingEngine } from './modules/calling/calling.service';
 import type { TelephonyService } from './modules/telephony/telephony.service';
 import type { StatsService } from './modules/stats/stats.service';
 import type { Hosting } from './modules/privacy/record-of-processing.service';
+import type { PrivacyPurger } from './modules/privacy/retention';
 
 /** What route handlers need: the database, the time, and the services that keep state. */
 export interface AppContext {
@@ -19,6 +20,8 @@ export interface AppContext {
   calling: CallingEngine;
   telephony: TelephonyService;
   stats: StatsService;
+  /** The daily retention purge. */
+  purger: PrivacyPurger;
   /** The largest list file taken, in bytes. */
   importMaxBytes: number;
   /** Where uploaded files are kept while they are read (mode 700). */

@@ -44,6 +44,12 @@ const OWN: Table = {
   B: /*             */ [404, 404, 404, 403, 403, 404, 401],
   municipality: /*  */ [404, 404, 404, 'ok', 403, 404, 401],
 };
+/** Organizers and admins of the person's organisation or above; everyone else finds no such person (404, callers too). */
+const ERASE: Table = {
+  A: /*             */ ['ok', 'ok', 404, 'ok', 'ok', 404, 401],
+  B: /*             */ [404, 404, 404, 'ok', 'ok', 404, 401],
+  municipality: /*  */ [404, 404, 404, 'ok', 'ok', 404, 401],
+};
 const CODE: Record<number, string> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
 /** The role each signed-in actor holds on every organisation they may see. */
 const ROLE_OF: Partial<Record<Actor, Role>> = {
@@ -607,6 +613,50 @@ describe("association A cannot reach its sibling B through A's own addresses", (
     expect(errorCode(response)).toBe('own_account');
     expect(await t.tableCounts()).toEqual(countsBefore);
     expect((await t.me(cookies.adminA!)).user.id).toBe(users.adminA.id);
+  });
+});
+
+describe('POST /api/people/:personId/erase (organizers and admins of the person\'s organisation or above)', () => {
+  let n = 0;
+  /** A person of the organisation, as an import would have made them. */
+  async function personIn(org: OrgKey): Promise<number> {
+    n += 1;
+    const row = await t.db
+      .insertInto('person')
+      .values({ organisationId: orgs[org].id, phone: `+4670555${String(n).padStart(4, '0')}`, phoneType: 'mobile', firstName: 'Radera', lastName: `Mig ${n}`, createdAt: t.clock.now(), updatedAt: t.clock.now() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  test.each(rows(ERASE, 200))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const personId = await personIn(org);
+    const exists = async () => (await t.db.selectFrom('person').select('id').where('id', '=', personId).executeTakeFirst()) !== undefined;
+    const { response } = await attempt(actor, { method: 'POST', url: `/api/people/${personId}/erase`, body: { keepOffCalls: false } }, status, exists);
+    if (status === 200) {
+      expect(response.json()).toEqual({ personId, keptOnDoNotCall: false });
+      expect(await exists()).toBe(false);
+    } else {
+      expect(await exists()).toBe(true);
+    }
+  });
+});
+
+describe('retention rules (admins only)', () => {
+  const stored = (org: OrgKey) => async () =>
+    t.db.selectFrom('organisation').select(['answersRetentionMonths', 'peopleRetentionMonths']).where('id', '=', orgs[org].id).executeTakeFirstOrThrow();
+
+  test.each(rows(ADMIN, 200))('GET /api/orgs/:orgId/retention: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'GET', url: `/api/orgs/${orgs[org].id}/retention` }, status);
+    if (status === 200) expect(response.json()).toMatchObject({ organisationId: orgs[org].id, answers: { months: expect.any(Number) as number } });
+  });
+
+  test.each(rows(ADMIN, 200))('PUT /api/orgs/:orgId/retention: $org by $actor → $status', async ({ org, actor, status }) => {
+    const { response } = await attempt(actor, { method: 'PUT', url: `/api/orgs/${orgs[org].id}/retention`, body: { answersMonths: 18, peopleMonths: 36 } }, status, stored(org));
+    if (status === 200) {
+      expect(response.json()).toMatchObject({ answers: { months: 18, own: 18 }, people: { months: 36, own: 36 } });
+      expect(await stored(org)()).toEqual({ answersRetentionMonths: 18, peopleRetentionMonths: 36 });
+    }
   });
 });
 

@@ -11,6 +11,7 @@ import type * as Organisations from '../modules/organisations/organisations.sche
 import type * as Notice from '../modules/privacy/notice.schemas';
 import type * as RecordOfProcessingSchemas from '../modules/privacy/record-of-processing.schemas';
 import type * as People from '../modules/people/people.schemas';
+import type * as Privacy from '../modules/privacy/privacy.schemas';
 import type * as Stats from '../modules/stats/stats.schemas';
 import type * as TargetGroups from '../modules/target-groups/target-groups.schemas';
 import type * as Telephony from '../modules/telephony/telephony.schemas';
@@ -131,3 +132,7 @@ export type PersonExport = Static<typeof People.PersonExport>;
 export type PersonCampaign = Static<typeof People.PersonCampaign>;
 export type PersonCall = Static<typeof People.PersonCall>;
 export type PersonList = Static<typeof People.PersonList>;
+export type EraseRequest = Static<typeof Privacy.EraseBody>;
+export type Erased = Static<typeof Privacy.Erased>;
+export type RetentionView = Static<typeof Privacy.RetentionView>;
+export type RetentionInput = Static<typeof Privacy.RetentionInput>;

@@ -35,7 +35,8 @@ export interface CorrectAnswer {
 }
 export interface RevokedEvent {
   assignmentId: string;
-  reason: 'do-not-call' | 'expired';
+  /** erased: an organizer erased the person (GDPR Art. 17). */
+  reason: 'do-not-call' | 'expired' | 'erased';
 }
 export interface CampaignStatsEvent {
   campaignId: string;

@@ -25,6 +25,8 @@ export const AuditAction = Type.Union([
   Type.Literal('person.corrected'),
   Type.Literal('person.do-not-call'),
   Type.Literal('person.exported'),
+  Type.Literal('person.erased'),
+  Type.Literal('organisation.retention-changed'),
 ]);
 
 export const AuditDetails = Type.Record(

@@ -181,6 +181,8 @@ export async function campaignOfSave(db: Database, callerId: string, key: string
       (select campaign_id, 0 as rank from call where caller_id = ${callerId} and idempotency_key = ${key})
       union all
       (select campaign_id, 1 from campaign_contact where lease_id = ${leaseId})
+      union all
+      (select campaign_id, 2 from erased_lease where lease_id = ${leaseId} and caller_id = ${callerId})
     ) found order by rank limit 1`.execute(db);
   return rows[0]?.campaignId;
 }
@@ -311,7 +313,8 @@ export interface CallRecord {
 export interface NewCall extends CallRecord {
   campaignId: string;
   organisationId: string;
-  personId: number;
+  /** Null for a save that arrived after its person was erased. */
+  personId: number | null;
   callerId: string;
   versionId: number;
   idempotencyKey: string;
@@ -510,4 +513,36 @@ export async function heldLease(db: Database, callerId: string, leaseId: string,
     .where('leaseExpiresAt', '>', now)
     .executeTakeFirst();
   return row && row.leaseId !== null ? { leaseId: row.leaseId, campaignId: row.campaignId, personId: row.personId, phone: row.phone } : null;
+}
+
+/**
+ * People erased: they leave every queue. A lease held on one is remembered without them (lease, campaign,
+ * caller, when), so that the caller's save under it is still counted; returns those leases.
+ */
+export async function withdrawPeople(trx: Tx, personIds: number[], now: Date): Promise<Revoked[]> {
+  if (personIds.length === 0) return [];
+  const { rows } = await sql<Revoked>`
+    with gone as (
+      delete from campaign_contact where person_id = any(${personIds}::bigint[])
+      returning campaign_id, person_id, lease_id, held_by, state
+    ), remembered as (
+      insert into erased_lease (lease_id, campaign_id, organisation_id, caller_id, erased_at)
+      select g.lease_id, g.campaign_id, c.organisation_id, g.held_by, ${now} from gone g join campaign c on c.id = g.campaign_id
+      where g.state = 'held'
+      on conflict (lease_id) do nothing
+    )
+    select campaign_id as "campaignId", person_id as "personId", lease_id as "leaseId", held_by as "heldBy" from gone where state = 'held'`.execute(trx);
+  return rows;
+}
+
+/** A lease the caller held on a person since erased, in the campaign: taken (a lease saves one call), or null. */
+export async function takeErasedLease(trx: Tx, leaseId: string, callerId: string, campaignId: string): Promise<boolean> {
+  const result = await trx.deleteFrom('erasedLease').where('leaseId', '=', leaseId).where('callerId', '=', callerId).where('campaignId', '=', campaignId).executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+/** Erased leases older than `before` are forgotten (a caller's outbox has long given up by then). */
+export async function forgetErasedLeases(db: Database | Tx, before: Date): Promise<number> {
+  const result = await db.deleteFrom('erasedLease').where('erasedAt', '<', before).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

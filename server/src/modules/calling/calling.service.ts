@@ -84,7 +84,7 @@ export type CorrectRequest = Omit<CompleteRequest, 'assignmentId' | 'key' | 'nex
 
 export interface EngineEvents {
   /** A lease ended without its caller: a number went on the register, or the lease ran out. */
-  revoked: [{ userId: string; assignmentId: string; campaignId: string; reason: 'do-not-call' | 'expired' }];
+  revoked: [{ userId: string; assignmentId: string; campaignId: string; reason: 'do-not-call' | 'expired' | 'erased' }];
   /** A call was saved (for live figures). */
   saved: [{ campaignId: string; callerId: string; outcome: string }];
   /** A caller joined or left a campaign (for the callers-online figure). */
@@ -235,6 +235,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
         // Not held (any more): a save repeated after its answer was lost, or a lease lost.
         const replay = await repository.callByKey(trx, userId, request.key);
         if (replay) return this.replay(trx, campaign, userId, replay.id, request.next);
+        if (await repository.takeErasedLease(trx, request.assignmentId, userId, campaign.id)) return this.saveErased(trx, campaign, userId, request, now);
         throw leaseLost();
       }
       const outcome = campaign.outcomes.find((candidate) => candidate.code === request.outcome);
@@ -274,6 +275,56 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
     this.emit('saved', { campaignId, callerId: userId, outcome: request.outcome });
     return result;
+  }
+
+  /**
+   * A save on a lease whose person was erased meanwhile: counted in the figures (outcome and what it
+   * counts for), with nothing personal — no person, answers, notes, flag or callback time.
+   */
+  private async saveErased(trx: Database, campaign: EngineCampaign, userId: string, request: CompleteRequest, now: Date) {
+    const outcome = campaign.outcomes.find((candidate) => candidate.code === request.outcome);
+    if (!outcome) throw badRequest('unknown_outcome', `"${request.outcome}" is not one of this campaign's outcomes.`);
+    checkAnswers(campaign.questions, request.answers);
+    const record = callRecord(request, outcome, null, campaign.questions);
+    const callId = await repository.insertCall(trx, {
+      campaignId: campaign.id,
+      organisationId: campaign.organisationId,
+      personId: null,
+      callerId: userId,
+      versionId: campaign.versionId,
+      idempotencyKey: request.key,
+      leaseId: request.assignmentId,
+      ...record,
+      answers: {},
+      notes: '',
+      noteForNext: '',
+      flagged: false,
+      flagNote: '',
+      // Whether they were told where their number came from is about them: nothing is kept.
+      noticeGiven: null,
+      createdAt: now,
+    });
+    const saved = callId ?? (await repository.callByKey(trx, userId, request.key))?.id;
+    if (!saved) throw new Error('A call conflicted on its key but is not there');
+    if (!request.next) return { callId: saved };
+    const claim = await this.claimIn(trx, campaign, userId, false);
+    return { callId: saved, next: claim.assignment, ...(claim.reason ? { reason: claim.reason } : {}) };
+  }
+
+  /**
+   * People are erased (GDPR Art. 17) or their retention ran out: they leave every queue in the transaction
+   * of their deletion. Call the returned function once it has committed: it tells the callers who held them.
+   */
+  async withdrawPeople(trx: Database, personIds: number[]): Promise<() => void> {
+    const revoked = await repository.withdrawPeople(trx, personIds, this.clock.now());
+    return () => {
+      for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'erased' });
+    };
+  }
+
+  /** Leases of erased people are remembered this long for a late save, then forgotten. */
+  async forgetErasedLeases(db: Database, before: Date): Promise<number> {
+    return repository.forgetErasedLeases(db, before);
   }
 
   /** The answer a repeated save gets: the same call, and the person the caller now holds. */

@@ -213,8 +213,10 @@ async function moveStatus(db: Database, clock: Clock, campaignId: string, status
       const groups = await repository.targetGroupIds(trx, campaignId);
       await fillQueue(trx, campaignId, await membersOfGroups(trx, groups));
     }
-    // When it finished starts the clock of its answers' retention (privacy/retention-rules.ts).
-    await repository.updateCampaign(trx, campaignId, { status, updatedAt: clock.now(), ...(status === 'finished' && from !== 'finished' ? { finishedAt: clock.now() } : {}) });
+    // When it finished starts the retention of its calls' answers and notes; a campaign moved on from finished has not finished.
+    const now = clock.now();
+    const finishedAt = status !== 'finished' ? null : from === 'finished' ? (campaign.finishedAt ?? now) : now;
+    await repository.updateCampaign(trx, campaignId, { status, finishedAt, updatedAt: now });
   });
   forget(campaignId);
   return view(db, clock, campaignId);

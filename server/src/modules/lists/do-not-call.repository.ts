@@ -88,3 +88,20 @@ export async function insertMany(
     return added;
   });
 }
+
+/**
+ * An erased person's number stays on the registers that bind their organisation (its own and those above)
+ * saying only that it is kept at an erasure request: no reason, no one who added it. With `add`, it is
+ * put on the organisation's own register when no entry binds it yet. Returns whether it is on one now.
+ */
+export async function keepErasedNumber(db: Database, organisationId: string, phone: string, add: boolean, at: Date): Promise<boolean> {
+  const { rows } = await sql<{ id: number }>`
+    update do_not_call d set source = 'erasure', reason = '', created_by = null
+    from organisation_closure oc
+    where oc.descendant_id = ${organisationId} and oc.ancestor_id = d.organisation_id and d.phone = ${phone}
+    returning d.id`.execute(db);
+  if (rows.length > 0) return true;
+  if (!add) return false;
+  await db.insertInto('doNotCall').values({ organisationId, phone, reason: '', source: 'erasure', createdBy: null, createdAt: at }).execute();
+  return true;
+}

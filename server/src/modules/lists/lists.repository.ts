@@ -247,3 +247,44 @@ export async function deleteList(db: Database, listId: string): Promise<void> {
     await trx.deleteFrom('targetList').where('id', '=', listId).execute();
   });
 }
+
+/** A person as erasure finds them (locked until the erasure commits). */
+export function lockPerson(db: Database, personId: number, lock = true) {
+  return db
+    .selectFrom('person')
+    .select(['id', 'organisationId', 'phone', 'firstName', 'lastName'])
+    .where('id', '=', personId)
+    .$if(lock, (qb) => qb.forUpdate())
+    .executeTakeFirst();
+}
+
+export function personByPhone(db: Database, organisationId: string, phone: string) {
+  return db.selectFrom('person').select(['id', 'organisationId']).where('organisationId', '=', organisationId).where('phone', '=', phone).executeTakeFirst();
+}
+
+/**
+ * Deletes the rows of the organisation's lists' problem reports that quote one of these people: their
+ * number in any form it is written (only its digits compared, with or without country code or trunk
+ * zero), their number in the reason, or their full name. Returns how many went.
+ */
+export async function deleteProblemRowsQuoting(
+  db: Database,
+  organisationId: string,
+  quoted: { digitForms: string[]; e164: string[]; fullNames: string[] },
+): Promise<number> {
+  const result = await sql`
+    delete from list_row_problem p using target_list l
+    where l.id = p.list_id and l.organisation_id = ${organisationId} and (
+      regexp_replace(coalesce(p.raw_value, ''), '[^0-9]', '', 'g') = any(${quoted.digitForms}::text[])
+      or exists (select 1 from unnest(${quoted.e164}::text[]) e where strpos(p.reason, e) > 0)
+      or exists (select 1 from unnest(${quoted.fullNames}::text[]) n where n <> '' and strpos(lower(coalesce(p.raw_value, '')), lower(n)) > 0)
+    )`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Deletes people; the database's trigger takes them out of lists, queues, calls and the phone line's records. */
+export async function deletePeople(db: Database, personIds: number[]): Promise<number> {
+  if (personIds.length === 0) return 0;
+  const result = await db.deleteFrom('person').where('id', 'in', personIds).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -102,7 +102,7 @@ export const DoNotCallEntry = Type.Object({
   id: Type.Integer(),
   phone: Type.String(),
   reason: Type.String(),
-  source: Type.Union([Type.Literal('manual'), Type.Literal('file'), Type.Literal('call')]),
+  source: Type.Union([Type.Literal('manual'), Type.Literal('file'), Type.Literal('call'), Type.Literal('erasure')]),
   organisationId: Uuid,
   createdAt: Timestamp,
 });

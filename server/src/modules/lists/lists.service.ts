@@ -19,6 +19,7 @@ import { checkListSource, sourceColumns, sourceOf, type ListSourceInput, type Li
 import type { ListImporter } from './lists.import';
 import * as repository from './lists.repository';
 import type { DoNotCallEntry, DoNotCallList, DoNotCallListedEntry, ListPreview, ListView, MappedColumn } from './lists.schemas';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { normalisePhone } from './phone';
 import { openTable } from './table-reader';
 
@@ -259,4 +260,50 @@ export async function uploadDoNotCall(
   } finally {
     await rm(file.path, { force: true });
   }
+}
+
+/** What erasure needs of a person: who they are, locked until the erasure commits. */
+export function lockPersonForErasure(db: Database, personId: number) {
+  return repository.lockPerson(db, personId);
+}
+
+/** The organisation a person belongs to, or undefined when there is no such person. */
+export async function organisationOfPerson(db: Database, personId: number): Promise<string | undefined> {
+  return (await repository.lockPerson(db, personId, false))?.organisationId;
+}
+
+/** The person with this number in the organisation (one per number per organisation). */
+export function findPersonByPhone(db: Database, organisationId: string, phone: string) {
+  return repository.personByPhone(db, organisationId, phone);
+}
+
+/** The forms a number may be written in a list file, as digits only: +46 70… as 4670…, 004670…, 070…, 70…. */
+export function numberDigitForms(e164: string): string[] {
+  const parsed = parsePhoneNumberFromString(e164);
+  const international = e164.replace(/\D/g, '');
+  if (!parsed) return [international, `00${international}`];
+  const national = String(parsed.nationalNumber);
+  const trunk = parsed.formatNational().replace(/\D/g, '');
+  return [...new Set([international, `00${international}`, national, trunk])];
+}
+
+/**
+ * Erased people (GDPR Art. 17), or people whose retention ran out: the rows of the organisation's import
+ * problem reports that quote them go, then the people themselves, with their list memberships, queue places,
+ * and everything personal of their calls and phone-line records (the database's trigger on person).
+ * The do-not-call register is kept as it is here; see keepErasedNumber.
+ */
+export async function deletePeople(db: Database, organisationId: string, people: { id: number; phone: string; firstName: string; lastName: string }[]): Promise<{ people: number; problemRows: number }> {
+  if (people.length === 0) return { people: 0, problemRows: 0 };
+  const problemRows = await repository.deleteProblemRowsQuoting(db, organisationId, {
+    digitForms: people.flatMap((person) => numberDigitForms(person.phone)),
+    e164: people.map((person) => person.phone),
+    fullNames: people.map((person) => `${person.firstName} ${person.lastName}`.trim()).filter((name) => name.includes(' ')),
+  });
+  return { people: await repository.deletePeople(db, people.map((person) => person.id)), problemRows };
+}
+
+/** An erased person's number on the register: kept there (as an erasure request, nothing else) if it is on it, or put on it with `add`. */
+export function keepErasedNumber(db: Database, organisationId: string, phone: string, add: boolean, at: Date): Promise<boolean> {
+  return dnc.keepErasedNumber(db, organisationId, phone, add, at);
 }

@@ -158,3 +158,8 @@ export async function countMembershipsOutside(db: Database, userId: string, orga
     .executeTakeFirstOrThrow();
   return row.count;
 }
+
+/** An organisation's own retention rules (null inherits from above). */
+export async function setRetentionMonths(db: Database, organisationId: string, months: { answers: number | null; people: number | null }): Promise<void> {
+  await db.updateTable('organisation').set({ answersRetentionMonths: months.answers, peopleRetentionMonths: months.people }).where('id', '=', organisationId).execute();
+}

@@ -343,3 +343,14 @@ function toMemberView(row: Awaited<ReturnType<typeof repository.membersOf>>[numb
     since: row.createdAt.toISOString(),
   };
 }
+
+/** Sets an organisation's own retention months (null: inherit); the caller has checked the ranges and the user's right. */
+export function setRetentionMonths(db: Database, organisationId: string, months: { answers: number | null; people: number | null }): Promise<void> {
+  return repository.setRetentionMonths(db, organisationId, months);
+}
+
+/** Organisations' names, for saying where an inherited setting comes from. */
+export async function organisationNames(db: Database, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await Promise.all([...new Set(ids)].map((id) => repository.findOrganisation(db, id)));
+  return new Map(rows.flatMap((row) => (row ? [[row.id, row.name] as const] : [])));
+}

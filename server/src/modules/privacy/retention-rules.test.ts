@@ -22,20 +22,26 @@ describe('answers', () => {
 describe('people', () => {
   const months = 24;
   test('after the last campaign that called them finished', () => {
-    expect(personDeleteAt({ calledBy: [{ finishedAt: at('2025-01-01T00:00:00Z') }, { finishedAt: at('2025-05-01T00:00:00Z') }], listsImportedAt: [at('2024-01-01T00:00:00Z')], onRunningCampaign: false, months })).toEqual({
+    expect(personDeleteAt({ calledBy: [{ finishedAt: at('2025-01-01T00:00:00Z') }, { finishedAt: at('2025-05-01T00:00:00Z') }], listsImportedAt: [at('2024-01-01T00:00:00Z')], createdAt: at('2023-06-01T00:00:00Z'), onRunningCampaign: false, months })).toEqual({
       deleteAt: at('2027-05-01T00:00:00Z'),
       after: 'last-campaign',
     });
   });
   test('never called: after the newest import of their lists', () => {
-    expect(personDeleteAt({ calledBy: [], listsImportedAt: [at('2024-01-01T00:00:00Z'), at('2024-03-01T00:00:00Z')], onRunningCampaign: false, months })).toEqual({
+    expect(personDeleteAt({ calledBy: [], listsImportedAt: [at('2024-01-01T00:00:00Z'), at('2024-03-01T00:00:00Z')], createdAt: at('2023-06-01T00:00:00Z'), onRunningCampaign: false, months })).toEqual({
       deleteAt: at('2026-03-01T00:00:00Z'),
       after: 'last-import',
     });
   });
+  test('on no list any more (their lists were deleted) and never called: after they came into Ringa', () => {
+    expect(personDeleteAt({ calledBy: [], listsImportedAt: [], createdAt: at('2024-02-10T08:00:00Z'), onRunningCampaign: false, months })).toEqual({
+      deleteAt: at('2026-02-10T08:00:00Z'),
+      after: 'last-import',
+    });
+  });
   test('not while a running campaign uses their list, nor while a campaign that called them is unfinished', () => {
-    expect(personDeleteAt({ calledBy: [], listsImportedAt: [at('2020-01-01T00:00:00Z')], onRunningCampaign: true, months })).toEqual({ deleteAt: null, because: 'running-campaign' });
-    expect(personDeleteAt({ calledBy: [{ finishedAt: at('2020-01-01T00:00:00Z') }, { finishedAt: null }], listsImportedAt: [], onRunningCampaign: false, months })).toEqual({
+    expect(personDeleteAt({ calledBy: [], listsImportedAt: [at('2020-01-01T00:00:00Z')], createdAt: at('2023-06-01T00:00:00Z'), onRunningCampaign: true, months })).toEqual({ deleteAt: null, because: 'running-campaign' });
+    expect(personDeleteAt({ calledBy: [{ finishedAt: at('2020-01-01T00:00:00Z') }, { finishedAt: null }], listsImportedAt: [], createdAt: at('2023-06-01T00:00:00Z'), onRunningCampaign: false, months })).toEqual({
       deleteAt: null,
       because: 'unfinished-campaign',
     });

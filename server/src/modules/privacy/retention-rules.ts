@@ -32,6 +32,8 @@ export interface PersonRetentionFacts {
   calledBy: readonly { finishedAt: Date | null }[];
   /** When each list the person is on was imported. */
   listsImportedAt: readonly Date[];
+  /** When the person came into Ringa: the date to count from when they are on no list any more (their lists were deleted). */
+  createdAt: Date;
   /** Whether a list the person is on is used by an active or paused campaign. */
   onRunningCampaign: boolean;
   months: number;
@@ -51,13 +53,14 @@ export function personDeleteAt(facts: PersonRetentionFacts): PersonRetention {
     }
     return { deleteAt: addMonths(new Date(last), facts.months), after: 'last-campaign' };
   }
-  const imported = Math.max(0, ...facts.listsImportedAt.map((at) => at.getTime()));
+  // On no list any more: from when they were imported at all (not from 1970, which deleted them at once).
+  const imported = facts.listsImportedAt.length > 0 ? Math.max(...facts.listsImportedAt.map((at) => at.getTime())) : facts.createdAt.getTime();
   return { deleteAt: addMonths(new Date(imported), facts.months), after: 'last-import' };
 }
 
 /** The facts about one person the rules need, read from the database. */
 export async function personRetention(db: Database, personId: number): Promise<PersonRetention | undefined> {
-  const person = await db.selectFrom('person').select(['id', 'organisationId']).where('id', '=', personId).executeTakeFirst();
+  const person = await db.selectFrom('person').select(['id', 'organisationId', 'createdAt']).where('id', '=', personId).executeTakeFirst();
   if (!person) return undefined;
   const calledBy = await db
     .selectFrom('campaign')
@@ -82,5 +85,11 @@ export async function personRetention(db: Database, personId: number): Promise<P
       .where(sql<boolean>`target_group.list_ids && ${sql.val(listIds)}::uuid[]`)
       .executeTakeFirst()) !== undefined;
   const settings = await privacySettings(db, person.organisationId);
-  return personDeleteAt({ calledBy, listsImportedAt: lists.map((list) => list.importedAt), onRunningCampaign: running, months: settings.peopleRetentionMonths.value });
+  return personDeleteAt({
+    calledBy,
+    listsImportedAt: lists.map((list) => list.importedAt),
+    createdAt: new Date(person.createdAt),
+    onRunningCampaign: running,
+    months: settings.peopleRetentionMonths.value,
+  });
 }

@@ -56,6 +56,8 @@ import type {
   TargetGroupSize,
   TargetGroupSizeRequest,
   TargetGroupView,
+  RetentionInput,
+  RetentionView,
   TelephonySettingsInput,
   TelephonySettingsView,
 } from '$contract/api';
@@ -343,4 +345,9 @@ export const peopleApi = {
   /** The export as a file to download (a same-origin link: the cookie goes with it). */
   exportUrl: (personId: number) => `${person(personId)}/export`,
   erase: (personId: number, keepOffCalls: boolean) => request<PersonErased>('POST', `${person(personId)}/erase`, { keepOffCalls }),
+};
+
+export const retentionApi = {
+  get: (orgId: string) => request<RetentionView>('GET', `${org(orgId)}/retention`),
+  save: (orgId: string, body: RetentionInput) => request<RetentionView>('PUT', `${org(orgId)}/retention`, body),
 };

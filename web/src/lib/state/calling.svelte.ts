@@ -60,7 +60,7 @@ function ask<E extends CallingEvent>(socket: RealtimeSocket, event: E, payload: 
 
 /** What the caller is told about the person who just left the screen without their call. */
 export type Notice =
-  | { kind: 'revoked'; reason: 'do-not-call' | 'expired'; person: string }
+  | { kind: 'revoked'; reason: 'do-not-call' | 'expired' | 'erased'; person: string }
   /** A save the server refused for good (the person had gone back to the queue): what it held, to pass on. */
   | { kind: 'refused'; person: string; outcome: string; notes: string; noteForNext: string; message: string; offline: boolean };
 
@@ -164,7 +164,7 @@ export class CallingSession {
     };
     // A page opened without a network (say, reloaded while offline) says so after a few seconds.
     const slow = setTimeout(failed, UNREACHABLE_AFTER_MS);
-    const revoked = ({ assignmentId, reason }: { assignmentId: string; reason: 'do-not-call' | 'expired' }) => {
+    const revoked = ({ assignmentId, reason }: { assignmentId: string; reason: 'do-not-call' | 'expired' | 'erased' }) => {
       const current = this.assignment;
       if (!current || current.id !== assignmentId) return;
       this.notice = { kind: 'revoked', reason, person: fullName(current) };
