@@ -9,7 +9,7 @@ import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import { ask, type Client } from './ask';
 import type { TestContext, TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 export const QUESTIONS = [
   { id: 'member', kind: 'yes-no' as const, text: 'Vill du bli medlem?', tags: ['recruit' as const] },
@@ -19,7 +19,7 @@ export const QUESTIONS = [
 /** Imports `rows` (Förnamn;Efternamn;Mobil;Ort) into the organisation as a list; returns its id. */
 export async function importList(t: TestContext, org: { id: string }, organizer: TestUser, name: string, rows: string[]): Promise<string> {
   const cookie = await t.login(organizer);
-  const body = multipart({ name }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil;Ort\r\n${rows.join('\r\n')}\r\n` });
+  const body = listImport({ name }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Efternamn;Mobil;Ort\r\n${rows.join('\r\n')}\r\n` });
   const imported = await t.request('POST', `/api/orgs/${org.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(imported.statusCode, imported.body).toBe(202);
   const listId = imported.json<{ id: string }>().id;

@@ -11,7 +11,7 @@ import { changeStatus } from '../src/modules/campaigns/campaigns.service';
 import { ALWAYS_WINDOW } from '../src/modules/campaigns/outcomes';
 import type { CampaignStatsValue } from '../src/modules/stats/stats.schemas';
 import { TestContext, type TestUser } from './harness';
-import { multipart } from './multipart';
+import { listImport } from './multipart';
 
 let t: TestContext;
 let district: { id: string };
@@ -48,7 +48,7 @@ beforeAll(async () => {
 
   const cookie = await t.login(organizer);
   const rows = PEOPLE.map((_, i) => `P${i};070${1_000_000 + i}`).join('\r\n');
-  const body = multipart({ name: 'Målgrupp' }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
+  const body = listImport({ name: 'Målgrupp' }, { field: 'file', filename: 'lista.csv', content: `Förnamn;Mobil\r\n${rows}\r\n` });
   const list = await t.request('POST', `/api/orgs/${association.id}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   await t.app.ctx.importer.wait(list.json<{ id: string }>().id);
   const group = await t.request('POST', `/api/orgs/${association.id}/target-groups`, { cookie, body: { name: 'Alla', listIds: [list.json<{ id: string }>().id], filters: [] } });
