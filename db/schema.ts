@@ -28,6 +28,7 @@ export interface AppUser {
   disabledAt: Timestamp | null;
   email: string;
   id: Generated<string>;
+  language: string | null;
   name: string;
   passwordHash: string;
 }

@@ -7,6 +7,8 @@ export const Timestamp = Type.String({ format: 'date-time' });
 
 export const Role = Type.Union([Type.Literal('admin'), Type.Literal('organizer'), Type.Literal('caller')]);
 export const Country = Type.Union([Type.Literal('SE'), Type.Literal('DK'), Type.Literal('NO'), Type.Literal('FI')]);
+/** A language Ringa speaks (contract/language.ts). */
+export const Language = Type.Union([Type.Literal('sv'), Type.Literal('da'), Type.Literal('nb'), Type.Literal('en')]);
 
 export const ErrorResponse = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),

@@ -261,3 +261,26 @@ test('behind a trusted proxy (TRUST_PROXY), the per-address limit counts the for
     await proxied.close();
   }
 });
+
+describe('language', () => {
+  test('the language a person chooses is kept on their account and read back in every browser', async () => {
+    const person = await t.newUser([{ org, role: 'caller' }], { name: 'Lars Lund' });
+    const laptop = await t.login(person);
+    const before = await t.request('GET', '/api/me', { cookie: laptop });
+    expect(before.json<{ user: { language: string | null } }>().user.language).toBeNull();
+
+    const chosen = await t.request('PUT', '/api/me', { cookie: laptop, body: { language: 'nb' } });
+    expect(chosen.statusCode).toBe(200);
+    expect(chosen.json<{ user: { language: string } }>().user.language).toBe('nb');
+
+    const phone = await t.login(person);
+    expect((await t.request('GET', '/api/me', { cookie: phone })).json<{ user: { language: string } }>().user.language).toBe('nb');
+
+    const wrong = await t.request('PUT', '/api/me', { cookie: laptop, body: { language: 'fi' } });
+    expect(wrong.statusCode).toBe(400);
+    expect(errorCode(wrong)).toBe('validation');
+    expect((await t.request('GET', '/api/me', { cookie: laptop })).json<{ user: { language: string } }>().user.language).toBe('nb');
+
+    expect((await t.request('PUT', '/api/me', { body: { language: 'sv' } })).statusCode).toBe(401);
+  });
+});

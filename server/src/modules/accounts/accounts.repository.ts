@@ -10,6 +10,10 @@ export function findUserById(db: Database, id: string) {
   return db.selectFrom('appUser').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+export async function updateUserLanguage(db: Database, id: string, language: string): Promise<void> {
+  await db.updateTable('appUser').set({ language }).where('id', '=', id).execute();
+}
+
 export function insertUser(db: Database, user: Insertable<AppUser>) {
   return db.insertInto('appUser').values(user).returningAll().executeTakeFirstOrThrow();
 }

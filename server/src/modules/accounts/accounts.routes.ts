@@ -4,7 +4,7 @@ import type { AppContext } from '../../context';
 import { clearSessionCookie, requireUser } from '../../plugins/auth';
 import { errors } from '../../schemas';
 import { MemberParams } from '../organisations/organisations.schemas';
-import { LoginBody, Me, SetupBody, SetupStatus } from './accounts.schemas';
+import { LoginBody, Me, MeUpdate, SetupBody, SetupStatus } from './accounts.schemas';
 import * as accounts from './accounts.service';
 
 export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -43,6 +43,10 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
 
     app.get('/me', { schema: { tags: ['accounts'], response: { 200: Me, ...errors(401) } } }, async (request) =>
       accounts.getMe(ctx.db, requireUser(request).userId),
+    );
+
+    app.put('/me', { schema: { tags: ['accounts'], body: MeUpdate, response: { 200: Me, ...errors(400, 401) } } }, async (request) =>
+      accounts.setLanguage(ctx.db, requireUser(request).userId, request.body.language),
     );
 
     app.post(

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { Country, Role, Uuid } from '../../schemas';
+import { Country, Language, Role, Uuid } from '../../schemas';
 
 export const Email = Type.String({ format: 'email', minLength: 3, maxLength: 254 });
 /** Length and strength are checked by the password policy, which can say precisely what is wrong. */
@@ -21,9 +21,12 @@ export const MembershipView = Type.Object({
 });
 
 export const Me = Type.Object({
-  user: Type.Object({ id: Uuid, email: Type.String(), name: Type.String() }),
+  /** language: what the person chose in the web app (null: not chosen yet); downloads and mails follow it. */
+  user: Type.Object({ id: Uuid, email: Type.String(), name: Type.String(), language: Type.Union([Language, Type.Null()]) }),
   memberships: Type.Array(MembershipView),
 });
+
+export const MeUpdate = Type.Object({ language: Language }, { additionalProperties: false });
 
 export const SetupStatus = Type.Object({ needed: Type.Boolean() });
 

@@ -1,3 +1,4 @@
+import { isLanguage, type Language } from '../../contract/language';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import type { AccountInput, Me, SetupRequest } from '../../contract/api';
@@ -26,9 +27,15 @@ export async function getMe(db: Database, userId: string): Promise<Me> {
   const user = await repository.findUserById(db, userId);
   if (!user) throw notFound('The user');
   return {
-    user: { id: user.id, email: user.email, name: user.name },
+    user: { id: user.id, email: user.email, name: user.name, language: isLanguage(user.language) ? user.language : null },
     memberships: await organisations.membershipsOf(db, userId),
   };
+}
+
+/** The person's language, kept on their account so that downloads and mails follow it on every device. */
+export async function setLanguage(db: Database, userId: string, language: Language): Promise<Me> {
+  await repository.updateUserLanguage(db, userId, language);
+  return getMe(db, userId);
 }
 
 /** Creates an account after checking the password policy; 409 when the email already has one. */

@@ -17,6 +17,7 @@ export function findSessionWithUser(db: Database, id: string) {
       'session.expiresAt',
       'appUser.email',
       'appUser.name',
+      'appUser.language',
       'appUser.disabledAt',
     ])
     .where('session.id', '=', id)

@@ -1,3 +1,4 @@
+import { isLanguage, type Language } from '../../contract/language';
 import { createHmac, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { Database } from '../../../../db/database';
@@ -15,6 +16,8 @@ export interface SessionUser {
   userId: string;
   email: string;
   name: string;
+  /** The language the person chose in the web app; null until they choose one. */
+  language: Language | null;
 }
 
 /** Told when sessions end, so that open sockets end with them. */
@@ -52,7 +55,7 @@ export class SessionService extends EventEmitter<{ ended: [SessionsEnded] }> {
       return null;
     }
     if (now - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) await repository.touchSession(this.db, id, new Date(now));
-    return { sessionId: id, userId: row.userId, email: row.email, name: row.name };
+    return { sessionId: id, userId: row.userId, email: row.email, name: row.name, language: isLanguage(row.language) ? row.language : null };
   }
 
   /**

@@ -1,3 +1,4 @@
+import { countryLanguage, type Language } from '../../contract/language';
 import type { Database } from '../../../../db/database';
 import type { Country } from '../../contract/api';
 
@@ -13,15 +14,8 @@ export const DEFAULT_PEOPLE_RETENTION_MONTHS = 24;
 export const PEOPLE_RETENTION_RANGE = { min: 1, max: 120 } as const;
 
 /** The language the people an organisation calls hear: its country's. */
-export type NoticeLanguage = 'sv' | 'da' | 'nb' | 'en';
-
-export function noticeLanguage(country: Country): NoticeLanguage {
-  if (country === 'SE') return 'sv';
-  if (country === 'DK') return 'da';
-  if (country === 'NO') return 'nb';
-  // Finland has two languages and Ringa speaks neither Finnish nor knows which one; the organisation writes its own.
-  return 'en';
-}
+export type NoticeLanguage = Language;
+export const noticeLanguage = countryLanguage;
 
 /**
  * What the caller says at the first contact when the organisation has written nothing: who is calling,

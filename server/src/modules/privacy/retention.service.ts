@@ -49,7 +49,7 @@ export async function retentionView(db: Database, clock: Clock, userId: string, 
 /** An admin sets the organisation's own retention months; null inherits from above. */
 export async function setRetention(db: Database, clock: Clock, userId: string, organisationId: string, input: Static<typeof RetentionInput>): Promise<Static<typeof RetentionView>> {
   await authorize(db, userId, organisationId, 'admin');
-  const check = (value: number | null, range: { min: number; max: number }, code: string, what: string) => {
+  const check = (value: number | null, range: { min: number; max: number }, code: 'answers_retention_out_of_range' | 'people_retention_out_of_range', what: string) => {
     if (value !== null && (value < range.min || value > range.max)) throw badRequest(code, `${what} are kept between ${range.min} and ${range.max} months (or inherited: null); ${value} is outside that.`);
   };
   check(input.answersMonths, ANSWERS_RETENTION_RANGE, 'answers_retention_out_of_range', "A campaign's answers and notes");
