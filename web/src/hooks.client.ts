@@ -6,5 +6,5 @@ import { i18n } from '$lib/i18n/index.svelte';
 export const handleError: HandleClientError = ({ error }) => {
   if (error instanceof ApiError) return { message: i18n.error(error), code: error.code };
   console.error(error);
-  return { message: i18n.t.errors.internal };
+  return { message: i18n.errorText('internal') };
 };

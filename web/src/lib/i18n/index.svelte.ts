@@ -2,6 +2,8 @@
 import { ApiError } from '$lib/api/client';
 import { da } from './da';
 import { en, type Messages } from './en';
+import { errorTexts } from './error-texts';
+import { isErrorCode, type ErrorCode } from '$contract/errors';
 import { sv } from './sv';
 
 export type { Messages };
@@ -63,45 +65,19 @@ class I18n {
     return new Intl.DateTimeFormat(this.formatTag, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
   }
 
-  /** A message a person can act on: translated for the codes we know, the server's words otherwise. */
+  /** What an error code means, in this language. */
+  errorText(code: ErrorCode): string {
+    return errorTexts[this.locale][code] ?? errorTexts.en[code] ?? errorTexts[this.locale].internal ?? '';
+  }
+
+  /** A message a person can act on, in their language, for every code the server answers with. */
   error(error: unknown): string {
-    const errors = this.t.errors;
-    if (!(error instanceof ApiError)) return errors.internal;
-    switch (error.code) {
-      case 'network':
-        return errors.network;
-      case 'rate_limited':
-        return error.retryAfterSeconds !== null
-          ? errors.rateLimitedIn(Math.max(1, Math.ceil(error.retryAfterSeconds / 60)))
-          : errors.rate_limited;
-      case 'unauthenticated':
-      case 'invalid_credentials':
-      case 'setup_token_invalid':
-      case 'setup_done':
-      case 'weak_password':
-      case 'invite_not_found':
-      case 'invite_expired':
-      case 'invite_used_up':
-      case 'invite_revoked':
-      case 'email_taken':
-      case 'already_member':
-      case 'forbidden':
-      case 'not_found':
-      case 'origin_mismatch':
-      case 'origin_required':
-      case 'organisation_exists':
-      case 'last_admin':
-      case 'own_membership':
-      case 'own_account':
-      case 'invalid_time_zone':
-      case 'validation':
-      case 'body_too_large':
-      case 'invalid_payload':
-      case 'internal':
-        return errors[error.code];
-      default:
-        return error.message || errors.internal;
+    if (!(error instanceof ApiError)) return this.errorText('internal');
+    if (error.code === 'network') return this.t.errors.network;
+    if (error.code === 'rate_limited' && error.retryAfterSeconds !== null) {
+      return this.t.errors.rateLimitedIn(Math.max(1, Math.ceil(error.retryAfterSeconds / 60)));
     }
+    return isErrorCode(error.code) ? this.errorText(error.code) : this.errorText('internal');
   }
 }
 

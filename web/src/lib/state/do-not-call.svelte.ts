@@ -1,6 +1,7 @@
 // The do-not-call register of one organisation, for its page: a page of entries at a time, searchable
 // (the number searched travels in a POST body, never in a URL a proxy would log), with the entries
 // inherited from the organisations above it (they bind it too, but are removed there).
+import type { ErrorCode } from '$contract/errors';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { DoNotCallEntry, DoNotCallFileResult, DoNotCallList } from '$contract/api';
 import { ApiError, targetingApi } from '$lib/api/client';
@@ -38,7 +39,7 @@ const GENERAL_ERRORS: ReadonlySet<string> = new Set([
   'body_too_large',
   'rate_limited',
   'internal',
-] satisfies (keyof Messages['errors'])[]);
+] satisfies (ErrorCode | 'network')[]);
 
 function isUploadError(code: string): code is UploadErrorCode {
   return (UPLOAD_ERRORS as readonly string[]).includes(code);
