@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ERROR_CODES, type ErrorCode } from './contract/errors';
 
 // Schema pieces every module's routes share. Validation happens at the edges with these.
 
@@ -10,8 +11,11 @@ export const Country = Type.Union([Type.Literal('SE'), Type.Literal('DK'), Type.
 /** A language Ringa speaks (contract/language.ts). */
 export const Language = Type.Union([Type.Literal('sv'), Type.Literal('da'), Type.Literal('nb'), Type.Literal('en')]);
 
+/** One of the contract's error codes (contract/errors.ts); `message` is English, for API users and logs. */
+export const ErrorCodeSchema = Type.Unsafe<ErrorCode>({ type: 'string', enum: [...ERROR_CODES] });
+
 export const ErrorResponse = Type.Object({
-  error: Type.Object({ code: Type.String(), message: Type.String() }),
+  error: Type.Object({ code: ErrorCodeSchema, message: Type.String() }),
 });
 
 /** The error answers a route may give, for its OpenAPI description. */

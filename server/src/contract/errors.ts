@@ -5,6 +5,7 @@ export const ERROR_CODES = [
   // Anywhere
   'validation',
   'bad_request',
+  'invalid_json',
   'invalid_payload',
   'body_too_large',
   'unsupported_media_type',

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { DATABASE_UNAVAILABLE_MESSAGE } from '../../../db/availability';
 import { noteDatabaseError, type Database } from '../../../db/database';
+import type { ErrorCode } from '../contract/errors';
 import { AppError } from '../errors';
 
 /** One error shape for every answer: `{ error: { code, message } }`. A 5xx never shows internals. */
@@ -44,7 +45,7 @@ export default fp<{ db: Database }>(
   { name: 'errors' },
 );
 
-function clientErrorCode(error: FastifyError, status: number): string {
+function clientErrorCode(error: FastifyError, status: number): ErrorCode {
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return 'body_too_large';

@@ -1,4 +1,5 @@
 // The one way the web app talks to the Ringa server: same-origin JSON, the session in a cookie.
+import { isErrorCode } from '$contract/errors';
 import type {
   AcceptInviteRequest,
   ApiError as ErrorBody,
@@ -115,13 +116,15 @@ async function request<T>(method: Method, path: string, body?: unknown, options:
   throw apiError;
 }
 
+/** The error a body holds; a code outside the contract (an older or newer server) reads as `internal`. */
 function readError(payload: unknown): ErrorBody['error'] | null {
   if (typeof payload !== 'object' || payload === null || !('error' in payload)) return null;
   const error = payload.error;
   if (typeof error !== 'object' || error === null) return null;
   const code = 'code' in error && typeof error.code === 'string' ? error.code : null;
   const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
-  return code ? { code, message } : null;
+  if (code === null) return null;
+  return { code: isErrorCode(code) ? code : 'internal', message };
 }
 
 const org = (orgId: string) => `/api/orgs/${encodeURIComponent(orgId)}`;

@@ -67,17 +67,22 @@ class I18n {
 
   /** What an error code means, in this language. */
   errorText(code: ErrorCode): string {
-    return errorTexts[this.locale][code] ?? errorTexts.en[code] ?? errorTexts[this.locale].internal ?? '';
+    return errorTexts[this.locale][code];
+  }
+
+  /** What a refusal's code means (a socket ack's or a request's), in this language. */
+  codeText(code: string): string {
+    if (code === 'network') return this.t.errors.network;
+    return this.errorText(isErrorCode(code) ? code : 'internal');
   }
 
   /** A message a person can act on, in their language, for every code the server answers with. */
   error(error: unknown): string {
     if (!(error instanceof ApiError)) return this.errorText('internal');
-    if (error.code === 'network') return this.t.errors.network;
     if (error.code === 'rate_limited' && error.retryAfterSeconds !== null) {
       return this.t.errors.rateLimitedIn(Math.max(1, Math.ceil(error.retryAfterSeconds / 60)));
     }
-    return isErrorCode(error.code) ? this.errorText(error.code) : this.errorText('internal');
+    return this.codeText(error.code);
   }
 }
 
