@@ -1,5 +1,6 @@
 // Defaults that follow from the country an organisation is in.
 import type { Country } from '$contract/api';
+import type { Locale } from '$lib/i18n/index.svelte';
 
 export const countries: readonly Country[] = ['SE', 'DK', 'NO', 'FI'];
 
@@ -9,6 +10,9 @@ export const countryTimeZone: Record<Country, string> = {
   NO: 'Europe/Oslo',
   FI: 'Europe/Helsinki',
 };
+
+/** The country a first organisation is most likely in, from the language its admin reads (English: Sweden, Ringa's first). */
+export const localeCountry: Record<Locale, Country> = { sv: 'SE', da: 'DK', nb: 'NO', en: 'SE' };
 
 /** Words parties use for their levels, in the country's own language(s); offered, never required. */
 export const kindSuggestions: Record<Country, readonly string[]> = {

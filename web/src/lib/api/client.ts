@@ -62,6 +62,7 @@ import type {
   TelephonySettingsInput,
   TelephonySettingsView,
 } from '$contract/api';
+import type { Language } from '$contract/language';
 
 /** An answer the server refused, with its stable code; `status` 0 means the server was not reached. */
 export class ApiError extends Error {
@@ -139,6 +140,8 @@ export const api = {
   logout: () => request<void>('POST', '/api/auth/logout'),
   /** 401 here only means "not signed in", so it does not trigger the session-expired handler. */
   me: () => request<Me>('GET', '/api/me', undefined, { quiet401: true }),
+  /** Keeps the person's language on their account, so that it follows them to other browsers, downloads and mails. */
+  setLanguage: (language: Language) => request<Me>('PUT', '/api/me', { language }),
   /** The campaigns the user can call in now (open or paused), in every organisation. */
   myCampaigns: () => request<CallableCampaignList>('GET', '/api/me/campaigns'),
 

@@ -4,25 +4,27 @@ import { da } from './da';
 import { en, type Messages } from './en';
 import { errorTexts } from './error-texts';
 import { isErrorCode, type ErrorCode } from '$contract/errors';
+import { nb } from './nb';
 import { sv } from './sv';
 
 export type { Messages };
-export const locales = ['sv', 'da', 'en'] as const;
+export const locales = ['sv', 'da', 'nb', 'en'] as const;
 export type Locale = (typeof locales)[number];
 
-const dictionaries: Record<Locale, Messages> = { sv, da, en };
+const dictionaries: Record<Locale, Messages> = { sv, da, nb, en };
 /** The formatting locale for dates and numbers. */
-const formatTags: Record<Locale, string> = { sv: 'sv-SE', da: 'da-DK', en: 'en-GB' };
+const formatTags: Record<Locale, string> = { sv: 'sv-SE', da: 'da-DK', nb: 'nb-NO', en: 'en-GB' };
 const STORAGE_KEY = 'ringa.locale';
 
 function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (locales as readonly string[]).includes(value);
 }
 
-/** The first of the browser's languages that Ringa speaks; English otherwise. */
+/** The first of the browser's languages that Ringa speaks (Norwegian "no" and Nynorsk read as Bokmål); English otherwise. */
 export function detectLocale(languages: readonly string[]): Locale {
   for (const tag of languages) {
-    const language = tag.toLowerCase().split('-')[0];
+    const base = tag.toLowerCase().split('-')[0];
+    const language = base === 'no' || base === 'nn' ? 'nb' : base;
     if (isLocale(language)) return language;
   }
   return 'en';
