@@ -25,6 +25,8 @@ const sv: Partial<Record<ErrorCode, string>> = {
   last_admin: 'Det här är den sista administratören för toppnivån. Gör någon annan till administratör först.',
   own_membership: 'Du kan inte ändra eller ta bort ditt eget medlemskap. Be en annan organisatör eller administratör.',
   own_account: 'Du kan inte inaktivera ditt eget konto.',
+  reset_link_invalid: 'Länken för nytt lösenord är redan använd, har gått ut eller stämmer inte. Be om en ny länk.',
+  mail_not_configured: 'Den här Ringa skickar inga mejl. Be en organisatör om en länk för nytt lösenord.',
   invalid_time_zone: 'Det är ingen tidszon. Skriv till exempel Europe/Stockholm.',
   validation: 'En del av det du fyllde i är inte giltigt. Kontrollera fälten och försök igen.',
   body_too_large: 'Det du skickade är för stort.',
@@ -53,6 +55,8 @@ const da: Partial<Record<ErrorCode, string>> = {
   last_admin: 'Dette er den sidste administrator for topniveauet. Gør en anden til administrator først.',
   own_membership: 'Du kan ikke ændre eller fjerne dit eget medlemskab. Spørg en anden organisator eller administrator.',
   own_account: 'Du kan ikke deaktivere din egen konto.',
+  reset_link_invalid: 'Linket til en ny adgangskode er allerede brugt, er udløbet eller er ikke gyldigt. Bed om et nyt link.',
+  mail_not_configured: 'Denne Ringa sender ingen mails. Bed en organisator om et link til en ny adgangskode.',
   invalid_time_zone: 'Det er ikke en tidszone. Skriv for eksempel Europe/Copenhagen.',
   validation: 'Noget af det, du har udfyldt, er ikke gyldigt. Tjek felterne, og prøv igen.',
   body_too_large: 'Det, du sendte, er for stort.',
@@ -81,6 +85,8 @@ const en: Partial<Record<ErrorCode, string>> = {
   last_admin: 'This is the last admin of the top organisation. Make someone else admin first.',
   own_membership: 'You cannot change or remove your own membership. Ask another organizer or admin.',
   own_account: 'You cannot disable your own account.',
+  reset_link_invalid: 'This link for a new password has been used, has expired or is not valid. Ask for a new link.',
+  mail_not_configured: 'This Ringa sends no mail. Ask an organizer for a link to set a new password.',
   invalid_time_zone: 'That is not a time zone. Use a name like Europe/Stockholm.',
   validation: 'Some of what you entered is not valid. Check the fields and try again.',
   body_too_large: 'What you sent is too large.',
@@ -89,6 +95,9 @@ const en: Partial<Record<ErrorCode, string>> = {
 };
 
 // TODO(issue 14): Norwegian, and every code, then `Record<ErrorCode, string>`.
-const nb: Partial<Record<ErrorCode, string>> = {};
+const nb: Partial<Record<ErrorCode, string>> = {
+  reset_link_invalid: 'Lenken for nytt passord er allerede brukt, har utløpt eller er ikke gyldig. Be om en ny lenke.',
+  mail_not_configured: 'Denne Ringa sender ingen e-post. Be en organisator om en lenke for nytt passord.',
+};
 
 export const errorTexts: Record<Language, Partial<Record<ErrorCode, string>>> = { sv, da, nb, en };
