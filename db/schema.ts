@@ -230,6 +230,15 @@ export interface OrganisationClosure {
   descendantId: string;
 }
 
+export interface PasswordReset {
+  createdAt: Timestamp;
+  expiresAt: Timestamp;
+  id: Generated<string>;
+  tokenHash: string;
+  usedAt: Timestamp | null;
+  userId: string;
+}
+
 export interface Person {
   attributes: Generated<Json>;
   createdAt: Timestamp;
@@ -419,6 +428,7 @@ export interface DB {
   membership: Membership;
   organisation: Organisation;
   organisationClosure: OrganisationClosure;
+  passwordReset: PasswordReset;
   person: Person;
   privacyPurge: PrivacyPurge;
   serverProcess: ServerProcess;

@@ -26,6 +26,7 @@ import { createGroupAsSystem } from '../server/src/modules/target-groups/target-
 import type { Country } from '../server/src/contract/api';
 import { AppError } from '../server/src/errors';
 import { createSetupLink, createUser, disableUser, findUserIdByEmail, setupNeeded } from '../server/src/modules/accounts/accounts.service';
+import { resetLinkForEmail } from '../server/src/modules/accounts/password-reset.service';
 import { exportPersonAsSystem } from '../server/src/modules/people/people.service';
 import { personExportText } from '../server/src/modules/people/people.text';
 import { addMembership, ensureOrganisationPath, findMembershipRole, findOrganisationAtPath, isRole, listOrganisationsWithPaths } from '../server/src/modules/organisations/organisations.service';
@@ -148,6 +149,19 @@ const commands: Record<string, Command> = {
       if (!userId) throw new AppError(404, 'not_found', `No account has the email ${email}.`);
       await disableUser(db, systemClock, null, null, userId);
       return { json: { id: userId, disabled: true }, text: `Disabled ${email}; its sessions have ended.` };
+    },
+  },
+  'user:reset-link': {
+    summary: 'Print a one-time link (valid 24 hours) with which the account sets a new password; pass it on yourself.',
+    usage: 'user:reset-link --email E [--json]',
+    options: { email: { type: 'string' } },
+    async run(db, values, publicUrl) {
+      const email = required(values, 'email');
+      const link = await resetLinkForEmail(db, systemClock, publicUrl, email);
+      return {
+        json: { url: link.url, expiresAt: link.expiresAt.toISOString() },
+        text: `A one-time link for ${email.trim().toLowerCase()} to set a new password (valid until ${link.expiresAt.toISOString()}; it works once):\n  ${link.url}`,
+      };
     },
   },
   'org:list': {

@@ -9,11 +9,14 @@ import path from 'node:path';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { noteDatabaseError, type Database } from '../../db/database';
 import { systemClock, type Clock } from './clock';
-import type { TwilioCredentials } from './config';
+import type { MailSettings, TwilioCredentials } from './config';
 import type { AppContext } from './context';
 import { accountsRoutes } from './modules/accounts/accounts.routes';
 import { LoginService } from './modules/accounts/accounts.service';
 import { SessionService } from './modules/accounts/sessions.service';
+import { passwordResetRoutes } from './modules/accounts/password-reset.routes';
+import { PasswordResets } from './modules/accounts/password-reset.service';
+import { Mailer } from './modules/mail/mailer';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { campaignsRoutes } from './modules/campaigns/campaigns.routes';
 import { callingRoutes } from './modules/calling/calling.routes';
@@ -69,6 +72,8 @@ export interface AppDeps {
   metricsToken?: string | undefined;
   /** Who runs this server (HOSTING_OPERATOR) and where its database is; unknown when left out (tests). */
   hosting?: Hosting;
+  /** The SMTP server mail goes out through (SMTP_URL, MAIL_FROM); without it Ringa sends no mail. */
+  mail?: MailSettings | undefined;
   telephony?: {
     /** Country calling codes calls may go to besides the organisation's own (default 46 and 45). */
     countryCodes?: string[];
@@ -111,12 +116,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (deps.uploadDir === undefined) app.addHook('onClose', () => rm(uploadDir, { recursive: true, force: true }));
   const sessions = new SessionService(deps.db, clock, deps.sessionSecret);
   const calling = new CallingEngine(deps.db, clock);
+  // Only the error's code: a mail server's answer can quote the recipient's address.
+  const mailer = new Mailer(deps.mail, (reason) => app.log.error({ mail: reason.code }, 'a mail could not be sent'));
   const ctx: AppContext = {
     db: deps.db,
     clock,
     publicUrl: deps.publicUrl,
     sessions,
     logins: new LoginService(deps.db, clock, sessions, deps.sessionSecret),
+    mailer,
+    passwordResets: new PasswordResets(deps.db, clock, sessions, mailer, deps.publicUrl, deps.sessionSecret, failed('sending a password link failed')),
     calling,
     telephony: new TelephonyService(deps.db, clock, calling, {
       secretsKey: deps.secretsKey ?? randomBytes(32),
@@ -144,6 +153,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Running imports roll back when the app closes; their lists are marked failed.
   app.addHook('onClose', () => ctx.importer.close());
   app.addHook('onClose', async () => ctx.telephony.close());
+  // Mails already promised go out before the connection to the mail server closes.
+  app.addHook('onClose', async () => {
+    await ctx.passwordResets.settled();
+    ctx.mailer.close();
+  });
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -172,6 +186,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async (api) => {
       await api.register(systemRoutes(ctx));
       await api.register(accountsRoutes(ctx));
+      await api.register(passwordResetRoutes(ctx));
       await api.register(organisationsRoutes(ctx));
       await api.register(invitesRoutes(ctx));
       await api.register(auditRoutes(ctx));

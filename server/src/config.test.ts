@@ -84,3 +84,34 @@ test('HOSTING_OPERATOR: who runs the server, for the records of processing; unse
   expect(loadConfig({ DATA_DIR: dir, HOSTING_OPERATOR: '  Folkhemmets Drift AB, Stockholm ' }, []).hostingOperator).toBe('Folkhemmets Drift AB, Stockholm');
   expect(() => loadConfig({ DATA_DIR: dir, HOSTING_OPERATOR: 'x'.repeat(201) }, [])).toThrow(/HOSTING_OPERATOR must be at most 200 characters/);
 });
+
+test('SMTP_URL and MAIL_FROM: unset sends no mail; set, they are read; a bad one is refused without ever printing the password', () => {
+  const dir = dataDir();
+  expect(loadConfig({ DATA_DIR: dir }, []).mail).toBeUndefined();
+  const mail = loadConfig({ DATA_DIR: dir, SMTP_URL: 'smtp://ringa:s3cret-pass@smtp.example.org:587', MAIL_FROM: 'Ringa <ringa@example.org>' }, []).mail;
+  expect(mail?.smtpUrl.host).toBe('smtp.example.org:587');
+  expect(mail?.from).toBe('Ringa <ringa@example.org>');
+  expect(loadConfig({ DATA_DIR: dir, SMTP_URL: 'smtps://smtp.example.org', MAIL_FROM: 'ringa@example.org' }, []).mail?.smtpUrl.protocol).toBe('smtps:');
+
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig({ DATA_DIR: dir, ...env }, []);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    return '';
+  };
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ SMTP_URL: 'smtp://ringa:s3cret-pass@smtp example.org:587', MAIL_FROM: 'ringa@example.org' }, /SMTP_URL is not a valid URL, e\.g\. smtp:\/\/user:password@smtp\.example\.org:587/],
+    [{ SMTP_URL: 'http://ringa:s3cret-pass@smtp.example.org', MAIL_FROM: 'ringa@example.org' }, /SMTP_URL must start with smtp:\/\/ or smtps:\/\/ \(got "http:"\)/],
+    [{ SMTP_URL: 'smtp://ringa:s3cret-pass@smtp.example.org' }, /SMTP_URL is set but MAIL_FROM is not/],
+    [{ SMTP_URL: 'smtp://ringa:s3cret-pass@smtp.example.org', MAIL_FROM: 'Ringa' }, /MAIL_FROM must be an email address/],
+    [{ MAIL_FROM: 'ringa@example.org' }, /MAIL_FROM is set but SMTP_URL is not/],
+  ];
+  for (const [env, problem] of cases) {
+    const message = problemsOf(env);
+    expect(message).toMatch(problem);
+    expect(message).not.toContain('s3cret');
+  }
+});

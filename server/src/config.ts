@@ -26,6 +26,14 @@ export interface Config {
   metricsToken: string | undefined;
   /** Who runs this server (a processor in organisations' records of processing); undefined: not recorded. */
   hostingOperator: string | undefined;
+  /** Where mail goes out (SMTP_URL) and whom it comes from (MAIL_FROM); undefined: Ringa sends no mail. */
+  mail: MailSettings | undefined;
+}
+
+/** An SMTP server to send through; its URL holds the password, so it is never printed or logged. */
+export interface MailSettings {
+  smtpUrl: URL;
+  from: string;
 }
 
 /** What Ringa needs of a Twilio account to place browser calls. */
@@ -115,12 +123,14 @@ export function loadConfig(env: Env = process.env, argv: string[] = process.argv
     problems.push('HOSTING_OPERATOR must be at most 200 characters: the name (and, if you like, the address) of whoever runs this server');
   }
 
+  const mail = parseMail(env, problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   if (!sessionSecret) sessionSecret = readOrCreateSecret(dataDir, 'session-secret');
   // The generated secret is 32 random bytes in base64url.
   if (!secretsKey) secretsKey = Buffer.from(readOrCreateSecret(dataDir, 'secrets-key'), 'base64url');
 
-  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes, secretsKey, twilio, telephonyCountryCodes, metricsToken, hostingOperator };
+  return { port, host, dataDir, databaseUrl, publicUrl, sessionSecret, demo, trustProxy, importMaxBytes, secretsKey, twilio, telephonyCountryCodes, metricsToken, hostingOperator, mail };
 }
 
 /** 32 bytes from base64, base64url or hex; null when the text is none of them or not 32 bytes. */
@@ -131,6 +141,34 @@ export function parseSecretsKey(text: string): Buffer | null {
     if (key.length === 32) return key;
   }
   return null;
+}
+
+/** SMTP_URL and MAIL_FROM come together; a problem never repeats the URL, which holds the password. */
+function parseMail(env: Env, problems: string[]): MailSettings | undefined {
+  const text = env.SMTP_URL?.trim() ?? '';
+  const from = env.MAIL_FROM?.trim() ?? '';
+  if (text === '') {
+    if (from !== '') problems.push('MAIL_FROM is set but SMTP_URL is not: set SMTP_URL too (e.g. smtp://user:password@smtp.example.org:587), or leave both unset to send no mail');
+    return undefined;
+  }
+  let smtpUrl: URL | undefined;
+  try {
+    smtpUrl = new URL(text);
+  } catch {
+    problems.push('SMTP_URL is not a valid URL, e.g. smtp://user:password@smtp.example.org:587 or smtps://user:password@smtp.example.org:465 (a password with @, : or / must be percent-encoded)');
+  }
+  if (smtpUrl && smtpUrl.protocol !== 'smtp:' && smtpUrl.protocol !== 'smtps:') {
+    problems.push(`SMTP_URL must start with smtp:// or smtps:// (got "${smtpUrl.protocol}")`);
+    smtpUrl = undefined;
+  } else if (smtpUrl && smtpUrl.hostname === '') {
+    problems.push('SMTP_URL names no server, e.g. smtp://user:password@smtp.example.org:587');
+    smtpUrl = undefined;
+  }
+  // "Ringa <ringa@example.org>" or a bare address; one address, no line breaks.
+  const address = /^(?:[^<>\r\n]*<([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+)>|([^<>\s@]+@[^<>\s@]+\.[^<>\s@]+))$/.exec(from);
+  if (from === '') problems.push('SMTP_URL is set but MAIL_FROM is not: set the sender, e.g. MAIL_FROM="Ringa <ringa@example.org>"');
+  else if (!address) problems.push(`MAIL_FROM must be an email address, optionally with a name, e.g. "Ringa <ringa@example.org>" (got "${from}")`);
+  return smtpUrl && address ? { smtpUrl, from } : undefined;
 }
 
 /** Either all six TWILIO_* settings or none; each in the form Twilio's console shows it. */

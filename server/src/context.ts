@@ -2,6 +2,8 @@ import type { Database } from '../../db/database';
 import type { Clock } from './clock';
 import type { LoginService } from './modules/accounts/accounts.service';
 import type { SessionService } from './modules/accounts/sessions.service';
+import type { PasswordResets } from './modules/accounts/password-reset.service';
+import type { Mailer } from './modules/mail/mailer';
 import type { ListImporter } from './modules/lists/lists.import';
 import type { CallingEngine } from './modules/calling/calling.service';
 import type { TelephonyService } from './modules/telephony/telephony.service';
@@ -16,6 +18,10 @@ export interface AppContext {
   publicUrl: URL;
   sessions: SessionService;
   logins: LoginService;
+  /** Links to set a new password: mailed on request, or made by an organizer. */
+  passwordResets: PasswordResets;
+  /** Ringa's mail (SMTP_URL); `configured` is false when it sends none. */
+  mailer: Mailer;
   importer: ListImporter;
   calling: CallingEngine;
   telephony: TelephonyService;

@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     twilio: config.twilio,
     telephony: { countryCodes: config.telephonyCountryCodes },
     metricsToken: config.metricsToken,
+    mail: config.mail,
     hosting: {
       operator: config.hostingOperator ?? null,
       database: config.databaseUrl ? { kind: 'external', host: new URL(config.databaseUrl).hostname || null } : { kind: 'embedded', host: null },

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { AuditEventView, CampaignList, CampaignView, CreatedInvite, InviteView, ListView, MemberView, OrganisationNotice, OrganisationView, Role, TargetGroupView } from '../src/contract/api';
 import { DEFAULT_OUTCOMES } from '../src/modules/campaigns/outcomes';
 import { TestContext, errorCode, type TestUser } from './harness';
+import { startMailServer, type TestMailServer } from './mail-server';
 import { listImport } from './multipart';
 
 type Actor = 'adminA' | 'organizerA' | 'callerA' | 'organizerMuni' | 'adminDistrict' | 'outsider' | 'anonymous';
@@ -61,6 +62,7 @@ const ROLE_OF: Partial<Record<Actor, Role>> = {
 };
 
 let t: TestContext;
+let smtp: TestMailServer;
 let district: Org;
 let municipality: Org;
 let orgs: Record<OrgKey, Org>;
@@ -70,7 +72,8 @@ const users = {} as Record<Exclude<Actor, 'anonymous'>, TestUser> & { adminB: Te
 const cookies = {} as Record<Actor, string | undefined>;
 
 beforeAll(async () => {
-  t = await TestContext.create();
+  smtp = await startMailServer();
+  t = await TestContext.create({ mail: smtp.settings });
   district = await t.newOrg({ name: 'Norrbotten', kind: 'district' });
   municipality = await t.newOrg({ parent: district, name: 'Luleå', kind: 'municipality' });
   const a = await t.newOrg({ parent: municipality, name: 'Luleå Centrum' });
@@ -89,7 +92,10 @@ beforeAll(async () => {
   for (const actor of ACTORS) cookies[actor] = actor === 'anonymous' ? undefined : await t.login(users[actor]);
   adminOf = { A: await t.login(users.adminA), B: await t.login(users.adminB), municipality: await t.login(users.adminDistrict) };
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await smtp.close();
+});
 
 function expectedStatus(table: Table, org: OrgKey, actor: Actor, ok: number): number {
   const expected = table[org][ACTORS.indexOf(actor)];
@@ -265,6 +271,34 @@ describe('POST /api/orgs/:orgId/invites (organizers and admins)', () => {
     if (status === 201) {
       expect(response.json<CreatedInvite>().url).toContain('/invite#');
       expect(after).toBe((before as number) + 1);
+    }
+  });
+});
+
+describe('POST /api/orgs/:orgId/invites with a mail (organizers and admins)', () => {
+  let n = 0;
+  test.each(rows(MANAGE, 201))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const to = `invited-${++n}@example.se`;
+    const invitesOf = async () => (await t.db.selectFrom('invite').select('id').where('organisationId', '=', orgs[org].id).execute()).length;
+    const before = smtp.received.length;
+    const { response } = await attempt(actor, { method: 'POST', url: `/api/orgs/${orgs[org].id}/invites`, body: { role: 'caller', mail: { to } } }, status, invitesOf);
+    if (status === 201) {
+      expect(response.json<CreatedInvite>().mailed).toBe(true);
+      expect((await smtp.next(to)).link).toBe(response.json<CreatedInvite>().url);
+    } else {
+      expect(smtp.received.length).toBe(before);
+    }
+  });
+});
+
+describe('POST /api/orgs/:orgId/members/:userId/reset-link (organizers and admins who manage the account)', () => {
+  test.each(rows(MANAGE, 201))('$org by $actor → $status', async ({ org, actor, status }) => {
+    const target = await t.newUser([{ org: orgs[org], role: 'caller' }]);
+    const links = async () => (await t.db.selectFrom('passwordReset').select('id').where('userId', '=', target.id).execute()).length;
+    const { response, after } = await attempt(actor, { method: 'POST', url: `/api/orgs/${orgs[org].id}/members/${target.id}/reset-link` }, status, links);
+    if (status === 201) {
+      expect(response.json<{ url: string }>().url).toContain('/reset-password#');
+      expect(after).toBe(1);
     }
   });
 });

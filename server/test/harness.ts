@@ -78,6 +78,8 @@ export class TestContext {
       shareBroadcasts?: boolean;
       telephony?: AppDeps['telephony'];
       socketSessionCheckMs?: number;
+      /** An SMTP server to send mail through (server/test/mail-server.ts); without it Ringa sends none. */
+      mail?: AppDeps['mail'];
       /** A migrated database of the test's own (another cluster) instead of a clone in the test cluster; it is not dropped. */
       databaseUrl?: string;
       /** The test clock's start (default 2026-10-04 17:00 UTC). */
@@ -237,11 +239,11 @@ export interface TestServer {
 }
 
 /** The whole app, web included, listening on 127.0.0.1 with a database of its own: for browser tests. */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer(options: { mail?: AppDeps['mail'] } = {}): Promise<TestServer> {
   const { db, drop } = await createTestDatabase();
   const port = await freePort();
   const publicUrl = new URL(`http://127.0.0.1:${port}`);
-  const app = await buildApp({ db, publicUrl, sessionSecret: 'y'.repeat(40), webRoot: path.join(root, 'web', 'build') });
+  const app = await buildApp({ db, publicUrl, sessionSecret: 'y'.repeat(40), webRoot: path.join(root, 'web', 'build'), mail: options.mail });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     url: publicUrl.origin,

@@ -27,6 +27,10 @@ export type MembershipView = Static<typeof Accounts.MembershipView>;
 export type SetupStatus = Static<typeof Accounts.SetupStatus>;
 export type SetupRequest = Static<typeof Accounts.SetupBody>;
 export type AccountInput = Static<typeof Accounts.AccountInput>;
+export type PasswordResetRequest = Static<typeof Accounts.PasswordResetBody>;
+export type PasswordResetAccepted = Static<typeof Accounts.PasswordResetAccepted>;
+export type PasswordResetConfirm = Static<typeof Accounts.PasswordResetConfirmBody>;
+export type ResetLink = Static<typeof Accounts.ResetLink>;
 
 export type OrganisationView = Static<typeof Organisations.OrganisationView>;
 export type OrganisationList = Static<typeof Organisations.OrganisationList>;

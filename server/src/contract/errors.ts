@@ -34,6 +34,8 @@ export const ERROR_CODES = [
   'last_admin',
   'own_membership',
   'own_account',
+  'reset_link_invalid',
+  'mail_not_configured',
   // Organisations
   'organisation_exists',
   'invalid_time_zone',

@@ -11,6 +11,7 @@ export function accountsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/setup', { schema: { tags: ['accounts'], response: { 200: SetupStatus } } }, async () => ({
       needed: await accounts.setupNeeded(ctx.db),
+      mail: ctx.mailer.configured,
     }));
 
     app.post(

@@ -28,7 +28,21 @@ export const Me = Type.Object({
 
 export const MeUpdate = Type.Object({ language: Language }, { additionalProperties: false });
 
-export const SetupStatus = Type.Object({ needed: Type.Boolean() });
+/** needed: first run, no account yet; mail: whether this Ringa sends mail (SMTP_URL), so that the web app offers what it can. */
+export const SetupStatus = Type.Object({ needed: Type.Boolean(), mail: Type.Boolean() });
+
+export const PasswordResetBody = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) }, { additionalProperties: false });
+
+/** The same answer for every address: whether it has an account is never told. */
+export const PasswordResetAccepted = Type.Object({ accepted: Type.Literal(true) });
+
+export const PasswordResetConfirmBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: 200 }), password: NewPassword },
+  { additionalProperties: false },
+);
+
+/** A one-time link to set a new password; the token is after '#', so it never reaches a server log. */
+export const ResetLink = Type.Object({ url: Type.String(), expiresAt: Type.String({ format: 'date-time' }) });
 
 export const OrganisationInput = Type.Object(
   {

@@ -41,10 +41,12 @@ export class LoginLimiter {
     private readonly clock: Clock,
     private readonly secret: string,
     private readonly rules: Record<LimitScope, LimiterRule>,
+    /** Keeps the counts of another kind of attempt (password-reset requests) apart from sign-ins'. */
+    private readonly namespace = '',
   ) {}
 
   keys(email: string, address: string): AttemptKeys {
-    return { account: this.hash(`account:${email}`), address: this.hash(`address:${address}`) };
+    return { account: this.hash(`${this.namespace}account:${email}`), address: this.hash(`${this.namespace}address:${address}`) };
   }
 
   /** The block that holds longest, or null when the attempt may go ahead. */

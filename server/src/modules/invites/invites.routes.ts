@@ -22,11 +22,11 @@ export function invitesRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           tags: ['invites'],
           params: OrgParams,
           body: CreateInviteBody,
-          response: { 201: CreatedInvite, ...errors(400, 401, 403, 404) },
+          response: { 201: CreatedInvite, ...errors(400, 401, 403, 404, 409) },
         },
       },
       async (request, reply) => {
-        const created = await invites.createInvite(ctx.db, ctx.clock, ctx.publicUrl, requireUser(request).userId, request.params.orgId, request.body);
+        const created = await invites.createInvite(ctx.db, ctx.clock, ctx.publicUrl, requireUser(request).userId, request.params.orgId, request.body, ctx.mailer);
         return reply.status(201).send(created);
       },
     );

@@ -6,6 +6,9 @@ import { hashToken, newToken } from '../../tokens';
 import { createUser, getMe } from '../accounts/accounts.service';
 import type { SessionService } from '../accounts/sessions.service';
 import { recordAudit } from '../audit/audit.service';
+import { countryLanguage } from '../../contract/language';
+import { inviteMail } from '../mail/mail.texts';
+import type { Mailer } from '../mail/mailer';
 import * as organisations from '../organisations/organisations.service';
 import * as repository from './invites.repository';
 
@@ -48,10 +51,14 @@ export async function createInvite(
   userId: string,
   organisationId: string,
   request: CreateInviteRequest,
+  mailer?: Mailer,
 ): Promise<CreatedInvite> {
-  return db.transaction().execute(async (trx) => {
+  const created = await db.transaction().execute(async (trx) => {
     const myRole = await organisations.authorize(trx, userId, organisationId, 'organizer');
     if (!organisations.atLeast(myRole, request.role)) throw forbidden(`You cannot invite to a role above your own (${myRole}).`);
+    if (request.mail && !mailer?.configured) {
+      throw conflict('mail_not_configured', 'This Ringa sends no mail. Copy the link and send it yourself.');
+    }
     const { token, hash } = newToken();
     const now = clock.now();
     const { id } = await repository.insertInvite(trx, {
@@ -74,6 +81,43 @@ export async function createInvite(
     if (!row) throw new Error('The invite just created was not found');
     return { invite: toView(row, now), url: new URL(`/invite#${token}`, publicUrl).toString() };
   });
+  if (!request.mail || !mailer) return created;
+  return { ...created, mailed: await mailInvite(db, clock, publicUrl, mailer, userId, created, request.mail) };
+}
+
+/** Mails an invitation's link in the language the organizer chose; the audit names the address's domain only. */
+async function mailInvite(
+  db: Database,
+  clock: Clock,
+  publicUrl: URL,
+  mailer: Mailer,
+  userId: string,
+  created: CreatedInvite,
+  mail: NonNullable<CreateInviteRequest['mail']>,
+): Promise<boolean> {
+  const { invite } = created;
+  const organisation = await organisations.getOrganisation(db, userId, invite.organisationId);
+  const language = mail.language ?? countryLanguage(organisation.country);
+  const inviter = (await getMe(db, userId)).user.name;
+  const sent = await mailer.send(
+    inviteMail(mail.to, language, {
+      inviter,
+      organisation: organisation.path,
+      role: invite.role,
+      link: created.url,
+      expiresAt: new Date(invite.expiresAt),
+      timeZone: organisation.timeZone,
+      origin: publicUrl.origin,
+    }),
+  );
+  await recordAudit(db, {
+    at: clock.now(),
+    action: 'invite.mailed',
+    organisationId: invite.organisationId,
+    actorUserId: userId,
+    details: { role: invite.role, language, domain: mail.to.slice(mail.to.lastIndexOf('@') + 1).toLowerCase(), sent },
+  });
+  return sent;
 }
 
 export async function revokeInvite(db: Database, clock: Clock, userId: string, organisationId: string, inviteId: string): Promise<void> {

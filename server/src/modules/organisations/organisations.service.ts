@@ -263,6 +263,29 @@ async function assertCanManage(db: Database, actorUserId: string, actorRole: Rol
   return { ...current, role: current.role };
 }
 
+/**
+ * Whether the actor may act on the account itself (make a link to set its password): they manage its
+ * membership here (as for a role change), every membership it has lies in this subtree, and none is
+ * above the actor's role. Otherwise an organizer here could take over an account that also opens
+ * another organisation, or an admin's.
+ */
+export async function assertCanManageAccount(db: Database, actorUserId: string, organisationId: string, targetUserId: string): Promise<void> {
+  const actorRole = await authorize(db, actorUserId, organisationId, 'organizer');
+  await assertCanManage(db, actorUserId, actorRole, organisationId, targetUserId);
+  if ((await repository.countMembershipsOutside(db, targetUserId, organisationId)) > 0) {
+    throw forbidden('This account also belongs to organisations outside yours. Ask an admin above you.');
+  }
+  const highest = strongest((await repository.membershipsOfUser(db, targetUserId)).map((row) => row.role));
+  if (highest !== undefined && !atLeast(actorRole, highest)) throw forbidden(`This account is ${highest} of an organisation below; only someone with that role or above can do this.`);
+}
+
+/** The country of the organisation the user joined first (the language of their mails before they choose one), or null. */
+export async function homeCountry(db: Database, userId: string): Promise<Country | null> {
+  const [first] = await repository.membershipsOfUser(db, userId);
+  const organisation = first ? await repository.findOrganisation(db, first.organisationId) : undefined;
+  return organisation ? asCountry(organisation.country) : null;
+}
+
 async function assertNotLastAdmin(db: Database, organisationId: string): Promise<void> {
   const organisation = await repository.findOrganisation(db, organisationId);
   if (organisation?.parentId === null && (await repository.countActiveAdmins(db, organisationId)) <= 1) {

@@ -46,7 +46,10 @@ import type {
   OrganisationStats,
   OrganisationWelcome,
   OrganisationView,
+  PasswordResetAccepted,
+  PasswordResetConfirm,
   PersonCorrection,
+  ResetLink,
   PersonExport,
   PersonPage,
   PersonSearchResult,
@@ -137,6 +140,9 @@ export const api = {
   setup: (body: SetupRequest) => request<Me>('POST', '/api/setup', body),
 
   login: (body: LoginRequest) => request<Me>('POST', '/api/auth/login', body),
+  /** Answered alike for every address; the mail, if the address has an account, follows. */
+  requestPasswordReset: (email: string) => request<PasswordResetAccepted>('POST', '/api/auth/password-reset', { email }),
+  confirmPasswordReset: (body: PasswordResetConfirm) => request<Me>('POST', '/api/auth/password-reset/confirm', body, { quiet401: true }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   /** 401 here only means "not signed in", so it does not trigger the session-expired handler. */
   me: () => request<Me>('GET', '/api/me', undefined, { quiet401: true }),
@@ -157,6 +163,8 @@ export const api = {
     request<MemberView>('PATCH', `${org(orgId)}/members/${encodeURIComponent(userId)}`, body),
   removeMember: (orgId: string, userId: string) =>
     request<void>('DELETE', `${org(orgId)}/members/${encodeURIComponent(userId)}`),
+  /** A one-time link for the member to set a new password, to pass on by hand (valid 24 hours). */
+  resetLink: (orgId: string, userId: string) => request<ResetLink>('POST', `${org(orgId)}/members/${encodeURIComponent(userId)}/reset-link`),
   /** Disables an account whose memberships all lie within this organisation; its sessions end at once. */
   disableUser: (orgId: string, userId: string) =>
     request<void>('POST', `${org(orgId)}/users/${encodeURIComponent(userId)}/disable`),

@@ -58,6 +58,28 @@ export const da: Messages = {
     submitting: 'Logger ind…',
     setupNeeded: 'Ringa er ikke sat op endnu. Åbn opsætningslinket, som serveren skrev ud, da den startede.',
     noAccount: 'Har du ikke en konto? Bed en organisator i din forening om et invitationslink.',
+    forgot: 'Glemt adgangskoden?',
+  },
+
+  forgotPassword: {
+    title: 'Glemt adgangskoden?',
+    intro: 'Skriv e-mailadressen til din konto, så sender Ringa dig en mail med et link, hvor du vælger en ny adgangskode. Linket gælder i en time.',
+    email: 'E-mailadresse',
+    submit: 'Send linket',
+    submitting: 'Sender…',
+    sent: (email) => `Hvis ${email} har en konto i Ringa, er en mail med et link på vej. Kig i indbakken (og i spam) om et par minutter.`,
+    noMail: 'Denne Ringa sender ikke mails. Bed en organisator eller administrator i din forening om et link til en ny adgangskode – de kan lave et under Medlemmer.',
+    back: 'Tilbage til login',
+  },
+
+  resetPassword: {
+    title: 'Vælg en ny adgangskode',
+    intro: 'Vælg en ny adgangskode til din konto. Derefter er du logget ind her og logget ud på alle andre enheder.',
+    password: 'Ny adgangskode',
+    submit: 'Gem den nye adgangskode',
+    submitting: 'Gemmer…',
+    noToken: 'Adressen indeholder intet link. Åbn linket fra mailen, eller bed om et nyt.',
+    askNew: 'Bed om et nyt link',
   },
 
   password: {
@@ -166,6 +188,12 @@ export const da: Messages = {
     disabledDone: (name) => `Kontoen for ${name} er deaktiveret og logget ud overalt.`,
     disableElsewhere: (name) =>
       `${name} hører også til organisationer uden for denne, så kun en administrator højere oppe kan deaktivere kontoen.`,
+    resetLink: 'Link til ny adgangskode',
+    resetLinkFor: (name) => `Lav et link til en ny adgangskode til ${name}`,
+    resetLinkTitle: (name) => `Link til ${name} til at vælge en ny adgangskode`,
+    resetLinkHelp: 'Send det selv til personen. Det virker én gang og gælder i et døgn. Det vises ikke igen.',
+    resetElsewhere: (name) =>
+      `${name} hører også til andre organisationer eller har en højere rolle i en underorganisation, så kun en administrator højere oppe kan lave linket.`,
     empty: 'Ingen hører direkte til denne organisation endnu. Invitér folk under Invitationer.',
   },
 
@@ -187,6 +215,11 @@ export const da: Messages = {
     copied: 'Linket er kopieret.',
     copyFailed: 'Linket kunne ikke kopieres automatisk. Markér linket, og kopiér det selv.',
     done: 'Færdig',
+    mailTo: 'E-mailadresse (valgfri)',
+    mailToHelp: 'Ringa sender linket til adressen. Lad feltet stå tomt, hvis du hellere vil kopiere linket og sende det selv.',
+    mailLanguage: 'Mailens sprog',
+    mailed: (email) => `Invitationen er sendt til ${email}.`,
+    notMailed: 'Mailen kunne ikke sendes. Kopiér linket, og send det selv.',
     listTitle: 'Invitationslinks',
     empty: 'Ingen invitationslinks endnu.',
     status: 'Status',
@@ -266,10 +299,17 @@ export const da: Messages = {
     'person.do-not-call': 'En person sat på spærrelisten',
     'person.exported': 'En persons oplysninger udleveret',
     'person.erased': 'Person slettet',
+    'auth.reset-link-mailed': 'Link til ny adgangskode sendt på mail',
+    'auth.password-reset': 'Ny adgangskode valgt med link',
+    'user.reset-link-created': 'Link til ny adgangskode lavet',
+    'invite.mailed': 'Invitation sendt på mail',
     'organisation.retention-changed': 'Opbevaringsregler ændret',
   },
 
   auditDetails: {
+    language: 'sprog',
+    sent: 'sendt',
+    domain: 'domæne',
     own: 'egen tekst',
     attempts: 'afviste forsøg',
     role: 'rolle',

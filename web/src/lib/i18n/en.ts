@@ -63,6 +63,28 @@ export const en = {
     submitting: 'Signing in…',
     setupNeeded: 'Ringa has not been set up yet. Open the setup link that the server printed when it started.',
     noAccount: 'No account yet? Ask an organizer in your organisation for an invitation link.',
+    forgot: 'Forgot your password?',
+  },
+
+  forgotPassword: {
+    title: 'Forgot your password?',
+    intro: 'Give the email address of your account, and Ringa mails you a link to choose a new password. The link is valid for one hour.',
+    email: 'Email address',
+    submit: 'Send the link',
+    submitting: 'Sending…',
+    sent: (email: string) => `If ${email} has an account in Ringa, a mail with a link is on its way. Look in your inbox (and the spam folder) in a few minutes.`,
+    noMail: 'This Ringa does not send mail. Ask an organizer or admin in your organisation for a link to set a new password: they can make one under Members.',
+    back: 'Back to sign-in',
+  },
+
+  resetPassword: {
+    title: 'Choose a new password',
+    intro: 'Choose a new password for your account. You are then signed in here and signed out on every other device.',
+    password: 'New password',
+    submit: 'Save the new password',
+    submitting: 'Saving…',
+    noToken: 'This address holds no link. Open the link from the mail, or ask for a new one.',
+    askNew: 'Ask for a new link',
   },
 
   password: {
@@ -171,6 +193,12 @@ export const en = {
     disabledDone: (name: string) => `The account of ${name} was disabled and signed out everywhere.`,
     disableElsewhere: (name: string) =>
       `${name} also belongs to organisations outside this one, so only an admin above you can disable the account.`,
+    resetLink: 'Link for a new password',
+    resetLinkFor: (name: string) => `Make a link for ${name} to set a new password`,
+    resetLinkTitle: (name: string) => `Link for ${name} to set a new password`,
+    resetLinkHelp: 'Send it to the person yourself. It works once and is valid for 24 hours. It is not shown again.',
+    resetElsewhere: (name: string) =>
+      `${name} also belongs to other organisations or has a higher role in one below, so only an admin above you can make the link.`,
     empty: 'Nobody belongs directly to this organisation yet. Invite people under Invitations.',
   },
 
@@ -192,6 +220,11 @@ export const en = {
     copied: 'The link was copied.',
     copyFailed: 'Could not copy automatically. Select the link and copy it yourself.',
     done: 'Done',
+    mailTo: 'Email address (optional)',
+    mailToHelp: 'Ringa mails the link to this address. Leave it empty to copy the link and send it yourself.',
+    mailLanguage: 'Language of the mail',
+    mailed: (email: string) => `The invitation was mailed to ${email}.`,
+    notMailed: 'The mail could not be sent. Copy the link and send it yourself.',
     listTitle: 'Invitation links',
     empty: 'No invitation links yet.',
     status: 'Status',
@@ -271,10 +304,17 @@ export const en = {
     'person.do-not-call': 'A person put on do-not-call',
     'person.exported': "A person's data exported",
     'person.erased': 'Person erased',
+    'auth.reset-link-mailed': 'Link for a new password mailed',
+    'auth.password-reset': 'New password chosen with a link',
+    'user.reset-link-created': 'Link for a new password made',
+    'invite.mailed': 'Invitation mailed',
     'organisation.retention-changed': 'Retention rules changed',
   } satisfies Record<AuditAction, string>,
 
   auditDetails: {
+    language: 'language',
+    sent: 'sent',
+    domain: 'domain',
     own: 'own text',
     attempts: 'refused attempts',
     role: 'role',

@@ -58,6 +58,7 @@ export const nb: Messages = {
     submitting: 'Logger inn…',
     setupNeeded: 'Ringa er ikke satt opp ennå. Åpne oppsettlenken som serveren skrev ut da den startet.',
     noAccount: 'Har du ikke konto? Be en organisator i laget ditt om en invitasjonslenke.',
+    forgot: 'Glemt passordet?',
   },
 
   password: {
@@ -167,6 +168,12 @@ export const nb: Messages = {
     disableElsewhere: (name) =>
       `${name} hører også til organisasjoner utenfor denne, så bare en administrator høyere opp kan deaktivere kontoen.`,
     empty: 'Ingen hører direkte til denne organisasjonen ennå. Inviter folk under Invitasjoner.',
+    resetLink: 'Lenke til nytt passord',
+    resetLinkFor: (name) => `Lag en lenke til et nytt passord for ${name}`,
+    resetLinkTitle: (name) => `Lenke for ${name} til å velge et nytt passord`,
+    resetLinkHelp: 'Send den til personen selv. Den virker én gang og gjelder i et døgn. Den vises ikke igjen.',
+    resetElsewhere: (name) =>
+      `${name} hører også til andre organisasjoner eller har en høyere rolle i en underorganisasjon, så bare en administrator høyere opp kan lage lenken.`,
   },
 
   invites: {
@@ -200,6 +207,11 @@ export const nb: Messages = {
     confirmRevoke: 'Trekke tilbake lenken? Ingen kan bruke den etterpå.',
     confirmYes: 'Ja, trekk tilbake',
     revoked: 'Lenken er trukket tilbake.',
+    mailTo: 'E-postadresse (valgfritt)',
+    mailToHelp: 'Ringa sender lenken til denne adressen. La feltet stå tomt hvis du heller vil kopiere lenken og sende den selv.',
+    mailLanguage: 'Språk i e-posten',
+    mailed: (email) => `Invitasjonen er sendt til ${email}.`,
+    notMailed: 'E-posten kunne ikke sendes. Kopier lenken og send den selv.',
   },
 
   inviteStatus: {
@@ -267,6 +279,10 @@ export const nb: Messages = {
     'person.exported': 'En persons opplysninger utlevert',
     'person.erased': 'Person slettet',
     'organisation.retention-changed': 'Lagringsregler endret',
+    'auth.reset-link-mailed': 'Lenke til nytt passord sendt på e-post',
+    'auth.password-reset': 'Nytt passord valgt med lenke',
+    'user.reset-link-created': 'Lenke til nytt passord laget',
+    'invite.mailed': 'Invitasjon sendt på e-post',
   },
 
   auditDetails: {
@@ -299,6 +315,9 @@ export const nb: Messages = {
     peopleMonths: 'personer (måneder)',
     yes: 'ja',
     no: 'nei',
+    language: 'språk',
+    sent: 'sendt',
+    domain: 'domene',
   },
 
   targeting: {
@@ -1687,6 +1706,27 @@ export const nb: Messages = {
     passwordEmail: 'Passordet kan ikke være e-postadressen din.',
     passwordVariety: 'Passordet må ha flere forskjellige tegn.',
     wholeNumber: (min, max) => `Skriv et helt tall fra ${min} til ${max}.`,
+  },
+
+  forgotPassword: {
+    title: 'Glemt passordet?',
+    intro: 'Skriv e-postadressen til kontoen din, så sender Ringa deg en e-post med en lenke der du velger et nytt passord. Lenken gjelder i én time.',
+    email: 'E-postadresse',
+    submit: 'Send lenken',
+    submitting: 'Sender …',
+    sent: (email) => `Hvis ${email} har en konto i Ringa, er en e-post med en lenke på vei. Se i innboksen (og i søppelposten) om noen minutter.`,
+    noMail: 'Denne Ringa sender ikke e-post. Be en organisator eller administrator i organisasjonen din om en lenke til et nytt passord – de kan lage en under Medlemmer.',
+    back: 'Tilbake til innlogging',
+  },
+
+  resetPassword: {
+    title: 'Velg et nytt passord',
+    intro: 'Velg et nytt passord for kontoen din. Deretter er du logget inn her og logget ut på alle andre enheter.',
+    password: 'Nytt passord',
+    submit: 'Lagre det nye passordet',
+    submitting: 'Lagrer …',
+    noToken: 'Adressen inneholder ingen lenke. Åpne lenken fra e-posten, eller be om en ny.',
+    askNew: 'Be om en ny lenke',
   },
 
   errors: {

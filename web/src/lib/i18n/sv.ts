@@ -58,6 +58,28 @@ export const sv: Messages = {
     submitting: 'Loggar in…',
     setupNeeded: 'Ringa är inte igång än. Öppna installationslänken som servern skrev ut när den startade.',
     noAccount: 'Inget konto än? Be en organisatör i din förening om en inbjudningslänk.',
+    forgot: 'Glömt lösenordet?',
+  },
+
+  forgotPassword: {
+    title: 'Glömt lösenordet?',
+    intro: 'Skriv e-postadressen till ditt konto, så mejlar Ringa en länk där du väljer ett nytt lösenord. Länken gäller i en timme.',
+    email: 'E-postadress',
+    submit: 'Skicka länken',
+    submitting: 'Skickar…',
+    sent: (email) => `Om ${email} har ett konto i Ringa är ett mejl med en länk på väg. Titta i inkorgen (och skräpposten) om några minuter.`,
+    noMail: 'Den här Ringa skickar inga mejl. Be en organisatör eller administratör i din förening om en länk för nytt lösenord – de kan skapa en under Medlemmar.',
+    back: 'Tillbaka till inloggningen',
+  },
+
+  resetPassword: {
+    title: 'Välj ett nytt lösenord',
+    intro: 'Välj ett nytt lösenord till ditt konto. Sedan är du inloggad här och utloggad på alla andra enheter.',
+    password: 'Nytt lösenord',
+    submit: 'Spara det nya lösenordet',
+    submitting: 'Sparar…',
+    noToken: 'Adressen innehåller ingen länk. Öppna länken från mejlet, eller be om en ny.',
+    askNew: 'Be om en ny länk',
   },
 
   password: {
@@ -166,6 +188,12 @@ export const sv: Messages = {
     disabledDone: (name) => `Kontot för ${name} har inaktiverats och loggats ut överallt.`,
     disableElsewhere: (name) =>
       `${name} hör också till organisationer utanför den här, så bara en administratör högre upp kan inaktivera kontot.`,
+    resetLink: 'Länk för nytt lösenord',
+    resetLinkFor: (name) => `Skapa en länk för nytt lösenord åt ${name}`,
+    resetLinkTitle: (name) => `Länk för ${name} att välja ett nytt lösenord`,
+    resetLinkHelp: 'Skicka den själv till personen. Den fungerar en gång och gäller i ett dygn. Den visas inte igen.',
+    resetElsewhere: (name) =>
+      `${name} hör också till andra organisationer eller har en högre roll i en underorganisation, så bara en administratör högre upp kan skapa länken.`,
     empty: 'Ingen hör direkt till den här organisationen än. Bjud in folk under Inbjudningar.',
   },
 
@@ -187,6 +215,11 @@ export const sv: Messages = {
     copied: 'Länken är kopierad.',
     copyFailed: 'Det gick inte att kopiera automatiskt. Markera länken och kopiera den själv.',
     done: 'Klar',
+    mailTo: 'E-postadress (frivilligt)',
+    mailToHelp: 'Ringa mejlar länken till adressen. Lämna fältet tomt om du hellre kopierar länken och skickar den själv.',
+    mailLanguage: 'Mejlets språk',
+    mailed: (email) => `Inbjudan har mejlats till ${email}.`,
+    notMailed: 'Mejlet kunde inte skickas. Kopiera länken och skicka den själv.',
     listTitle: 'Inbjudningslänkar',
     empty: 'Inga inbjudningslänkar än.',
     status: 'Status',
@@ -266,10 +299,17 @@ export const sv: Messages = {
     'person.do-not-call': 'En person lagd i spärrlistan',
     'person.exported': 'En persons uppgifter utlämnade',
     'person.erased': 'Person raderad',
+    'auth.reset-link-mailed': 'Länk för nytt lösenord mejlad',
+    'auth.password-reset': 'Nytt lösenord valt med länk',
+    'user.reset-link-created': 'Länk för nytt lösenord skapad',
+    'invite.mailed': 'Inbjudan mejlad',
     'organisation.retention-changed': 'Lagringsregler ändrade',
   },
 
   auditDetails: {
+    language: 'språk',
+    sent: 'skickat',
+    domain: 'domän',
     own: 'egen text',
     attempts: 'nekade försök',
     role: 'roll',

@@ -1,5 +1,5 @@
 // The members of one organisation, for its page.
-import type { MemberView, Role } from '$contract/api';
+import type { MemberView, ResetLink, Role } from '$contract/api';
 import { api } from '$lib/api/client';
 
 export class Members {
@@ -18,6 +18,11 @@ export class Members {
     const updated = await api.changeRole(this.orgId, userId, { role });
     this.list = this.list.map((member) => (member.userId === userId ? updated : member));
     return updated;
+  }
+
+  /** A one-time link for the member to set a new password; shown once, passed on by whoever made it. */
+  resetLink(userId: string): Promise<ResetLink> {
+    return api.resetLink(this.orgId, userId);
   }
 
   async remove(userId: string): Promise<void> {

@@ -32,6 +32,13 @@ class Session {
     return this.#signedIn(await api.login(credentials));
   }
 
+  /** Sets a new password with a one-time link; the server signs the person in (and out everywhere else). */
+  async resetPassword(token: string, password: string): Promise<Me> {
+    this.me = await api.confirmPasswordReset({ token, password });
+    this.known = true;
+    return this.me;
+  }
+
   async setup(request: SetupRequest): Promise<Me> {
     return this.#signedIn(await api.setup(request));
   }
