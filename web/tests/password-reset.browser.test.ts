@@ -112,3 +112,18 @@ test('en administratör mejlar en inbjudan och skapar en länk för nytt löseno
   expect(link).toMatch(new RegExp(`^${server.url}/reset-password#[A-Za-z0-9_-]{43}$`));
   await context.close();
 });
+
+test('utan SMTP säger "Glömt lösenordet?" vem man ska fråga, och det finns inget formulär', async () => {
+  const plain = await startTestServer();
+  try {
+    const context = await browser.newContext({ locale: 'sv-SE', viewport: { width: 375, height: 667 } });
+    const visitor = await context.newPage();
+    await visitor.goto(`${plain.url}/login`);
+    await visitor.getByRole('link', { name: 'Glömt lösenordet?' }).click();
+    await visitor.getByText('Den här Ringa skickar inga mejl. Be en organisatör eller administratör i din förening om en länk för nytt lösenord').waitFor();
+    expect(await visitor.getByRole('button', { name: 'Skicka länken' }).count()).toBe(0);
+    await context.close();
+  } finally {
+    await plain.close();
+  }
+});
