@@ -367,6 +367,7 @@ export interface TargetList {
   legalBasis: string | null;
   name: string;
   organisationId: string;
+  repaired: Generated<number>;
   rows: Generated<number>;
   sourceDate: Timestamp | null;
   sourceKind: string | null;

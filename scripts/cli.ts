@@ -212,12 +212,12 @@ const commands: Record<string, Command> = {
       });
       await importer.wait(id);
       const view = await listView(db, id);
-      const result = { id: view.id, name: view.name, status: view.status, counts: view.counts, source: view.source, ...(view.error ? { error: view.error } : {}) };
+      const result = { id: view.id, name: view.name, status: view.status, counts: view.counts, repaired: view.repaired, source: view.source, ...(view.error ? { error: view.error } : {}) };
       if (view.status !== 'ready') throw new CommandFailed(view.error ?? 'The import failed.', result);
       const c = view.counts;
       return {
         json: result,
-        text: `Imported "${view.name}": ${c.rows} rows, ${c.imported} imported, ${c.invalid} invalid, ${c.duplicates} duplicates, ${c.suppressed} on the do-not-call register. Source: ${describeSource(view.source)}.`,
+        text: `Imported "${view.name}": ${c.rows} rows, ${c.imported} imported, ${c.invalid} invalid, ${c.duplicates} duplicates, ${c.suppressed} on the do-not-call register${view.repaired > 0 ? `; ${view.repaired} numbers repaired (Excel had dropped their leading zero)` : ''}. Source: ${describeSource(view.source)}.`,
       };
     },
   },

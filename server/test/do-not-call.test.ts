@@ -367,21 +367,21 @@ describe('a file of numbers', () => {
     ].join('\r\n');
     const response = await uploadFile(org.id, content, cookies.admin);
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toEqual({ rows: 6, added: 2, alreadyListed: 1, invalid: 2 });
+    expect(response.json()).toEqual({ rows: 6, added: 2, alreadyListed: 1, invalid: 2, repaired: 0 });
     expect(await stored(org.id)).toEqual([
       { phone: '+46705550001', reason: '', source: 'file' },
       { phone: '+46705550002', reason: 'By hand', source: 'manual' },
       { phone: '+46705550003', reason: '', source: 'file' },
     ]);
     const again = await uploadFile(org.id, content, cookies.admin);
-    expect(again.json()).toEqual({ rows: 6, added: 0, alreadyListed: 3, invalid: 2 });
+    expect(again.json()).toEqual({ rows: 6, added: 0, alreadyListed: 3, invalid: 2, repaired: 0 });
     expect(await stored(org.id)).toHaveLength(3);
   });
 
   test('a Danish organisation reads the file as Danish numbers', async () => {
     const org = await t.newOrg({ parent: danish, name: 'Danish file' });
     const response = await uploadFile(org.id, 'Navn,Telefon\nPer,33 12 34 56\nLise,0701234567\n', cookies.organizerDK);
-    expect(response.json()).toEqual({ rows: 2, added: 1, alreadyListed: 0, invalid: 1 });
+    expect(response.json()).toEqual({ rows: 2, added: 1, alreadyListed: 0, invalid: 1, repaired: 0 });
     expect((await stored(org.id)).map((row) => row.phone)).toEqual(['+4533123456']);
   });
 

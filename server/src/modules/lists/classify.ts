@@ -1,8 +1,9 @@
 import type { Country } from '../../contract/api';
 import { normalisePhone, type PhoneType } from './phone';
+import { repairLostZero } from './phone-repair';
 
 export type RowClass =
-  | { kind: 'valid'; e164: string; type: PhoneType; column: number }
+  | { kind: 'valid'; e164: string; type: PhoneType; column: number; /** Excel had dropped its leading zero (phone-repair.ts). */ repaired?: true }
   | { kind: 'invalid'; column: number | null; raw: string; reason: string };
 
 /**
@@ -17,6 +18,8 @@ export function classifyRow(cells: readonly string[], phoneIdx: readonly number[
     if (raw === '') continue;
     const result = normalisePhone(raw, country);
     if (result.ok) return { kind: 'valid', e164: result.e164, type: result.type, column };
+    const repaired = repairLostZero(raw, country);
+    if (repaired) return { kind: 'valid', ...repaired, column, repaired: true };
     firstProblem ??= { column, raw, reason: result.reason };
   }
   if (firstProblem) return { kind: 'invalid', ...firstProblem };

@@ -130,12 +130,14 @@ export class ListImporter extends EventEmitter<{ progress: [ImportProgress] }> {
     try {
       await client.query('begin');
       await repository.createStaging(client);
-      const lines = Readable.from(stagingLines(table, mapping, request.country, progress, () => this.emit('progress', { ...progress })));
+      const tally = { repaired: 0 };
+      const lines = Readable.from(stagingLines(table, mapping, request.country, progress, () => this.emit('progress', { ...progress }), tally));
       await pipeline(lines, repository.copyIntoStaging(client), { signal });
       signal.throwIfAborted();
       this.emit('progress', { ...progress, phase: 'merging', fraction: 1 });
       const readMs = Math.round(performance.now() - started);
       const { timings } = await repository.mergeStaging(client, listId, request.organisationId, this.clock.now());
+      if (tally.repaired > 0) await repository.setRepaired(client, listId, tally.repaired);
       signal.throwIfAborted();
       const commitStarted = performance.now();
       await client.query('commit');

@@ -153,6 +153,11 @@ export async function mergeStaging(
   return { counts, timings };
 }
 
+/** How many rows' numbers the import repaired (Excel had dropped their leading zero), in the import's transaction. */
+export async function setRepaired(client: pg.PoolClient, listId: string, repaired: number): Promise<void> {
+  await client.query('update target_list set repaired = $2 where id = $1', [listId, repaired]);
+}
+
 /**
  * Why a list failed, as a stable code for programs and translations: a file problem found mid-import
  * (broken_quoting …), or 'interrupted', 'cancelled', 'server_stopped', 'internal'.

@@ -66,7 +66,8 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['lists'],
-          description: 'The header, proposed column mapping and first rows of a file (the first 256 KB of a CSV is enough).',
+          description:
+            "The header, proposed column mapping and first rows of a file (the first 256 KB of a CSV is enough), and how the first 500 rows' numbers read in each country, with the country to suggest instead of each (`numbers.suggestions.SE` is DK for a Danish file): nothing is imported.",
           params: OrgParams,
           response: { 200: ListPreview, ...errors(400, 401, 403, 404, 413, 415) },
         },

@@ -68,6 +68,8 @@ export const ListView = Type.Object({
   country: Country,
   status: ListStatus,
   counts: ListCounts,
+  /** Rows whose number Excel had stored without its leading zero, repaired at import (a Swedish 7xxxxxxxx as +467xxxxxxxx); not problems. */
+  repaired: Type.Integer(),
   error: Type.Optional(Type.String()),
   /**
    * Why a failed list failed, for programs and translations: a file problem found mid-import (broken_quoting,
@@ -88,6 +90,19 @@ export const ListList = Type.Object({ lists: Type.Array(ListView) });
 export const CreatedList = Type.Object({ id: Uuid });
 export const ListParams = Type.Object({ listId: Uuid });
 
+const PerCountryCount = Type.Object({ SE: Type.Integer(), DK: Type.Integer(), NO: Type.Integer(), FI: Type.Integer() });
+const OrNoCountry = Type.Union([Country, Type.Null()]);
+
+/** How the first rows' numbers (by the proposed mapping) read in each country, and which country they look like instead of each. */
+export const PreviewNumbers = Type.Object({
+  /** Rows with a phone number among the first 500 read. */
+  sampled: Type.Integer(),
+  /** How many of them each country reads as a valid number. */
+  readable: PerCountryCount,
+  /** For each country the organizer may choose, the country to suggest instead ("these look like Danish numbers"), or null. */
+  suggestions: Type.Object({ SE: OrNoCountry, DK: OrNoCountry, NO: OrNoCountry, FI: OrNoCountry }),
+});
+
 export const ListPreview = Type.Object({
   format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
   encoding: Type.Union([Type.String(), Type.Null()]),
@@ -96,6 +111,7 @@ export const ListPreview = Type.Object({
   columns: Type.Array(MappedColumn),
   /** The first rows as they will be read, for the organizer to check the mapping against. */
   sample: Type.Array(Type.Array(Type.String())),
+  numbers: PreviewNumbers,
 });
 
 export const DoNotCallEntry = Type.Object({
@@ -147,4 +163,11 @@ export const DoNotCallSearch = Type.Object(
 /** Nothing in the URL: a client that puts the search there is told at once. */
 export const NoQuery = Type.Object({}, { additionalProperties: false });
 
-export const DoNotCallFileResult = Type.Object({ rows: Type.Integer(), added: Type.Integer(), alreadyListed: Type.Integer(), invalid: Type.Integer() });
+export const DoNotCallFileResult = Type.Object({
+  rows: Type.Integer(),
+  added: Type.Integer(),
+  alreadyListed: Type.Integer(),
+  invalid: Type.Integer(),
+  /** Rows whose number Excel had stored without its leading zero, repaired (and counted as added or already listed). */
+  repaired: Type.Integer(),
+});

@@ -10,6 +10,7 @@ import * as organisations from '../organisations/organisations.service';
 import { recordAudit } from '../audit/audit.service';
 import { localDay } from '../stats/stats.service';
 import { classifyRow } from './classify';
+import { checkCountries } from './country-check';
 import { phoneColumns, proposeMapping, requirePhoneColumn } from './columns';
 import * as dnc from './do-not-call.repository';
 
@@ -33,6 +34,7 @@ export function toListView(row: Row): Static<typeof ListView> {
     country: row.country as Country,
     status: row.status as Static<typeof ListView>['status'],
     counts: { rows: row.rows, imported: row.imported, invalid: row.invalid, duplicates: row.duplicates, suppressed: row.suppressed },
+    repaired: row.repaired,
     ...(row.error ? { error: row.error } : {}),
     ...(row.errorCode ? { errorCode: row.errorCode } : {}),
     ...(row.errorRow !== null ? { errorRow: row.errorRow } : {}),
@@ -115,24 +117,28 @@ export async function recordListSource(db: Database, clock: Clock, userId: strin
   return listView(db, list.id);
 }
 
+const PREVIEW_CHECK_ROWS = 500;
+
 /** The header, proposed mapping and first rows of a file (or the first part of one), for the mapping step. */
 export async function previewFile(filePath: string, originalName: string | undefined, maxBytes: number): Promise<Static<typeof ListPreview>> {
   try {
     const table = await openTable(filePath, { originalName, maxBytes });
     const mapping = proposeMapping(table.header);
-    const sample: string[][] = [];
+    // The first rows: five to show, and up to 500 to tell which country their numbers belong to.
+    const rows: string[][] = [];
     try {
       for await (const batch of table.batches()) {
         for (const row of batch) {
-          sample.push(row.cells);
-          if (sample.length >= 5) break;
+          rows.push(row.cells);
+          if (rows.length >= PREVIEW_CHECK_ROWS) break;
         }
-        if (sample.length >= 5) break;
+        if (rows.length >= PREVIEW_CHECK_ROWS) break;
       }
     } catch {
       // The web app sends only the first part of a large file; a row cut in half at its end is expected.
     }
-    return { format: table.format, encoding: table.encoding, delimiter: table.delimiter, header: table.header, columns: mapping.columns, sample };
+    const numbers = checkCountries(rows, phoneColumns(mapping));
+    return { format: table.format, encoding: table.encoding, delimiter: table.delimiter, header: table.header, columns: mapping.columns, sample: rows.slice(0, 5), numbers };
   } finally {
     await rm(filePath, { force: true });
   }
@@ -247,16 +253,18 @@ export async function uploadDoNotCall(
     const numbers = new Set<string>();
     let rows = 0;
     let invalid = 0;
+    let repaired = 0;
     for await (const batch of table.batches()) {
       for (const row of batch) {
         rows += 1;
         const result = classifyRow(row.cells, columns, organisation.country);
         if (result.kind === 'valid') numbers.add(result.e164);
         else invalid += 1;
+        if (result.kind === 'valid' && result.repaired) repaired += 1;
       }
     }
     const added = await dnc.insertMany(db, organisationId, [...numbers], 'file', userId, clock.now());
-    return { rows, added, alreadyListed: numbers.size - added, invalid, numbers: [...numbers] };
+    return { rows, added, alreadyListed: numbers.size - added, invalid, repaired, numbers: [...numbers] };
   } finally {
     await rm(file.path, { force: true });
   }

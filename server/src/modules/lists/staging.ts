@@ -22,6 +22,8 @@ export async function* stagingLines(
   country: Country,
   progress: ReadProgress,
   report: (progress: ReadProgress) => void,
+  /** Told how many rows' numbers were repaired (Excel had dropped their leading zero). */
+  tally: { repaired: number } = { repaired: 0 },
 ): AsyncGenerator<string> {
   const phoneIdx = phoneColumns(mapping);
   const index = (field: string) => mapping.columns.find((column) => column.field === field && !column.ignore)?.index;
@@ -49,6 +51,7 @@ export async function* stagingLines(
         chunk += `${row.rowNumber}\tinvalid\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${copyText(column)}\t${copyText(result.raw)}\t${copyText(result.reason)}\n`;
         continue;
       }
+      if (result.repaired) tally.repaired += 1;
       const column = copyText(headers[result.column] ?? null);
       const raw = copyText(cells[result.column] ?? '');
       const first = firstRowOf.firstOrAdd(result.e164, row.rowNumber);

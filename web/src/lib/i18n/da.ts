@@ -49,6 +49,22 @@ export const da: Messages = {
     FI: 'Finland',
   },
 
+  numbers: {
+    copy: 'Kopiér',
+    copyNumber: (international) => `Kopiér ${international}`,
+    copied: 'Kopieret',
+    copiedNumber: (international) => `${international} er kopieret.`,
+    callNumber: (shown, international) => `Ring til ${shown} (${international})`,
+    repaired: (count, formatted) => `${formatted} ${count === 1 ? 'nummer blev rettet' : 'numre blev rettet'} (Excel havde fjernet nullet foran)`,
+    repairedShort: (formatted) => `${formatted} rettet`,
+    numbersOf: { SE: 'svenske numre', DK: 'danske numre', NO: 'norske numre', FI: 'finske numre' },
+    looksLike: (numbers, country) => `Det ligner ${numbers} — importér som ${country}?`,
+    looksLikeDetail: (failing, sampled, chosenNumbers, readable, suggestedNumbers) =>
+      `Af de første ${sampled} numre i filen kan ${failing} ikke læses som ${chosenNumbers}; som ${suggestedNumbers} kan ${readable} læses.`,
+    importAs: (country) => `Importér som ${country}`,
+    switched: (numbers) => `Filens numre læses nu som ${numbers}.`,
+  },
+
   login: {
     title: 'Log ind',
     intro: 'Log ind i Ringa med din e-mailadresse og adgangskode.',

@@ -54,6 +54,24 @@ export const en = {
     FI: 'Finland',
   } satisfies Record<Country, string>,
 
+  /** Phone numbers: shown as people know them, with the international form a tap away; repaired at import; the country a file's numbers look like. */
+  numbers: {
+    copy: 'Copy',
+    copyNumber: (international: string) => `Copy ${international}`,
+    copied: 'Copied',
+    copiedNumber: (international: string) => `${international} was copied.`,
+    callNumber: (shown: string, international: string) => `Call ${shown} (${international})`,
+    repaired: (count: number, formatted: string) =>
+      `${formatted} ${count === 1 ? 'number was' : 'numbers were'} repaired (Excel had removed the leading zero)`,
+    repairedShort: (formatted: string) => `${formatted} repaired`,
+    numbersOf: { SE: 'Swedish numbers', DK: 'Danish numbers', NO: 'Norwegian numbers', FI: 'Finnish numbers' } satisfies Record<Country, string>,
+    looksLike: (numbers: string, country: string) => `These look like ${numbers} — import as ${country}?`,
+    looksLikeDetail: (failing: string, sampled: string, chosenNumbers: string, readable: string, suggestedNumbers: string) =>
+      `Of the first ${sampled} numbers in the file, ${failing} cannot be read as ${chosenNumbers}; as ${suggestedNumbers}, ${readable} can.`,
+    importAs: (country: string) => `Import as ${country}`,
+    switched: (numbers: string) => `The file's numbers will be read as ${numbers}.`,
+  },
+
   login: {
     title: 'Sign in',
     intro: 'Sign in to Ringa with your email address and password.',

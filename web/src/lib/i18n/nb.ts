@@ -49,6 +49,22 @@ export const nb: Messages = {
     FI: 'Finland',
   },
 
+  numbers: {
+    copy: 'Kopier',
+    copyNumber: (international) => `Kopier ${international}`,
+    copied: 'Kopiert',
+    copiedNumber: (international) => `${international} er kopiert.`,
+    callNumber: (shown, international) => `Ring ${shown} (${international})`,
+    repaired: (count, formatted) => `${formatted} ${count === 1 ? 'nummer ble reparert' : 'numre ble reparert'} (Excel hadde fjernet nullen foran)`,
+    repairedShort: (formatted) => `${formatted} reparert`,
+    numbersOf: { SE: 'svenske numre', DK: 'danske numre', NO: 'norske numre', FI: 'finske numre' },
+    looksLike: (numbers, country) => `Dette ser ut som ${numbers} – importere som ${country}?`,
+    looksLikeDetail: (failing, sampled, chosenNumbers, readable, suggestedNumbers) =>
+      `Av de første ${sampled} numrene i filen kan ${failing} ikke leses som ${chosenNumbers}; som ${suggestedNumbers} kan ${readable} det.`,
+    importAs: (country) => `Importer som ${country}`,
+    switched: (numbers) => `Numrene i filen leses som ${numbers}.`,
+  },
+
   login: {
     title: 'Logg inn',
     intro: 'Logg inn i Ringa med e-postadressen og passordet ditt.',

@@ -49,6 +49,22 @@ export const sv: Messages = {
     FI: 'Finland',
   },
 
+  numbers: {
+    copy: 'Kopiera',
+    copyNumber: (international) => `Kopiera ${international}`,
+    copied: 'Kopierat',
+    copiedNumber: (international) => `${international} har kopierats.`,
+    callNumber: (shown, international) => `Ring ${shown} (${international})`,
+    repaired: (_count, formatted) => `${formatted} nummer lagades (Excel hade tagit bort nollan)`,
+    repairedShort: (formatted) => `${formatted} lagade`,
+    numbersOf: { SE: 'svenska nummer', DK: 'danska nummer', NO: 'norska nummer', FI: 'finska nummer' },
+    looksLike: (numbers, country) => `Det här ser ut som ${numbers} — importera som ${country}?`,
+    looksLikeDetail: (failing, sampled, chosenNumbers, readable, suggestedNumbers) =>
+      `Av de första ${sampled} numren i filen går ${failing} inte att läsa som ${chosenNumbers}; som ${suggestedNumbers} går ${readable} att läsa.`,
+    importAs: (country) => `Importera som ${country}`,
+    switched: (numbers) => `Filens nummer läses nu som ${numbers}.`,
+  },
+
   login: {
     title: 'Logga in',
     intro: 'Logga in i Ringa med din e-postadress och ditt lösenord.',

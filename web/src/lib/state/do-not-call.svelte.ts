@@ -2,7 +2,6 @@
 // (the number searched travels in a POST body, never in a URL a proxy would log), with the entries
 // inherited from the organisations above it (they bind it too, but are removed there).
 import type { ErrorCode } from '$contract/errors';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { DoNotCallEntry, DoNotCallFileResult, DoNotCallList } from '$contract/api';
 import { ApiError, targetingApi } from '$lib/api/client';
 import { i18n, type Messages } from '$lib/i18n/index.svelte';
@@ -56,11 +55,6 @@ export function uploadError(error: unknown): string {
     if (GENERAL_ERRORS.has(error.code)) return i18n.error(error);
   }
   return words.failed;
-}
-
-/** An E.164 number as people read it: +46 70 123 45 67, +45 12 34 56 78. */
-export function formatPhone(e164: string): string {
-  return parsePhoneNumberFromString(e164)?.formatInternational() ?? e164;
 }
 
 export class DoNotCallRegister {

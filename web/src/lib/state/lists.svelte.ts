@@ -176,6 +176,13 @@ export function summary(list: ListView): string {
   return sentence.charAt(0).toUpperCase() + sentence.slice(1);
 }
 
+/** How many numbers a file's import repaired (Excel had removed their leading zero), as a sentence; '' when none. */
+export function repairedText(repaired: number): string {
+  if (repaired === 0) return '';
+  const sentence = i18n.t.numbers.repaired(repaired, formatNumber(repaired));
+  return `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`;
+}
+
 /** Why an import stopped, when the file was not to blame. */
 const FAILURES = ['interrupted', 'cancelled', 'server_stopped', 'internal'] as const;
 type FailureCode = (typeof FAILURES)[number];
@@ -301,6 +308,9 @@ export class ListImport {
     }
     return [...twice];
   });
+
+  /** The country the file's numbers look like instead of the chosen one (by the preview's first rows), or null. */
+  readonly suggestedCountry: Country | null = $derived(this.preview?.numbers.suggestions[this.country] ?? null);
 
   readonly hasPhone: boolean = $derived(this.choices.some((choice) => choice === 'mobile' || choice === 'phone'));
   readonly ready: boolean = $derived(

@@ -1,6 +1,5 @@
 // A person's page for organizers: the search (the query travels in a POST body, never in a URL a proxy
 // would log), the page itself, and how its words are chosen. Nothing of it is kept in the browser.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { PersonHit, PersonList, PersonPage } from '$contract/api';
 import { ApiError, peopleApi } from '$lib/api/client';
 import { i18n, type Messages } from '$lib/i18n/index.svelte';
@@ -12,13 +11,6 @@ const PEOPLE_ERRORS: readonly PeopleErrorCode[] = ['query_too_short', 'invalid_e
 export function peopleError(error: unknown): string {
   if (error instanceof ApiError && (PEOPLE_ERRORS as readonly string[]).includes(error.code)) return i18n.t.people.errors[error.code as PeopleErrorCode];
   return i18n.error(error);
-}
-
-/** A number as people in its country write it (070-123 45 67, 12 34 56 78); international when it is from elsewhere. */
-export function phoneAsKnown(e164: string, country: string): string {
-  const number = parsePhoneNumberFromString(e164);
-  if (!number) return e164;
-  return number.country === country ? number.formatNational() : number.formatInternational();
 }
 
 export function personName(person: { firstName: string; lastName: string }): string {
