@@ -1,13 +1,14 @@
 // Norwegian organisations (country NO) get Norwegian defaults wherever Ringa chooses by country: the
 // time zone (Europe/Oslo, also for the organisations made under them), the country their lists' numbers
 // are read in (+47), the first-contact notice in Bokmål, and the calling hours a new campaign starts
-// with and is warned against (weekdays 09–21, no weekends, as Norway's telemarketing rules have it).
+// with and is warned against (weekdays 09–21, no weekends, as Norway's telemarketing rules have it),
+// also when the CLI makes the campaign.
 // A Swedish organisation beside it keeps Sweden's, so each check shows the country deciding.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { CallingWindow, CampaignView, ListView, OrganisationView } from '../src/contract/api';
 import { DEFAULT_WINDOW } from '../src/modules/campaigns/outcomes';
 import { DEFAULT_NOTICE } from '../src/modules/privacy/privacy-settings';
-import { TestContext } from './harness';
+import { runCli, TestContext } from './harness';
 import { listImport } from './multipart';
 
 let t: TestContext;
@@ -45,8 +46,8 @@ async function child(parentId: string, body: Record<string, string>): Promise<Or
   return response.json<OrganisationView>();
 }
 
-async function importList(orgId: string, content: string): Promise<ListView> {
-  const body = listImport({ name: 'Medlemmer' }, { field: 'file', filename: 'medlemmer.csv', content });
+async function importList(orgId: string, content: string, name = 'Medlemmer'): Promise<ListView> {
+  const body = listImport({ name }, { field: 'file', filename: 'medlemmer.csv', content });
   const response = await t.request('POST', `/api/orgs/${orgId}/lists`, { cookie, body: body.payload, headers: { 'content-type': body.contentType } });
   expect(response.statusCode, response.body).toBe(202);
   const { id } = response.json<{ id: string }>();
@@ -110,3 +111,10 @@ test('its campaigns start with weekdays 09–21 and no weekends, and are warned 
   const swedish = await newCampaign(uppsala.id);
   expect(swedish.callingWindow).toEqual(DEFAULT_WINDOW);
 });
+
+test('the CLI\'s default window is the organisation\'s country\'s too', async () => {
+  await importList(oslo.id, 'Fornavn;Mobil\r\nAnne;913 45 678\r\n', 'Ringeliste Oslo');
+  const created = runCli(t.databaseUrl, 'campaign:create', '--org', 'Nordens förbund/Oslo Arbeiderparti', '--name', 'Vårens ringekveld', '--lists', 'Ringeliste Oslo', '--json');
+  expect(created.status, created.stderr).toBe(0);
+  expect(JSON.parse(created.stdout)).toMatchObject({ callingWindow: NORWEGIAN_HOURS, windowWarning: false });
+}, 120_000); // one CLI process starting tsx: many seconds on a busy 2-core machine
