@@ -21,7 +21,7 @@ import { purgeNow } from '../server/src/modules/privacy/retention';
 import type { ListView } from '../server/src/modules/lists/lists.schemas';
 import { CampaignSettings, type DialingValue } from '../server/src/modules/campaigns/campaigns.schemas';
 import { changeStatusAsSystem, createCampaignAsSystem } from '../server/src/modules/campaigns/campaigns.service';
-import { ALWAYS_WINDOW, DEFAULT_WINDOW } from '../server/src/modules/campaigns/outcomes';
+import { ALWAYS_WINDOW } from '../server/src/modules/campaigns/outcomes';
 import { createGroupAsSystem } from '../server/src/modules/target-groups/target-groups.service';
 import type { Country } from '../server/src/contract/api';
 import { AppError } from '../server/src/errors';
@@ -260,7 +260,8 @@ const commands: Record<string, Command> = {
       const window = typeof values.window === 'string' ? values.window : 'default';
       if (window !== 'always' && window !== 'default') throw new UsageError(`--window must be always or default (got "${window}")`);
       const dialing = typeof values.dialing === 'string' ? parseDialing(values.dialing) : 'own-phone';
-      const settings = { name, callingWindow: window === 'always' ? ALWAYS_WINDOW : DEFAULT_WINDOW, dialing };
+      // The default window is the organisation's country's usual hours (Norway's differ), chosen where the campaign is made.
+      const settings = { name, ...(window === 'always' ? { callingWindow: ALWAYS_WINDOW } : {}), dialing };
       const problem = Value.Errors(CampaignSettings, settings)[0];
       if (problem) throw new UsageError(`--${problem.instancePath.slice(1)} ${problem.message}`);
       const organisation = await findOrganisationAtPath(db, orgPath);

@@ -5,6 +5,8 @@
 // again) the login page is Swedish, and signing in turns the app Norwegian: the choice followed
 // them. Switching while signed in saves the new choice; a save that fails still switches. A person
 // who never chose gets their browser's language (Nynorsk read as Bokmål) and nothing is saved.
+// An organizer of the Norwegian organisation is warned against calling hours outside Norway's usual
+// ones (weekdays 09–21, no weekends), and "Bruk de vanlige tidene" sets exactly those.
 // Screenshots at 1280 and 375 px in test-output/screenshots/nb-*.png (the 375 px start page is in
 // docs/screenshots/).
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,7 @@ const NEWCOMER = { name: 'Nils Nynorsk', email: 'nils@grunerlokka.example' };
 let server: TestServer;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
+let campaignId = '';
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
@@ -51,6 +54,7 @@ beforeAll(async () => {
   const group = await createGroupAsSystem(db, clock, org.id, { name: 'Medlemmer', listIds: [listId], filters: [] });
   const campaign = await createCampaign(db, clock, organizer.id, org.id, { name: CAMPAIGN, callingWindow: ALWAYS_WINDOW, targetGroupIds: [group.id], script: 'Hei {first_name}! Jeg heter {caller_name}.' });
   await changeStatus(db, clock, organizer.id, campaign.id, 'active');
+  campaignId = campaign.id;
 });
 
 afterAll(async () => {
@@ -171,4 +175,30 @@ test('a person who never chose reads their browser\'s language (Nynorsk as Bokm�
   await signIn(swedish, SWEDISH, NEWCOMER);
   await swedish.getByRole('heading', { name: 'Kampanjer att ringa i' }).waitFor();
   expect(await accountLanguage(NEWCOMER.email)).toBeNull();
+});
+
+test('an organizer in Norway is warned against hours outside weekdays 09–21, and the usual hours are Norway\'s', async () => {
+  const page = await freshPage('nb-NO');
+  await page.goto(`${server.url}/login`);
+  await signIn(page, NORWEGIAN, { email: 'oda@grunerlokka.example' });
+  await page.getByRole('heading', { name: 'Organisasjonene dine' }).waitFor();
+  await page.goto(`${server.url}/campaigns/${campaignId}`);
+  await page.getByRole('heading', { level: 1, name: CAMPAIGN }).waitFor();
+  await page.getByRole('link', { name: 'Innstillinger' }).click();
+  await page.getByText('Ringetider', { exact: true }).waitFor();
+
+  // The campaign calls around the clock: outside Norway's usual hours, said in Norwegian.
+  await page.getByText('Disse tidene går utenfor de vanlige mandag–fredag 09–21 og ingen samtaler i helgene').waitFor();
+  await page.getByRole('button', { name: 'Bruk de vanlige tidene' }).click();
+  expect(await page.getByText('Disse tidene går utenfor').count()).toBe(0);
+  for (const day of ['mon', 'tue', 'wed', 'thu', 'fri']) {
+    expect([await page.locator(`#window-${day}-0-from`).inputValue(), await page.locator(`#window-${day}-0-to`).inputValue()]).toEqual(['09:00', '21:00']);
+  }
+  expect(await page.locator('#window-sat-0-from').count()).toBe(0);
+  expect(await page.getByText('Ingen ringing', { exact: true }).count()).toBe(2);
+
+  await page.getByRole('button', { name: 'Lagre innstillingene' }).click();
+  await page.getByText('Innstillingene er lagret.').waitFor();
+  const saved = await server.db.selectFrom('campaign').select('callingWindow').where('id', '=', campaignId).executeTakeFirstOrThrow();
+  expect(saved.callingWindow).toMatchObject({ mon: [['09:00', '21:00']], fri: [['09:00', '21:00']], sat: [], sun: [] });
 });

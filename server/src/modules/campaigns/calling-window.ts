@@ -34,10 +34,10 @@ export function insideWindow(window: CallingWindowValue, timeZone: string, insta
   return window[day].some(([from, to]) => minute >= minutes(from) && minute < minutes(to));
 }
 
-/** Whether the window reaches outside DOMAIN's normal hours, which the editor warns about. */
-export function outsideNormalHours(window: CallingWindowValue): boolean {
+/** Whether the window reaches outside the normal hours (DOMAIN's, or the country's), which the editor warns about. */
+export function outsideNormalHours(window: CallingWindowValue, normal: CallingWindowValue = DEFAULT_WINDOW): boolean {
   return (Object.keys(window) as (keyof CallingWindowValue)[]).some((day) =>
-    window[day].some(([from, to]) => !DEFAULT_WINDOW[day].some(([normalFrom, normalTo]) => minutes(from) >= minutes(normalFrom) && minutes(to) <= minutes(normalTo))),
+    window[day].some(([from, to]) => !normal[day].some(([normalFrom, normalTo]) => minutes(from) >= minutes(normalFrom) && minutes(to) <= minutes(normalTo))),
   );
 }
 

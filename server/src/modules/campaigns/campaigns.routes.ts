@@ -18,7 +18,7 @@ export function campaignsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['campaigns'],
-          description: 'A new campaign, as a draft. Left out: the default calling window (Mon–Fri 09–20, Sat–Sun 11–17), outcomes and retry rules.',
+          description: 'A new campaign, as a draft. Left out: the default calling window (Mon–Fri 09–20, Sat–Sun 11–17; in a Norwegian organisation Mon–Fri 09–21, no weekends), outcomes and retry rules.',
           params: OrgParams,
           body: CampaignInput,
           response: { 201: CampaignView, ...errors(400, 401, 403, 404) },

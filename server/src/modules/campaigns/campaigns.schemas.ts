@@ -136,7 +136,7 @@ export const CampaignView = Type.Object({
   startsAt: Type.Union([Timestamp, Type.Null()]),
   endsAt: Type.Union([Timestamp, Type.Null()]),
   callingWindow: CallingWindow,
-  /** The window reaches outside the usual hours (DOMAIN: Mon–Fri 09–20, Sat–Sun 11–17). */
+  /** The window reaches outside the usual hours (DOMAIN: Mon–Fri 09–20, Sat–Sun 11–17; in Norway Mon–Fri 09–21, no weekends). */
   windowWarning: Type.Boolean(),
   dialing: Dialing,
   status: CampaignStatus,

@@ -3,7 +3,7 @@ import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import { badRequest, conflict, notFound } from '../../errors';
 import { fillQueue } from '../calling/calling.repository';
-import { authorize } from '../organisations/organisations.service';
+import { authorize, organisationCountry } from '../organisations/organisations.service';
 import { recordAudit } from '../audit/audit.service';
 import { campaignNoticeFigures, campaignNoticeTemplate, checkNotice, type NoticeTemplate } from '../privacy/notice.service';
 import { membersOfGroups } from '../target-groups/target-groups.service';
@@ -21,7 +21,7 @@ import {
   type QuestionValue,
   type ScriptInputValue,
 } from './campaigns.schemas';
-import { BUILT_IN_CODES, DEFAULT_OUTCOMES, DEFAULT_RETRY_HOURS, DEFAULT_WINDOW } from './outcomes';
+import { BUILT_IN_CODES, DEFAULT_OUTCOMES, DEFAULT_RETRY_HOURS, normalWindow } from './outcomes';
 
 // The shapes live with the other schemas (the contract derives its types from them); exported here as before.
 export { CampaignInput, StatusChange, type CampaignInputValue } from './campaigns.schemas';
@@ -99,7 +99,7 @@ export function createCampaignAsSystem(db: Database, clock: Clock, organisationI
 
 async function insertCampaign(db: Database, clock: Clock, createdBy: string | null, organisationId: string, input: CampaignInputValue): Promise<CampaignViewValue> {
   const name = checkName(input.name);
-  const window = input.callingWindow ?? DEFAULT_WINDOW;
+  const window = input.callingWindow ?? normalWindow(await organisationCountry(db, organisationId));
   checkWindow(window);
   checkPeriod(input.startsAt, input.endsAt);
   const outcomes = checkOutcomes(input.outcomes ?? DEFAULT_OUTCOMES);
@@ -314,7 +314,7 @@ async function view(db: Database, clock: Clock, campaignId: string): Promise<Cam
     startsAt: campaign.startsAt ? new Date(campaign.startsAt).toISOString() : null,
     endsAt: campaign.endsAt ? new Date(campaign.endsAt).toISOString() : null,
     callingWindow: window,
-    windowWarning: outsideNormalHours(window),
+    windowWarning: outsideNormalHours(window, normalWindow(await organisationCountry(db, campaign.organisationId))),
     dialing: campaign.dialing as CampaignViewValue['dialing'],
     status: campaign.status as CampaignStatusValue,
     maxAttempts: campaign.maxAttempts,

@@ -1,3 +1,4 @@
+import type { Country } from '../../contract/api';
 import type { CallingWindowValue, OutcomeValue, QuestionValue } from './campaigns.schemas';
 
 /** The outcomes every campaign starts with; their codes are stable (statistics and the engine rely on them). */
@@ -27,6 +28,22 @@ export const DEFAULT_WINDOW: CallingWindowValue = {
   sat: [['11:00', '17:00']],
   sun: [['11:00', '17:00']],
 };
+
+/** DOMAIN: Norway's telemarketing rules allow no calls at weekends nor outside 09–21 on weekdays. */
+export const NORWEGIAN_WINDOW: CallingWindowValue = {
+  mon: [['09:00', '21:00']],
+  tue: [['09:00', '21:00']],
+  wed: [['09:00', '21:00']],
+  thu: [['09:00', '21:00']],
+  fri: [['09:00', '21:00']],
+  sat: [],
+  sun: [],
+};
+
+/** The usual calling hours in an organisation's country: a new campaign's, and what the editor warns against. */
+export function normalWindow(country: Country): CallingWindowValue {
+  return country === 'NO' ? NORWEGIAN_WINDOW : DEFAULT_WINDOW;
+}
 
 /** Every hour of every day: for tests, demos and campaigns an organizer opens on purpose. */
 export const ALWAYS_WINDOW: CallingWindowValue = {

@@ -35,6 +35,13 @@ function asCountry(value: string): Country {
   throw new Error(`Unknown country in the database: ${value}`);
 }
 
+/** The country an organisation is in: its defaults (calling hours, numbers, notice) follow it. */
+export async function organisationCountry(db: Database, organisationId: string): Promise<Country> {
+  const row = await repository.findOrganisation(db, organisationId);
+  if (!row) throw notFound('The organisation');
+  return asCountry(row.country);
+}
+
 /** A time zone the runtime knows (IANA name), or a 400 that says so. */
 export function resolveTimeZone(country: Country, timeZone: string | undefined): string {
   if (timeZone === undefined) return DEFAULT_TIME_ZONE[country];

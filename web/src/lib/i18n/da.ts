@@ -884,6 +884,8 @@ export const da: Messages = {
       windowEndBeforeStart: (day: string) => `Om ${day.toLowerCase()}en skal tidsrummet slutte, efter det begynder.`,
       windowWarning:
         'Disse tider går uden for de sædvanlige mandag–fredag 09–20 og lørdag–søndag 11–17. Mange oplever opkald på andre tidspunkter som påtrængende.',
+      windowWarningNorway:
+        'Disse tider går uden for de sædvanlige mandag–fredag 09–21 og ingen opkald i weekenden, som de norske regler for telefonsalg siger. Mange oplever opkald på andre tidspunkter som påtrængende.',
       useNormalHours: 'Brug de sædvanlige tider',
       dialing: 'Hvordan der ringes',
       dialings: {

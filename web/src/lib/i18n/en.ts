@@ -893,6 +893,8 @@ export const en = {
       windowEndBeforeStart: (day: string) => `On ${day}, the hours must end after they start.`,
       windowWarning:
         'These hours reach outside the usual Monday–Friday 09–20 and Saturday–Sunday 11–17. Many people find calls at other times intrusive.',
+      windowWarningNorway:
+        'These hours reach outside the usual Monday–Friday 09–21 with no calls at weekends, as the Norwegian telemarketing rules have it. Many people find calls at other times intrusive.',
       useNormalHours: 'Use the usual hours',
       dialing: 'How calls are made',
       dialings: {

@@ -863,6 +863,8 @@ export const nb: Messages = {
       windowEndBeforeStart: (day: string) => `På ${day.toLowerCase()}er må tidsrommet slutte etter at det begynner.`,
       windowWarning:
         'Disse tidene går utenfor de vanlige mandag–fredag 09–20 og lørdag–søndag 11–17. Mange opplever samtaler på andre tidspunkter som påtrengende.',
+      windowWarningNorway:
+        'Disse tidene går utenfor de vanlige mandag–fredag 09–21 og ingen samtaler i helgene, slik reglene for telefonsalg sier. Mange opplever samtaler på andre tidspunkter som påtrengende.',
       useNormalHours: 'Bruk de vanlige tidene',
       dialing: 'Hvordan det ringes',
       dialings: {

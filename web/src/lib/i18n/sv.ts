@@ -884,6 +884,8 @@ export const sv: Messages = {
       windowEndBeforeStart: (day: string) => `På ${day.toLowerCase()} måste tiden sluta efter att den börjar.`,
       windowWarning:
         'De här tiderna går utanför de vanliga måndag–fredag 09–20 och lördag–söndag 11–17. Många tycker att samtal på andra tider är påträngande.',
+      windowWarningNorway:
+        'De här tiderna går utanför de vanliga måndag–fredag 09–21 och inga samtal på helgen, som de norska reglerna för telefonförsäljning säger. Många tycker att samtal på andra tider är påträngande.',
       useNormalHours: 'Använd de vanliga tiderna',
       dialing: 'Hur samtalen rings',
       dialings: {

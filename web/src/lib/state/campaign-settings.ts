@@ -1,8 +1,8 @@
 // A campaign's settings as the form holds them (text as typed, dates in the organisation's time
 // zone), checked here the way the server checks them, and turned into what the server takes.
-import type { CallingWindow, CampaignDialing, CampaignGoal, CampaignSettings, CampaignView } from '$contract/api';
+import type { CallingWindow, CampaignDialing, CampaignGoal, CampaignSettings, CampaignView, Country } from '$contract/api';
 import { dateIn, lastDateBefore, startOfDate } from '$lib/zoned-date';
-import { DEFAULT_WINDOW } from '../../../../server/src/modules/campaigns/outcomes';
+import { normalWindow } from '../../../../server/src/modules/campaigns/outcomes';
 import { strayPlaceholder } from './notice';
 
 export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -13,8 +13,8 @@ export const DIALING: readonly CampaignDialing[] = ['own-phone', 'twilio', 'simu
 export type GoalMetric = CampaignGoal['metric'];
 export const GOAL_METRICS: readonly GoalMetric[] = ['conversations', 'recruits', 'volunteers', 'events', 'supporters', 'dials'];
 
-/** DOMAIN's normal calling hours, as the server has them (that file holds constants only, nothing else of the server's). */
-export const NORMAL_WINDOW: CallingWindow = DEFAULT_WINDOW;
+/** The normal calling hours in a country, as the server has them (that file holds constants only, nothing else of the server's). */
+export const normalHours: (country: Country) => CallingWindow = normalWindow;
 
 export const MAX_SPANS = 4;
 
@@ -29,10 +29,11 @@ export const CLOCK_TIMES: readonly string[] = Array.from({ length: 97 }, (_, i) 
   return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
 });
 
-/** Whether hours reach outside DOMAIN's normal ones: the server's `windowWarning`, known while typing. */
-export function outsideNormalHours(window: CallingWindow): boolean {
+/** Whether hours reach outside the country's normal ones: the server's `windowWarning`, known while typing. */
+export function outsideNormalHours(window: CallingWindow, country: Country): boolean {
+  const normal = normalHours(country);
   return DAYS.some((day) =>
-    window[day].some(([from, to]) => !NORMAL_WINDOW[day].some(([normalFrom, normalTo]) => minutes(from) >= minutes(normalFrom) && minutes(to) <= minutes(normalTo))),
+    window[day].some(([from, to]) => !normal[day].some(([normalFrom, normalTo]) => minutes(from) >= minutes(normalFrom) && minutes(to) <= minutes(normalTo))),
   );
 }
 
