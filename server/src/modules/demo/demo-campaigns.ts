@@ -117,7 +117,7 @@ export const WELCOME: { briefing: string; script: string; questions: QuestionVal
   ].join('\n'),
   script: [
     '## Hälsning',
-    'Hej {first_name}! Jag heter {caller_name} och ringer från Socialdemokraterna i Norrbotten. Välkommen som medlem – vad roligt att du har gått med!',
+    'Hej {first_name}! Jag heter {caller_name} och ringer från Socialdemokraterna i Luleå. Välkommen som medlem – vad roligt att du har gått med!',
     '',
     '## Din förening',
     'Du hör till {attr:Förening}. Där träffas vi ungefär en gång i månaden, och alla är välkomna, nya som gamla.',
