@@ -5,7 +5,7 @@ import { migrateToLatest } from '../../db/migrate';
 import { buildApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createSetupLink, setupNeeded } from './modules/accounts/accounts.service';
-import { seedDemo } from './modules/demo/demo.service';
+import { DEMO_PASSWORD, seedDemo, type DemoResult } from './modules/demo/demo.service';
 import { failInterruptedImports } from './modules/lists/lists.service';
 import { systemClock } from './clock';
 import { ensureWebBuild, webBuildDir } from './web-build';
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const cluster = await startCluster({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, say, { handlesSignals: true });
   const db = createDatabase(applicationDatabaseUrl({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }, cluster));
   let stopping = false;
+  let demo: DemoResult | null = null;
   const stopDatabase = async () => {
     await db.destroy();
     await cluster.stop();
@@ -34,6 +35,8 @@ async function main(): Promise<void> {
     if (applied.length > 0) say(`Applied migrations: ${applied.join(', ')}`);
     const interrupted = await failInterruptedImports(db, systemClock.now());
     if (interrupted > 0) say(`${interrupted} list import(s) were interrupted when Ringa last stopped; they are marked failed and kept nothing.`);
+    // Before the server listens: a database with other organisations is refused, and nothing starts.
+    if (config.demo) demo = await seedDemo(db, systemClock);
   } catch (error) {
     await stopDatabase();
     throw error;
@@ -89,10 +92,16 @@ async function main(): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
 
-  if (config.demo) {
-    const signIns = await seedDemo(db, systemClock);
-    say('\nDemo data is ready. Sign in as any of these (password for all: ' + (signIns[0]?.password ?? '') + '):');
-    for (const signIn of signIns) say(`  ${signIn.role.padEnd(9)} ${signIn.email.padEnd(28)} ${signIn.organisation}`);
+  if (demo) {
+    const counted = (n: number) => n.toLocaleString('en-GB');
+    say(
+      demo.seeded
+        ? `\nDemo data is ready: ${counted(demo.people)} made-up people and ${counted(demo.calls)} calls (seeded in ${(demo.milliseconds / 1000).toFixed(1)} s).`
+        : '\nThe demo district is already in this database; nothing was added.',
+    );
+    say(`Sign in as any of these (password for all: ${DEMO_PASSWORD}):`);
+    for (const signIn of demo.signIns) say(`  ${signIn.role.padEnd(9)} ${signIn.email.padEnd(28)} ${signIn.organisation}`);
+    say(`  (and ${demo.volunteers} more callers who made the earlier calls, with the same password: see each organisation's members)`);
   } else if (await setupNeeded(db)) {
     const link = await createSetupLink(db, systemClock, config.publicUrl);
     say(`\nFirst run: open this one-time link to name your organisation and create the first admin (valid 24 hours):\n  ${link}`);

@@ -10,7 +10,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, test } from 'vitest';
 import { freePort, withDatabase } from '../../db/database';
 import { migrations } from '../../db/migrations';
-import { root } from '../../server/test/harness';
+import { systemClock } from '../../server/src/clock';
+import { insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
+import { createTestDatabase, root } from '../../server/test/harness';
 
 let dataDir: string;
 let port: number;
@@ -75,6 +77,7 @@ test('second start with --demo keeps the cluster, seeds the demo district, and t
   const server = await start(['--demo']);
   expect(server.output()).not.toContain('Creating the embedded PostgreSQL cluster');
   expect(server.output()).toContain('admin@demo.ringa.local');
+  expect(server.output()).toMatch(/Demo data is ready: [\d,]+ made-up people and [\d,]+ calls/);
 
   const cli = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/cli.ts', 'org:list', '--json'], { cwd: root, env: environment(), encoding: 'utf8' });
   expect(cli.status, cli.stderr).toBe(0);
@@ -91,6 +94,30 @@ test('second start with --demo keeps the cluster, seeds the demo district, and t
 
   expect(await stop(server), server.output()).toBe(0);
   expect(existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
+});
+
+test('--demo again on its own demo database adds nothing and says so; on a database with another organisation it refuses, exit 1, untouched', async () => {
+  const again = await start(['--demo']);
+  expect(again.output()).toContain('The demo district is already in this database; nothing was added.');
+  expect(again.output()).toContain('ringare@demo.ringa.local');
+  expect(await stop(again)).toBe(0);
+
+  const { db, url, drop } = await createTestDatabase();
+  try {
+    await insertOrganisation(db, systemClock, null, { name: 'Socialdemokraterna i Skåne', kind: 'district', country: 'SE' }, null);
+    const refused = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['server/src/main.ts', '--demo'], {
+      cwd: root,
+      env: { ...environment(), DATABASE_URL: url },
+      encoding: 'utf8',
+    });
+    expect(refused.status, refused.stdout).toBe(1);
+    expect(refused.stderr).toContain('This database already holds organisations ("Socialdemokraterna i Skåne")');
+    expect(refused.stdout).not.toContain('Ringa is running');
+    const organisations = await db.selectFrom('organisation').select('name').execute();
+    expect(organisations).toEqual([{ name: 'Socialdemokraterna i Skåne' }]);
+  } finally {
+    await drop();
+  }
 });
 
 test('with DATABASE_URL it uses that PostgreSQL, migrates it, and starts none of its own', async () => {

@@ -44,11 +44,29 @@ export async function createUser(db: Database, clock: Clock, input: AccountInput
   const name = input.name.trim();
   if (!name) throw new AppError(400, 'validation', 'Please give a name.');
   assertPasswordAcceptable(input.password, email);
+  return insertAccount(db, clock, email, name, await hashPassword(input.password), actorUserId);
+}
+
+/** Accounts that share one password (the demo's): each checked as createUser does, the password hashed once. */
+export async function createUsersSharingPassword(db: Database, clock: Clock, users: { email: string; name: string }[], password: string) {
+  const passwordHash = await hashPassword(password);
+  const created = [];
+  for (const user of users) {
+    const email = normaliseEmail(user.email);
+    const name = user.name.trim();
+    if (!name) throw new AppError(400, 'validation', 'Please give a name.');
+    assertPasswordAcceptable(password, email);
+    created.push(await insertAccount(db, clock, email, name, passwordHash, null));
+  }
+  return created;
+}
+
+async function insertAccount(db: Database, clock: Clock, email: string, name: string, passwordHash: string, actorUserId: string | null) {
   if (await repository.findUserByEmail(db, email)) {
     throw conflict('email_taken', 'This email address already has an account. Sign in with it instead.');
   }
   const user = await repository
-    .insertUser(db, { email, name, passwordHash: await hashPassword(input.password), createdAt: clock.now() })
+    .insertUser(db, { email, name, passwordHash, createdAt: clock.now() })
     .catch((error: unknown) => {
       // Two sign-ups with one email at the same moment: the second meets the unique constraint.
       if (isUniqueViolation(error, 'app_user_email_unique')) throw conflict('email_taken', 'This email address already has an account. Sign in with it instead.');

@@ -335,6 +335,76 @@ export async function insertCall(trx: Tx, call: NewCall): Promise<string | null>
   return row?.id ?? null;
 }
 
+/** Saves many calls at once (a history loaded in one go), in one statement; each fires the statistics trigger as a single save does. */
+export async function insertCalls(trx: Tx, calls: NewCall[]): Promise<void> {
+  if (calls.length === 0) return;
+  const rows = calls.map((call) => ({
+    campaign_id: call.campaignId,
+    organisation_id: call.organisationId,
+    person_id: call.personId,
+    caller_id: call.callerId,
+    version_id: call.versionId,
+    idempotency_key: call.idempotencyKey,
+    lease_id: call.leaseId,
+    outcome: call.outcome,
+    reached: call.reached,
+    answers: call.answers,
+    notes: call.notes,
+    note_for_next: call.noteForNext,
+    flagged: call.flagged,
+    flag_note: call.flagNote,
+    callback_at: call.callbackAt,
+    tags: call.tags,
+    notice_given: call.noticeGiven,
+    created_at: call.createdAt,
+  }));
+  await sql`
+    insert into call (campaign_id, organisation_id, person_id, caller_id, version_id, idempotency_key, lease_id, outcome, reached,
+      answers, notes, note_for_next, flagged, flag_note, callback_at, tags, notice_given, created_at)
+    select campaign_id, organisation_id, person_id, caller_id, version_id, idempotency_key, lease_id, outcome, reached,
+      answers, notes, note_for_next, flagged, flag_note, callback_at, tags, notice_given, created_at
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(campaign_id uuid, organisation_id uuid, person_id bigint, caller_id uuid,
+      version_id integer, idempotency_key text, lease_id uuid, outcome text, reached boolean, answers jsonb, notes text, note_for_next text,
+      flagged boolean, flag_note text, callback_at timestamptz, tags text[], notice_given boolean, created_at timestamptz)
+    order by created_at`.execute(trx);
+}
+
+/** The queue places of these people in the campaign: their numbers and calls so far. */
+export function contactsOf(trx: Tx, campaignId: string, personIds: number[]) {
+  return trx
+    .selectFrom('campaignContact')
+    .select(['personId', 'phone', 'attempts', 'state'])
+    .where('campaignId', '=', campaignId)
+    .where('personId', 'in', personIds.length > 0 ? personIds : [-1])
+    .execute();
+}
+
+/** Every person in a campaign's queue, in the order they came in. */
+export async function queuedPeople(db: Database, campaignId: string): Promise<number[]> {
+  const rows = await db.selectFrom('campaignContact').select('personId').where('campaignId', '=', campaignId).orderBy('personId').execute();
+  return rows.map((row) => Number(row.personId));
+}
+
+/** Many contacts after their calls at once (afterCall for a history): attempts, last outcome and call, and what comes next. */
+export async function afterCalls(trx: Tx, campaignId: string, contacts: { personId: number; attempts: number; outcome: string; at: Date; next: NextState }[]): Promise<void> {
+  if (contacts.length === 0) return;
+  const queued = (contact: (typeof contacts)[number]) => (contact.next.state === 'queued' ? contact.next : null);
+  await sql`
+    update campaign_contact c set
+      state = v.state, held_by = null, lease_id = null, lease_expires_at = null,
+      attempts = v.attempts, last_outcome = v.outcome, last_call_at = v.at,
+      priority = coalesce(v.priority, c.priority), due_at = coalesce(v.due_at, c.due_at),
+      callback_at = null, callback_caller_id = null, done_reason = v.reason
+    from unnest(
+      ${contacts.map((contact) => contact.personId)}::bigint[], ${contacts.map((contact) => contact.next.state)}::text[],
+      ${contacts.map((contact) => contact.attempts)}::int[], ${contacts.map((contact) => contact.outcome)}::text[],
+      ${contacts.map((contact) => contact.at)}::timestamptz[], ${contacts.map((contact) => queued(contact)?.priority ?? null)}::smallint[],
+      ${contacts.map((contact) => queued(contact)?.dueAt ?? null)}::timestamptz[],
+      ${contacts.map((contact) => (contact.next.state === 'done' ? contact.next.reason : null))}::text[]
+    ) as v(person_id, state, attempts, outcome, at, priority, due_at, reason)
+    where c.campaign_id = ${campaignId} and c.person_id = v.person_id`.execute(trx);
+}
+
 export interface OwnCall {
   id: string;
   campaignId: string;

@@ -539,8 +539,82 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
 
 }
 
+/** A call already made (a history loaded in one go, such as the demo's weeks of calling): who, whom, when, and what they saved. */
+export interface PastCall {
+  callerId: string;
+  personId: number;
+  at: Date;
+  outcome: string;
+  answers: Record<string, unknown>;
+  notes?: string;
+  flag?: string;
+  /** Whether the caller gave the first-contact notice (kept only where one was due; default yes). */
+  noticeGiven?: boolean;
+}
+
+/** Every person in a campaign's queue (for loading a history). */
+export function queuedPeople(db: Database, campaignId: string): Promise<number[]> {
+  return repository.queuedPeople(db, campaignId);
+}
+
+/**
+ * Saves calls already made as the engine saves a caller's: checked against the campaign's outcomes
+ * and questions, stored with the same record (tags, reached, the notice at the first answered call),
+ * counted in the statistics by the same trigger, the queue moved on by the same rules, and a
+ * do-not-call put on the register. Many calls in a few statements, in one transaction. The people
+ * must be in the campaign's queue, not held by anyone and not called before.
+ */
+export async function recordPastCalls(db: Database, campaignId: string, calls: PastCall[]): Promise<{ call: PastCall; leaseId: string }[]> {
+  const campaign = await campaigns.campaignForEngine(db, campaignId);
+  if (!campaign) throw notFound('The campaign');
+  const ordered = [...calls].sort((a, b) => a.at.getTime() - b.at.getTime());
+  return db.transaction().execute(async (trx) => {
+    const contacts = new Map((await repository.contactsOf(trx, campaign.id, [...new Set(ordered.map((call) => call.personId))])).map((row) => [Number(row.personId), row]));
+    const attempts = new Map<number, number>();
+    const told = new Set<number>();
+    const last = new Map<number, { personId: number; attempts: number; outcome: string; at: Date; next: repository.NextState }>();
+    const saved: { call: PastCall; leaseId: string }[] = [];
+    const rows: repository.NewCall[] = [];
+    const objections: { phone: string; callerId: string; at: Date }[] = [];
+    for (const call of ordered) {
+      const contact = contacts.get(call.personId);
+      if (!contact || contact.state === 'held' || contact.attempts > 0) throw badRequest('validation', 'A past call must be to a person waiting in the campaign\'s queue, not called before.');
+      const outcome = campaign.outcomes.find((candidate) => candidate.code === call.outcome);
+      if (!outcome) throw badRequest('unknown_outcome', `"${call.outcome}" is not one of this campaign's outcomes.`);
+      checkAnswers(campaign.questions, call.answers);
+      const made = (attempts.get(call.personId) ?? 0) + 1;
+      attempts.set(call.personId, made);
+      const noticeDueNow = outcome.reached && !told.has(call.personId);
+      if (outcome.reached) told.add(call.personId);
+      const leaseId = randomUUID();
+      rows.push({
+        campaignId: campaign.id,
+        organisationId: campaign.organisationId,
+        personId: call.personId,
+        callerId: call.callerId,
+        versionId: campaign.versionId,
+        idempotencyKey: randomUUID(),
+        leaseId,
+        ...callRecord({ answers: call.answers, notes: call.notes, flag: call.flag }, outcome, null, campaign.questions),
+        noticeGiven: noticeDueNow ? (call.noticeGiven ?? true) : null,
+        createdAt: call.at,
+      });
+      last.set(call.personId, { personId: call.personId, attempts: made, outcome: outcome.code, at: call.at, next: nextState(campaign, made, outcome, call.at, null, call.callerId) });
+      if (outcome.code === 'do-not-call') objections.push({ phone: contact.phone, callerId: call.callerId, at: call.at });
+      saved.push({ call, leaseId });
+    }
+    await repository.insertCalls(trx, rows);
+    await repository.afterCalls(trx, campaign.id, [...last.values()]);
+    for (const objection of objections) {
+      await recordObjection(trx, campaign.organisationId, objection.phone, objection.callerId, objection.at);
+      await repository.takeOutNumbers(trx, campaign.organisationId, [objection.phone], objection.at);
+    }
+    return saved;
+  });
+}
+
 /** What the caller said of the call, as it is stored. */
-function callRecord(request: CorrectRequest | CompleteRequest, outcome: OutcomeValue, callbackAt: Date | null, questions: QuestionValue[]): repository.CallRecord {
+function callRecord(request: Pick<CompleteRequest, 'answers' | 'notes' | 'noteForNext' | 'flag'>, outcome: OutcomeValue, callbackAt: Date | null, questions: QuestionValue[]): repository.CallRecord {
   return {
     tags: callTags(questions, outcome, request.answers),
     outcome: outcome.code,

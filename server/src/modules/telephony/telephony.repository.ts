@@ -71,6 +71,10 @@ export async function insertCall(db: Database, call: Insertable<TelephonyCall>):
   await db.insertInto('telephonyCall').values(call).onConflict((oc) => oc.column('callSid').doNothing()).execute();
 }
 
+export async function insertCalls(db: Database, calls: Insertable<TelephonyCall>[]): Promise<void> {
+  if (calls.length > 0) await db.insertInto('telephonyCall').values(calls).execute();
+}
+
 export function findCall(db: Database, callSid: string): Promise<CallRow | undefined> {
   return db.selectFrom('telephonyCall').selectAll().where('callSid', '=', callSid).executeTakeFirst();
 }
