@@ -9,6 +9,8 @@ export const Role = Type.Union([Type.Literal('admin'), Type.Literal('organizer')
 export const Country = Type.Union([Type.Literal('SE'), Type.Literal('DK'), Type.Literal('NO'), Type.Literal('FI')]);
 /** A language Ringa speaks (contract/language.ts). */
 export const Language = Type.Union([Type.Literal('sv'), Type.Literal('da'), Type.Literal('nb'), Type.Literal('en')]);
+/** The query of a download that takes nothing but the language to write it in. */
+export const LanguageQuery = Type.Object({ lang: Type.Optional(Language) }, { additionalProperties: false });
 
 export const ErrorResponse = Type.Object({
   error: Type.Object({ code: Type.String(), message: Type.String() }),
