@@ -189,7 +189,7 @@ export interface ListRowProblem {
   kind: string;
   listId: string;
   rawValue: string | null;
-  reason: string;
+  reason: Json;
   rowNumber: number;
 }
 

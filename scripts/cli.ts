@@ -15,6 +15,7 @@ import { checkListSource, type ListSourceValue } from '../server/src/modules/lis
 import { findPersonByPhone, listView, listViewsOf } from '../server/src/modules/lists/lists.service';
 import { localDay } from '../server/src/modules/stats/stats.service';
 import { normalisePhone } from '../server/src/modules/lists/phone';
+import { problemReasonText } from '../server/src/modules/lists/problems.texts';
 import { CallingEngine } from '../server/src/modules/calling/calling.service';
 import { erasePerson } from '../server/src/modules/privacy/erasure';
 import { purgeNow } from '../server/src/modules/privacy/retention';
@@ -24,6 +25,7 @@ import { changeStatusAsSystem, createCampaignAsSystem } from '../server/src/modu
 import { ALWAYS_WINDOW } from '../server/src/modules/campaigns/outcomes';
 import { createGroupAsSystem } from '../server/src/modules/target-groups/target-groups.service';
 import type { Country } from '../server/src/contract/api';
+import { isLanguage, LANGUAGES, type Language } from '../server/src/contract/language';
 import { AppError } from '../server/src/errors';
 import { createSetupLink, createUser, disableUser, findUserIdByEmail, setupNeeded } from '../server/src/modules/accounts/accounts.service';
 import { resetLinkForEmail } from '../server/src/modules/accounts/password-reset.service';
@@ -97,6 +99,14 @@ function sourceOption(values: Record<string, string | boolean | undefined>, toda
     const option = error.code === 'source_required' ? 'source' : error.code === 'basis_required' ? 'basis' : error.code === 'validation' || error.code === 'source_name_required' ? 'source-name' : 'source-date';
     throw new UsageError(`--${option}: ${error.message}`);
   }
+}
+
+/** --lang, checked: the language of what a command writes for people to read. */
+function languageOption(values: Record<string, string | boolean | undefined>): Language | undefined {
+  const lang = values.lang;
+  if (lang === undefined) return undefined;
+  if (!isLanguage(lang)) throw new UsageError(`--lang must be one of ${LANGUAGES.join(', ')} (got "${String(lang)}")`);
+  return lang;
 }
 
 function describeSource(source: ListSourceValue | null): string {
@@ -281,10 +291,11 @@ const commands: Record<string, Command> = {
   },
   'person:export': {
     summary: 'Everything Ringa holds on a person (GDPR Art. 15): fields, lists and their sources, calls with answers and notes, do-not-call entries, when each is deleted.',
-    usage: 'person:export --org PATH --phone E164 [--json]',
-    options: { org: { type: 'string' }, phone: { type: 'string' } },
+    usage: 'person:export --org PATH --phone E164 [--lang sv|da|nb|en] [--json]',
+    options: { org: { type: 'string' }, phone: { type: 'string' }, lang: { type: 'string' } },
     async run(db, values) {
-      const record = await exportPersonAsSystem(db, systemClock, required(values, 'org'), required(values, 'phone'));
+      // The outcomes and do-not-call reasons Ringa names, in --lang (default: the organisation's country's language).
+      const record = await exportPersonAsSystem(db, systemClock, required(values, 'org'), required(values, 'phone'), languageOption(values));
       return { json: record, text: personExportText(record) };
     },
   },
@@ -339,7 +350,7 @@ const commands: Record<string, Command> = {
       const orgPath = required(values, 'org');
       const organisation = await findOrganisationAtPath(db, orgPath);
       const phone = normalisePhone(required(values, 'phone'), organisation.country as Country);
-      if (!phone.ok) throw new UsageError(`--phone is not a phone number Ringa can read: ${phone.reason}`);
+      if (!phone.ok) throw new UsageError(`--phone is not a phone number Ringa can read: ${problemReasonText(phone.reason, 'en')}`);
       const person = await findPersonByPhone(db, organisation.id, phone.e164);
       // The number is the operator's own input, but it stays out of the output all the same.
       if (!person) throw new AppError(404, 'not_found', `No one in "${orgPath}" has that number; nothing was erased.`);

@@ -17,6 +17,7 @@ import * as erasure from './2026-12-04T07-00_erasure';
 import * as language from './2026-12-05T00-00_language';
 import * as passwordReset from './2026-12-05T01-00_password-reset';
 import * as listRepairedNumbers from './2026-12-05T06-00_list-repaired-numbers';
+import * as storedTextsAsCodes from './2026-12-05T05-00_stored-texts-as-codes';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T07-00_erasure': erasure,
   '2026-12-05T00-00_language': language,
   '2026-12-05T01-00_password-reset': passwordReset,
+  '2026-12-05T05-00_stored-texts-as-codes': storedTextsAsCodes,
   '2026-12-05T06-00_list-repaired-numbers': listRepairedNumbers,
 };

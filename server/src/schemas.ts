@@ -10,6 +10,8 @@ export const Role = Type.Union([Type.Literal('admin'), Type.Literal('organizer')
 export const Country = Type.Union([Type.Literal('SE'), Type.Literal('DK'), Type.Literal('NO'), Type.Literal('FI')]);
 /** A language Ringa speaks (contract/language.ts). */
 export const Language = Type.Union([Type.Literal('sv'), Type.Literal('da'), Type.Literal('nb'), Type.Literal('en')]);
+/** The query of a download that takes nothing but the language to write it in. */
+export const LanguageQuery = Type.Object({ lang: Type.Optional(Language) }, { additionalProperties: false });
 
 /** One of the contract's error codes (contract/errors.ts); `message` is English, for API users and logs. */
 export const ErrorCodeSchema = Type.Unsafe<ErrorCode>({ type: 'string', enum: [...ERROR_CODES] });

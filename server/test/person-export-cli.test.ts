@@ -2,6 +2,7 @@
 // command line, in plain words or as JSON; an unknown number is said plainly and exits non-zero.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { PersonExport } from '../src/contract/api';
+import { recordObjection } from '../src/modules/lists/lists.service';
 import { TestContext, runCli } from './harness';
 
 let t: TestContext;
@@ -52,4 +53,21 @@ test('an unknown number, a number that is none and an unknown organisation are s
   const missing = cli('person:export', '--org', 'Region Nord/Kiruna');
   expect(missing.status).toBe(2);
   expect(missing.stderr).toContain('--phone is required');
+}, 120_000);
+
+test("person:export --lang: what Ringa names is in that language, by default the organisation's country's; a language it does not speak is refused", async () => {
+  // P1 asked during a call not to be called again: Ringa stores no words for it, only the source.
+  const organisation = await t.db.selectFrom('organisation').select('id').where('name', '=', 'Kiruna').executeTakeFirstOrThrow();
+  const caller = await t.db.selectFrom('appUser').select('id').executeTakeFirstOrThrow();
+  await recordObjection(t.db, organisation.id, '+46704445567', caller.id, t.clock.now());
+  const reasonIn = (...lang: string[]) => {
+    const result = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46704445567', '--json', ...lang);
+    expect(result.status, result.stderr).toBe(0);
+    return (JSON.parse(result.stdout) as PersonExport).doNotCall.map((entry) => entry.reason);
+  };
+  expect(reasonIn()).toEqual(['Bad under ett samtal att inte bli uppringd igen.']);
+  expect(reasonIn('--lang', 'nb')).toEqual(['Ba under en samtale om ikke å bli oppringt igjen.']);
+  const bad = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46704445567', '--lang', 'fi');
+  expect(bad.status).toBe(2);
+  expect(bad.stderr).toContain('--lang must be one of sv, da, nb, en (got "fi")');
 }, 120_000);

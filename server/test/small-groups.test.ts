@@ -150,6 +150,6 @@ describe('a breakdown by answer, cell by cell', () => {
     expect(organisation.body).not.toMatch(/answers|respondents|member|issue|"vote"|Parti/);
     const csv = await t.request('GET', `/api/orgs/${district.id}/stats.csv?from=2026-01-01&to=2026-12-31`, { cookie });
     expect(csv.statusCode).toBe(200);
-    expect(csv.body.split(/\r?\n/)[0]).toBe('\uFEFFOrganisation;Kind;From;To;Calls;Reached;Conversations;New members;Volunteers;Event sign-ups;Supporters;Do not call;Wrong numbers;Talk time (minutes);Caller-hours;Reached per call;New members per conversation;Calls per caller-hour');
+    expect(csv.body.split(/\r?\n/)[0]).toBe('\uFEFFOrganisation;Typ;Från;Till;Uppringningar;Svarade;Samtal;Nya medlemmar;Volontärer;Anmälda till aktiviteter;Sympatisörer;Bad att inte bli uppringda igen;Fel nummer;Tid i telefon (minuter);Ringtimmar;Svarade per uppringning;Nya medlemmar per samtal;Uppringningar per ringtimme');
   });
 });

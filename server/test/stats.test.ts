@@ -297,8 +297,9 @@ describe('statistics as a file for Excel', () => {
     const response = await t.request('GET', `/api/orgs/${orgs.district.id}/stats.csv?from=2026-01-01&to=2026-12-31`, { cookie });
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
-    expect(String(response.headers['content-disposition'])).toContain(encodeURIComponent('Distriktet statistics 2026-01-01 2026-12-31.csv'));
+    expect(String(response.headers['content-disposition'])).toContain(encodeURIComponent('Distriktet statistik 2026-01-01 2026-12-31.csv'));
     expect(response.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    // In Swedish, the district's country's language (file-languages.test.ts reads it in Norwegian).
     const rows = parse<Record<string, string>>(response.rawPayload, { bom: true, delimiter: ';', columns: true });
     const names: Record<string, string> = {
       Distriktet: orgs.district.id,
@@ -310,17 +311,17 @@ describe('statistics as a file for Excel', () => {
       'Distriktet › Södra kommunen › S-föreningen Skogen': orgs.skogen.id,
     };
     expect(rows.map((row) => row.Organisation)).toEqual(Object.keys(names));
-    expect(rows.find((row) => row.Organisation?.endsWith('Kalkylföreningen'))?.Kind).toBe("'=1+2");
+    expect(rows.find((row) => row.Organisation?.endsWith('Kalkylföreningen'))?.Typ).toBe("'=1+2");
     for (const row of rows) {
       const stats = await statsOf(names[row.Organisation ?? ''] ?? '', cookie, '?from=2026-01-01&to=2026-12-31');
-      expect([row.Calls, row.Reached, row['New members'], row['Caller-hours']].map(Number)).toEqual([stats.totals.dials, stats.totals.reached, stats.totals.recruits, stats.totals.callerHours]);
-      if (stats.totals.dials > 0) expect(row['Reached per call']).toBe(String(stats.totals.rates.reachedPerDial).replace('.', ','));
+      expect([row.Uppringningar, row.Svarade, row['Nya medlemmar'], row.Ringtimmar].map(Number)).toEqual([stats.totals.dials, stats.totals.reached, stats.totals.recruits, stats.totals.callerHours]);
+      if (stats.totals.dials > 0) expect(row['Svarade per uppringning']).toBe(String(stats.totals.rates.reachedPerDial).replace('.', ','));
     }
     // With commas, decimals keep their point.
     const comma = await t.request('GET', `/api/orgs/${orgs.north.id}/stats.csv?from=2026-01-01&to=2026-12-31&separator=comma`, { cookie });
     const first = parse<Record<string, string>>(comma.rawPayload, { bom: true, delimiter: ',', columns: true })[0];
     expect(first?.Organisation).toBe('Norra kommunen');
-    expect(first?.['Reached per call']).toMatch(/^0\.\d+$/);
+    expect(first?.['Svarade per uppringning']).toMatch(/^0\.\d+$/);
     // Bad input changes nothing and says why.
     const bad = await t.request('GET', `/api/orgs/${orgs.district.id}/stats.csv?separator=tab`, { cookie });
     expect(bad.statusCode).toBe(400);

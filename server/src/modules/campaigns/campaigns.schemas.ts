@@ -84,6 +84,7 @@ export const Goal = Type.Object(
 
 export const RetryHours = Type.Record(OutcomeCode, Type.Number({ minimum: 0, maximum: 24 * 30 }));
 
+export type TagValue = Static<typeof Tag>;
 export type OutcomeValue = Static<typeof Outcome>;
 export type QuestionValue = Static<typeof Question>;
 export type CallingWindowValue = Static<typeof CallingWindow>;

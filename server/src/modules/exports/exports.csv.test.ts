@@ -1,5 +1,6 @@
 import { expect, test } from 'vitest';
 import { csvLine, exportFileName, localDate, neutralise, plainText } from './exports.csv';
+import { CALLS_EXPORT_TEXTS } from './exports.texts';
 
 test('a cell beginning like a formula gets a leading apostrophe; others stay as they are', () => {
   for (const start of ['=', '+', '-', '@', '\t', '\r']) expect(neutralise(`${start}1`)).toBe(`'${start}1`);
@@ -21,6 +22,9 @@ test("a file name from the campaign's name and the day, with nothing a file syst
   expect(exportFileName('Höstens ringning: del 1/2 "Malmö"', '2026-10-04')).toBe('Höstens ringning del 12 Malmö calls 2026-10-04.csv');
   expect(exportFileName('../../etc/passwd', '2026-10-04')).toBe('etcpasswd calls 2026-10-04.csv');
   expect(exportFileName('***', '2026-10-04')).toBe('campaign calls 2026-10-04.csv');
+  // In the reader's words.
+  expect(exportFileName('Höstens ringning', '2026-10-04', CALLS_EXPORT_TEXTS.sv)).toBe('Höstens ringning samtal 2026-10-04.csv');
+  expect(exportFileName('***', '2026-10-04', CALLS_EXPORT_TEXTS.nb)).toBe('kampanje samtaler 2026-10-04.csv');
 });
 
 test('the day in the organisation’s time zone, not the server’s', () => {

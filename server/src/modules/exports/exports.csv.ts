@@ -2,6 +2,7 @@
 // The rows come from PostgreSQL's COPY (exports.repository.ts), under the same rules.
 import MarkdownIt from 'markdown-it';
 import type { SeparatorValue } from './exports.schemas';
+import { CALLS_EXPORT_TEXTS } from './exports.texts';
 
 export const DELIMITERS: Record<SeparatorValue, ';' | ','> = { semicolon: ';', comma: ',' };
 
@@ -45,10 +46,10 @@ export function plainText(text: string): string {
   return parts.join('').replace(/\s+/g, ' ').trim();
 }
 
-/** "Medlemsringning hösten 2026 calls 2026-10-04.csv": the campaign's name without what a file name cannot hold. */
-export function exportFileName(campaignName: string, date: string): string {
+/** "Medlemsringning hösten 2026 samtal 2026-10-04.csv": the campaign's name without what a file name cannot hold, in the reader's words. */
+export function exportFileName(campaignName: string, date: string, words: { fileWord: string; noName: string } = CALLS_EXPORT_TEXTS.en): string {
   const name = campaignName.replace(/[^\p{L}\p{N} _-]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 100).trim();
-  return `${name || 'campaign'} calls ${date}.csv`;
+  return `${name || words.noName} ${words.fileWord} ${date}.csv`;
 }
 
 /** The day (YYYY-MM-DD) in a time zone. */

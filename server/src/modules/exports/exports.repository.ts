@@ -6,7 +6,7 @@ export function findCampaign(db: Database, campaignId: string) {
   return db
     .selectFrom('campaign')
     .innerJoin('organisation', 'organisation.id', 'campaign.organisationId')
-    .select(['campaign.id', 'campaign.name', 'campaign.organisationId', 'organisation.timeZone'])
+    .select(['campaign.id', 'campaign.name', 'campaign.organisationId', 'organisation.timeZone', 'organisation.country'])
     .where('campaign.id', '=', campaignId)
     .executeTakeFirst();
 }
@@ -22,6 +22,14 @@ export async function countCalls(client: pg.ClientBase, campaignId: string): Pro
   return Number(result.rows[0]?.n ?? 0);
 }
 
+/** The words of a language the rows are written with: the built-in outcomes' labels, the tags' names, yes and no. */
+export interface ExportWords {
+  outcomes: Record<string, string>;
+  tags: Record<string, string>;
+  yes: string;
+  no: string;
+}
+
 const FORMULA_CODES = FORMULA_STARTS.map((start) => start.codePointAt(0)).join(', ');
 
 /** A text cell a spreadsheet will not run: a leading ' when it begins like a formula (ascii() is the first code point, 0 for ''). */
@@ -30,13 +38,13 @@ function neutralised(column: string): string {
 }
 
 /**
- * An answer as text: yes/no, a choice's label under the call's own version (its value when the label
+ * An answer as text: yes/no in the reader's words, a choice's label under the call's own version (its value when the label
  * is unknown), several choices joined with ", ", free text as written. `answer` is the jsonb answer and
  * `labels` the question's { value: label } map, both plain columns of the query below.
  */
-function answerText(answer: string, labels: string): string {
+function answerText(answer: string, labels: string, words: ExportWords): string {
   return `case jsonb_typeof(${answer})
-      when 'boolean' then case when ${answer} = 'true'::jsonb then 'yes' else 'no' end
+      when 'boolean' then case when ${answer} = 'true'::jsonb then ${pg.escapeLiteral(words.yes)} else ${pg.escapeLiteral(words.no)} end
       when 'string' then coalesce(${labels} ->> (${answer} #>> '{}'), ${answer} #>> '{}')
       when 'array' then (select string_agg(coalesce(${labels} ->> t.value, t.value), ', ' order by t.n) from jsonb_array_elements_text(${answer}) with ordinality as t(value, n))
       else ${answer} #>> '{}'
@@ -60,7 +68,7 @@ export async function prepareExport(client: pg.ClientBase, timeZone: string): Pr
 /**
  * COPY of a campaign's calls as CSV rows, oldest first, without a header (the header's question texts
  * do not fit in SQL column names, which PostgreSQL cuts at 63 bytes): when, the caller, the person, the
- * outcome's label, tags, the three notes, the callback time, then one column per question id. Times are
+ * outcome's label (the organizer's own, else the built-in outcome's words), the tags' names, the three notes, the callback time, then one column per question id. Times are
  * in the transaction's time zone (prepareExport). COPY takes no parameters, so the campaign id and the
  * question ids are written into the text as escaped literals.
  *
@@ -68,8 +76,11 @@ export async function prepareExport(client: pg.ClientBase, timeZone: string): Pr
  * plain columns computed once: the rows with each answer and its labels taken out of the jsonb, the
  * answers as text, and every text cell neutralised.
  */
-export function callsCopySql(campaignId: string, questionIds: readonly string[], delimiter: ';' | ','): string {
+export function callsCopySql(campaignId: string, questionIds: readonly string[], delimiter: ';' | ',', words: ExportWords): string {
   const campaign = `${pg.escapeLiteral(campaignId)}::uuid`;
+  const outcomeWords = `${pg.escapeLiteral(JSON.stringify(words.outcomes))}::jsonb`;
+  // Each tag by its name: array_replace per tag costs next to nothing a row, where a subquery per row would not.
+  const namedTags = Object.entries(words.tags).reduce((array, [tag, name]) => `array_replace(${array}, ${pg.escapeLiteral(tag)}, ${pg.escapeLiteral(name)})`, 'c.tags');
   const keys = questionIds.map((id) => pg.escapeLiteral(id));
   const texts = ['caller', 'first_name', 'last_name', 'phone', 'outcome', 'tags', 'notes', 'note_for_next', 'flag_note'];
   const columns = [
@@ -94,11 +105,11 @@ export function callsCopySql(campaignId: string, questionIds: readonly string[],
   select ${columns.join(',\n    ')}
   from (
     select to_char(raw.created_at, 'YYYY-MM-DD HH24:MI') as at, ${texts.map((column) => `raw.${column}`).join(', ')},
-      to_char(raw.callback_at, 'YYYY-MM-DD HH24:MI') as callback_at${keys.map((_, i) => `,\n      ${answerText(`raw.j${i}`, `raw.l${i}`)} as a${i}`).join('')}
+      to_char(raw.callback_at, 'YYYY-MM-DD HH24:MI') as callback_at${keys.map((_, i) => `,\n      ${answerText(`raw.j${i}`, `raw.l${i}`, words)} as a${i}`).join('')}
     from (
       select c.created_at, c.callback_at, u.name as caller, p.first_name, p.last_name, p.phone,
-        coalesce(v.outcome_labels ->> c.outcome, c.outcome) as outcome,
-        nullif(array_to_string(c.tags, ', '), '') as tags,
+        coalesce(v.outcome_labels ->> c.outcome, ${outcomeWords} ->> c.outcome, c.outcome) as outcome,
+        nullif(array_to_string(${namedTags}, ', '), '') as tags,
         nullif(c.notes, '') as notes,
         nullif(c.note_for_next, '') as note_for_next,
         nullif(c.flag_note, '') as flag_note${keys.map((key, i) => `,\n        c.answers -> ${key} as j${i}, v.choice_labels -> ${key} as l${i}`).join('')}

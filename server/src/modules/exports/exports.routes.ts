@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context';
+import { requestLanguage } from '../../language';
 import { requireUser } from '../../plugins/auth';
 import { errors } from '../../schemas';
 import { CampaignParams } from '../campaigns/campaigns.schemas';
@@ -21,7 +22,7 @@ export function exportsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['exports'],
           description:
-            "Every saved call of the campaign as CSV (UTF-8 with a BOM, `;` by default as Excel in Sweden and Denmark expects, or `separator=comma`): time and callback time in the organisation's time zone, caller, first and last name, phone, outcome, tags, notes, then one column per question. Cells that a spreadsheet would take for a formula begin with '. Only organizers and admins of the campaign's own organisation; each export is in the audit log.",
+            "Every saved call of the campaign as CSV (UTF-8 with a BOM, `;` by default as Excel in Sweden and Denmark expects, or `separator=comma`): time and callback time in the organisation's time zone, caller, first and last name, phone, outcome, tags, notes, then one column per question. In the reader's language (`lang=sv|da|nb|en`, else their account's, their browser's, the organisation's country's): the header, the file name, the built-in outcomes, tags and yes/no; an organizer's own outcome labels and choices as written. Cells that a spreadsheet would take for a formula begin with '. Only organizers and admins of the campaign's own organisation; each export is in the audit log.",
           params: CampaignParams,
           querystring: CallsExportQuery,
           produces: ['text/csv'],
@@ -30,7 +31,7 @@ export function exportsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const user = requireUser(request);
-        const exported = await exporter.exportCalls(user.userId, request.params.campaignId, request.query.separator ?? 'semicolon');
+        const exported = await exporter.exportCalls(user.userId, request.params.campaignId, request.query.separator ?? 'semicolon', (fallback) => requestLanguage(request, fallback));
         const fallback = exported.fileName.replace(/[^A-Za-z0-9 ._-]/g, '_');
         return reply
           .header('content-type', 'text/csv; charset=utf-8')

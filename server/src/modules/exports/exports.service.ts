@@ -8,9 +8,12 @@ import { authorize, isOwnOrganizer } from '../organisations/organisations.servic
 import { csvLine, DELIMITERS, exportFileName, localDate, plainText } from './exports.csv';
 import * as repository from './exports.repository';
 import type { SeparatorValue } from './exports.schemas';
+import { CALLS_EXPORT_TEXTS } from './exports.texts';
+import { countryLanguage, type Language } from '../../contract/language';
+import type { Country } from '../../contract/api';
+import { OUTCOME_LABELS, TAG_NAMES, YES_NO } from '../campaigns/outcome-texts';
 
 const BOM = '\uFEFF';
-const COLUMNS = ['Time', 'Caller', 'First name', 'Last name', 'Phone', 'Outcome', 'Tags', 'Notes', 'Note for the next caller', 'Flag note', 'Callback'];
 
 /**
  * Exports at once per server process. Each holds a connection of the pool (10) for as long as its
@@ -77,7 +80,8 @@ export class CallsExporter {
   ) {}
 
   /** A campaign's calls as CSV, streamed from PostgreSQL's COPY; audited before the first row leaves. */
-  async exportCalls(userId: string, campaignId: string, separator: SeparatorValue): Promise<CallsExport> {
+  /** `language` picks the file's language given the organisation's country's (the fallback when the reader has none). */
+  async exportCalls(userId: string, campaignId: string, separator: SeparatorValue, language: (fallback: Language) => Language): Promise<CallsExport> {
     const campaign = await repository.findCampaign(this.db, campaignId);
     if (!campaign) throw notFound('The campaign');
     await mayExportCalls(this.db, userId, campaign.organisationId);
@@ -86,7 +90,7 @@ export class CallsExporter {
     }
     this.running += 1;
     try {
-      const exported = await this.stream(userId, campaign, separator);
+      const exported = await this.stream(userId, campaign, separator, language(countryLanguage(campaign.country as Country)));
       void exported.finished.then(() => (this.running -= 1));
       return exported;
     } catch (error) {
@@ -99,10 +103,13 @@ export class CallsExporter {
     userId: string,
     campaign: NonNullable<Awaited<ReturnType<typeof repository.findCampaign>>>,
     separator: SeparatorValue,
+    language: Language,
   ): Promise<CallsExport> {
     const questions = exportedQuestions(await repository.versionsOf(this.db, campaign.id));
     const delimiter = DELIMITERS[separator];
-    const header = csvLine([...COLUMNS, ...questions.map((question) => question.text)], delimiter);
+    const texts = CALLS_EXPORT_TEXTS[language];
+    const header = csvLine([...texts.columns, ...questions.map((question) => question.text)], delimiter);
+    const words = { outcomes: OUTCOME_LABELS[language], tags: TAG_NAMES[language], ...YES_NO[language] };
     const client = await rawClient(this.db);
     let copy: CopyToStreamQuery;
     let rows: number;
@@ -111,7 +118,7 @@ export class CallsExporter {
       await client.query('begin isolation level repeatable read read only');
       rows = await repository.countCalls(client, campaign.id);
       await repository.prepareExport(client, campaign.timeZone);
-      copy = client.query(copyTo(repository.callsCopySql(campaign.id, questions.map((question) => question.id), delimiter)));
+      copy = client.query(copyTo(repository.callsCopySql(campaign.id, questions.map((question) => question.id), delimiter, words)));
     } catch (error) {
       client.release(error instanceof Error ? error : true);
       throw error;
@@ -165,7 +172,7 @@ export class CallsExporter {
       body.destroy();
       throw error;
     });
-    return { fileName: exportFileName(campaign.name, localDate(this.clock.now(), campaign.timeZone)), rows, body, finished };
+    return { fileName: exportFileName(campaign.name, localDate(this.clock.now(), campaign.timeZone), texts), rows, body, finished };
   }
 }
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import type { Country } from '../../contract/api';
 import { classifyRow } from './classify';
+import { problemReasonText } from './problems.texts';
 import { phoneColumns, proposeMapping } from './columns';
 import { openTable } from './table-reader';
 
@@ -34,7 +35,7 @@ async function importCounts(file: string, country: Country) {
       const result = classifyRow(row.cells, phoneIdx, country);
       if (result.kind === 'invalid') {
         counts.invalid += 1;
-        invalid.push({ row: row.rowNumber, raw: result.raw, reason: result.reason });
+        invalid.push({ row: row.rowNumber, raw: result.raw, reason: problemReasonText(result.reason, 'en') });
       } else if (seen.has(result.e164)) counts.duplicates += 1;
       else {
         seen.add(result.e164);
@@ -98,12 +99,12 @@ describe('classifyRow', () => {
       kind: 'invalid',
       column: 2,
       raw: '4.67E+10',
-      reason: 'Excel turned this number into scientific notation (4.67E+10); the digits are lost.',
+      reason: { code: 'scientific-notation', value: '4.67E+10' },
     });
   });
 
   test('no number at all', () => {
     expect(classifyRow(['Anna', '', '  '], [1, 2], 'SE')).toMatchObject({ kind: 'invalid', column: 2, raw: '  ' });
-    expect(classifyRow(['Anna', ''], [1, 5], 'SE')).toEqual({ kind: 'invalid', column: null, raw: '', reason: 'The row has no phone number.' });
+    expect(classifyRow(['Anna', ''], [1, 5], 'SE')).toEqual({ kind: 'invalid', column: null, raw: '', reason: { code: 'no-number' } });
   });
 });

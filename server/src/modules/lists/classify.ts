@@ -1,10 +1,11 @@
 import type { Country } from '../../contract/api';
 import { normalisePhone, type PhoneType } from './phone';
 import { repairLostZero } from './phone-repair';
+import type { ProblemReason } from './problems.texts';
 
 export type RowClass =
   | { kind: 'valid'; e164: string; type: PhoneType; column: number; /** Excel had dropped its leading zero (phone-repair.ts). */ repaired?: true }
-  | { kind: 'invalid'; column: number | null; raw: string; reason: string };
+  | { kind: 'invalid'; column: number | null; raw: string; reason: ProblemReason };
 
 /**
  * A row's number to call: the first valid one of its phone columns, in the order given (mobiles first).
@@ -12,7 +13,7 @@ export type RowClass =
  * Whether the number is a duplicate is for the caller to decide.
  */
 export function classifyRow(cells: readonly string[], phoneIdx: readonly number[], country: Country): RowClass {
-  let firstProblem: { column: number; raw: string; reason: string } | null = null;
+  let firstProblem: { column: number; raw: string; reason: ProblemReason } | null = null;
   for (const column of phoneIdx) {
     const raw = cells[column] ?? '';
     if (raw === '') continue;
@@ -23,5 +24,5 @@ export function classifyRow(cells: readonly string[], phoneIdx: readonly number[
     firstProblem ??= { column, raw, reason: result.reason };
   }
   if (firstProblem) return { kind: 'invalid', ...firstProblem };
-  return { kind: 'invalid', column: null, raw: '', reason: 'The row has no phone number.' };
+  return { kind: 'invalid', column: null, raw: '', reason: { code: 'no-number' } };
 }

@@ -34,7 +34,7 @@ export async function createStaging(client: pg.PoolClient): Promise<void> {
       attributes jsonb,
       column_name text,
       raw_value text,
-      reason text
+      reason jsonb
     ) on commit drop`);
 }
 
@@ -94,7 +94,7 @@ export async function mergeStaging(
       select $1::uuid, row_number, kind, column_name, raw_value, reason
       from import_staging where kind <> 'valid'
     union all
-      select $1::uuid, s.row_number, 'suppressed', s.column_name, s.raw_value, 'The number ' || s.phone || ' is on the do-not-call register.'
+      select $1::uuid, s.row_number, 'suppressed', s.column_name, s.raw_value, jsonb_build_object('code', 'suppressed', 'number', s.phone)
       from import_staging s join import_suppressed x on x.phone = s.phone
       where s.kind = 'valid'`,
     [listId],
@@ -281,7 +281,7 @@ export async function deleteProblemRowsQuoting(
     delete from list_row_problem p using target_list l
     where l.id = p.list_id and l.organisation_id = ${organisationId} and (
       regexp_replace(coalesce(p.raw_value, ''), '[^0-9]', '', 'g') = any(${quoted.digitForms}::text[])
-      or exists (select 1 from unnest(${quoted.e164}::text[]) e where strpos(p.reason, e) > 0)
+      or exists (select 1 from unnest(${quoted.e164}::text[]) e where strpos(p.reason::text, e) > 0)
       or exists (select 1 from unnest(${quoted.fullNames}::text[]) n where n <> '' and strpos(lower(coalesce(p.raw_value, '')), lower(n)) > 0)
     )`.execute(db);
   return Number(result.numAffectedRows ?? 0);

@@ -5,7 +5,8 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context';
 import { AppError, badRequest } from '../../errors';
 import { requireUser } from '../../plugins/auth';
-import { errors, OrgParams } from '../../schemas';
+import { errors, LanguageQuery, OrgParams } from '../../schemas';
+import { requestLanguage } from '../../language';
 import { rejectUnstorableText } from '../../plugins/text-guard';
 import { authorize } from '../organisations/organisations.service';
 import { AddDoNotCallBody, CreatedList, DoNotCallEntry, DoNotCallFileResult, DoNotCallList, DoNotCallParams, DoNotCallSearch, ListList, ListParams, ListPreview, ListSourceBody, ListView, NoQuery } from './lists.schemas';
@@ -112,18 +113,20 @@ export function listsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['lists'],
+          description:
+            "Every row the import did not use, with why, as a `;`-separated file for Excel: row, column, value, problem, reason. In the reader's language (`lang=sv|da|nb|en`, else their account's, their browser's, the organisation's country's): the header, the problems, the reasons and the file's name.",
           params: ListParams,
+          querystring: LanguageQuery,
           produces: ['text/csv'],
-          response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'CSV: row, column, value, problem, reason' }), ...errors(401, 403, 404) },
+          response: { 200: Type.Unsafe<Readable>({ type: 'string', description: 'CSV: row, column, value, problem, reason' }), ...errors(400, 401, 403, 404) },
         },
       },
       async (request, reply) => {
-        const list = await lists.authorizedList(ctx.db, requireUser(request).userId, request.params.listId);
-        const fileName = `${list.name.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || 'list'} - problems.csv`;
+        const file = await lists.problemsFile(ctx.db, requireUser(request).userId, request.params.listId, (fallback) => requestLanguage(request, fallback));
         return reply
           .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="problems.csv"; filename*=UTF-8''${encodeURIComponent(fileName)}`)
-          .send(Readable.from(lists.errorReport(ctx.db, list.id)));
+          .header('content-disposition', `attachment; filename="${file.fallbackName}"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+          .send(Readable.from(file.body));
       },
     );
 

@@ -23,6 +23,8 @@ import type { DoNotCallEntry, DoNotCallList, DoNotCallListedEntry, ListPreview, 
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { normalisePhone } from './phone';
 import { openTable } from './table-reader';
+import { PROBLEM_TEXTS, problemReasonText, readProblemReason, type ProblemKind } from './problems.texts';
+import { countryLanguage, type Language } from '../../contract/language';
 
 type Row = NonNullable<Awaited<ReturnType<typeof repository.findList>>>;
 
@@ -145,11 +147,27 @@ export async function previewFile(filePath: string, originalName: string | undef
 }
 
 /** The error report: every row an import did not use, as CSV that opens in Swedish and Danish Excel. */
-export async function* errorReport(db: Database, listId: string): AsyncGenerator<string> {
-  yield '\uFEFFRow;Column;Value;Problem;Reason\r\n';
+export async function* errorReport(db: Database, listId: string, language: Language = 'en'): AsyncGenerator<string> {
+  const texts = PROBLEM_TEXTS[language];
+  yield `\uFEFF${texts.header.join(';')}\r\n`;
   for await (const problem of repository.problemsOf(db, listId)) {
-    yield `${[String(problem.rowNumber), problem.columnName ?? '', problem.rawValue ?? '', problem.kind, problem.reason].map(csvCell).join(';')}\r\n`;
+    const kind = texts.kinds[problem.kind as ProblemKind] ?? problem.kind;
+    const reason = problemReasonText(readProblemReason(problem.reason), language);
+    yield `${[String(problem.rowNumber), problem.columnName ?? '', problem.rawValue ?? '', kind, reason].map(csvCell).join(';')}\r\n`;
   }
+}
+
+/**
+ * The problem report of a list its organizer may read, in the reader's language (`language` picks it given
+ * the organisation's country's): "Medlemmar - problem.csv".
+ */
+export async function problemsFile(db: Database, userId: string, listId: string, language: (fallback: Language) => Language) {
+  const list = await authorizedList(db, userId, listId);
+  const organisation = await organisations.getOrganisation(db, userId, list.organisationId);
+  const chosen = language(countryLanguage(organisation.country));
+  const texts = PROBLEM_TEXTS[chosen];
+  const name = list.name.replace(/[^\p{L}\p{N} _-]/gu, '').trim() || texts.noName;
+  return { fileName: `${name} - ${texts.fileWord}.csv`, fallbackName: `${texts.fileWord}.csv`, body: errorReport(db, list.id, chosen) };
 }
 
 /** A cell for a ;-separated file, with formulas neutralised so Excel shows them as text. */
@@ -181,7 +199,7 @@ export async function addDoNotCall(
   const organisation = await organisations.getOrganisation(db, userId, organisationId);
   await organisations.authorize(db, userId, organisationId, 'organizer');
   const phone = normalisePhone(input.phone, organisation.country);
-  if (!phone.ok) throw badRequest('invalid_phone', `"${input.phone}" is not a phone number we can use: ${phone.reason}`);
+  if (!phone.ok) throw badRequest('invalid_phone', `"${input.phone}" is not a phone number we can use: ${problemReasonText(phone.reason, 'en')}`);
   const row = await dnc.insertEntry(db, {
     organisationId,
     phone: phone.e164,
@@ -196,10 +214,11 @@ export async function addDoNotCall(
 /**
  * A person asked during a call not to be called again: the number goes on the register of the
  * campaign's organisation at once (an entry already there stays as it was). The caller has been
- * authorised on the campaign; callers may not otherwise write to the register.
+ * authorised on the campaign; callers may not otherwise write to the register. No words are stored:
+ * the source 'call' says it, in the reader's language when shown (do-not-call.texts.ts).
  */
 export async function recordObjection(db: Database, organisationId: string, phone: string, callerId: string, now: Date): Promise<void> {
-  await dnc.insertEntry(db, { organisationId, phone, reason: 'Asked during a call not to be called again.', source: 'call', createdBy: callerId, createdAt: now });
+  await dnc.insertEntry(db, { organisationId, phone, reason: '', source: 'call', createdBy: callerId, createdAt: now });
 }
 
 /** An organisation's register; with `inherited`, also the entries of the organisations above it, which bind it too. */

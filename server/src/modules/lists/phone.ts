@@ -1,9 +1,11 @@
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type NumberType } from 'libphonenumber-js/max';
 import type { Country } from '../../contract/api';
+import type { ProblemReason } from './problems.texts';
 
 export type PhoneType = 'mobile' | 'fixed' | 'unknown';
 export type PhoneProblem = 'empty' | 'scientific-notation' | 'lost-leading-zero' | 'not-a-number' | 'too-short' | 'too-long' | 'invalid';
-export type PhoneResult = { ok: true; e164: string; type: PhoneType } | { ok: false; problem: PhoneProblem; reason: string };
+/** A refusal's reason is a code and the values it names (problems.texts.ts words it in each language). */
+export type PhoneResult = { ok: true; e164: string; type: PhoneType } | { ok: false; problem: PhoneProblem; reason: ProblemReason };
 
 /**
  * A phone number as E.164, read the way people in the list's country write it: `+46 70 123 45 67`,
@@ -18,7 +20,6 @@ export function normalisePhone(raw: string, country: Country): PhoneResult {
 const CALLING_CODE: Record<Country, string> = { SE: '46', DK: '45', NO: '47', FI: '358' };
 // Countries whose national numbers are written with a trunk prefix '0' (07x, 08, 040 …); Denmark and Norway have none.
 const TRUNK_ZERO: Record<Country, boolean> = { SE: true, DK: false, NO: false, FI: true };
-const COUNTRY_NAME: Record<Country, string> = { SE: 'Swedish', DK: 'Danish', NO: 'Norwegian', FI: 'Finnish' };
 
 const ZERO = 48;
 const NINE = 57;
@@ -134,12 +135,12 @@ const SHOWN_LENGTH = 40;
 /** The full reading, by libphonenumber-js: fixed lines, Norway, Finland, odd writings, and every refusal. */
 export function normalisePhoneWithLibrary(raw: string, country: Country): PhoneResult {
   const text = raw.trim();
-  if (text === '') return refuse('empty', 'The phone number is empty.');
+  if (text === '') return refuse('empty', { code: 'empty' });
   const shown = text.length > SHOWN_LENGTH ? `${text.slice(0, SHOWN_LENGTH)}…` : text;
   if (SCIENTIFIC.test(text)) {
-    return refuse('scientific-notation', `Excel turned this number into scientific notation (${shown}); the digits are lost.`);
+    return refuse('scientific-notation', { code: 'scientific-notation', value: shown });
   }
-  if (!HAS_DIGIT.test(text)) return refuse('not-a-number', `"${shown}" is not a phone number.`);
+  if (!HAS_DIGIT.test(text)) return refuse('not-a-number', { code: 'not-a-number', value: shown });
 
   const digits = text.replace(NOT_DIGIT, '');
   const international = text.startsWith('+') || digits.startsWith('00');
@@ -147,10 +148,7 @@ export function normalisePhoneWithLibrary(raw: string, country: Country): PhoneR
     // Written without 0, + or 00: either the spreadsheet dropped the leading zero, or the country code lacks its +.
     const code = CALLING_CODE[country];
     if (isNationalNumber(digits, country)) {
-      return refuse(
-        'lost-leading-zero',
-        `This number has lost its leading zero (${shown}); it was probably 0${digits}. Format the column as text in Excel, type the number again and export once more.`,
-      );
+      return refuse('lost-leading-zero', { code: 'lost-leading-zero', value: shown, digits });
     }
     if (digits.startsWith(code)) {
       const withPlus = accept(parsePhoneNumberFromString(`+${digits}`));
@@ -192,22 +190,23 @@ function phoneType(type: NumberType): PhoneType {
 }
 
 function describeInvalid(text: string, shown: string, country: Country): PhoneResult {
-  const kind = text.startsWith('+') || text.replace(NOT_DIGIT, '').startsWith('00') ? 'phone number' : `${COUNTRY_NAME[country]} phone number`;
+  // Written internationally, the number is no country's in particular.
+  const of = text.startsWith('+') || text.replace(NOT_DIGIT, '').startsWith('00') ? null : country;
   switch (validatePhoneNumberLength(text, country)) {
     case 'TOO_SHORT':
-      return refuse('too-short', `${shown} is too short to be a ${kind}.`);
+      return refuse('too-short', { code: 'too-short', value: shown, country: of });
     case 'TOO_LONG':
-      return refuse('too-long', `${shown} is too long to be a ${kind}.`);
+      return refuse('too-long', { code: 'too-long', value: shown, country: of });
     case 'NOT_A_NUMBER':
-      return refuse('not-a-number', `"${shown}" is not a phone number.`);
+      return refuse('not-a-number', { code: 'not-a-number', value: shown });
     case 'INVALID_COUNTRY':
-      return refuse('invalid', `${shown} does not start with a known country code.`);
+      return refuse('invalid', { code: 'unknown-country-code', value: shown });
     case 'INVALID_LENGTH':
     case undefined:
-      return refuse('invalid', `${shown} is not a valid ${kind}.`);
+      return refuse('invalid', { code: 'invalid', value: shown, country: of });
   }
 }
 
-function refuse(problem: PhoneProblem, reason: string): PhoneResult {
+function refuse(problem: PhoneProblem, reason: ProblemReason): PhoneResult {
   return { ok: false, problem, reason };
 }

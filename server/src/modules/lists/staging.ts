@@ -2,10 +2,11 @@ import type { Country } from '../../contract/api';
 import { classifyRow } from './classify';
 import { phoneColumns, type ColumnMapping } from './columns';
 import { NumberIndex } from './number-index';
+import type { ProblemReason } from './problems.texts';
 import type { Table } from './table-reader';
 
 // The staging table's rows, as COPY text: every row of the file once, classified as valid (each
-// number's first row), invalid or duplicate. The merge then does the rest in the database.
+// number's first row), invalid or duplicate (with the reason's code and values as JSON). The merge then does the rest in the database.
 
 export interface ReadProgress {
   rowsRead: number;
@@ -48,7 +49,7 @@ export async function* stagingLines(
       const result = classifyRow(cells, phoneIdx, country);
       if (result.kind === 'invalid') {
         const column = result.column === null ? null : (headers[result.column] ?? null);
-        chunk += `${row.rowNumber}\tinvalid\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${copyText(column)}\t${copyText(result.raw)}\t${copyText(result.reason)}\n`;
+        chunk += `${row.rowNumber}\tinvalid\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${copyText(column)}\t${copyText(result.raw)}\t${copyText(JSON.stringify(result.reason))}\n`;
         continue;
       }
       if (result.repaired) tally.repaired += 1;
@@ -56,7 +57,7 @@ export async function* stagingLines(
       const raw = copyText(cells[result.column] ?? '');
       const first = firstRowOf.firstOrAdd(result.e164, row.rowNumber);
       if (first !== undefined) {
-        chunk += `${row.rowNumber}\tduplicate\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${column}\t${raw}\tThe number ${result.e164} is already on row ${first} of this file.\n`;
+        chunk += `${row.rowNumber}\tduplicate\t\\N\t\\N\t\\N\t\\N\t\\N\t\\N\t${column}\t${raw}\t${copyText(JSON.stringify({ code: 'duplicate', number: result.e164, row: first } satisfies ProblemReason))}\n`;
         continue;
       }
       // The attributes' JSON, written directly rather than through an object per row to stringify.

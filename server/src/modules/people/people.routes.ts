@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context';
 import { requireUser } from '../../plugins/auth';
-import { errors, OrgParams } from '../../schemas';
+import { errors, LanguageQuery, OrgParams } from '../../schemas';
+import { requestLanguage } from '../../language';
 import { DoNotCallEntry } from '../lists/lists.schemas';
 import { PersonCorrection, PersonDoNotCallBody, PersonExport, PersonPage, PersonParams, PersonSearchBody, PersonSearchResult } from './people.schemas';
 import * as people from './people.service';
@@ -75,13 +76,14 @@ export function peopleRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['people'],
           description:
-            "Everything Ringa holds on the person (GDPR Art. 15) as JSON, with when each part is deleted. Answers and notes are included for campaigns whose own organizer or admin asks; for the others (`contentVisible: false`) those campaigns' organizers add them. Audited.",
+            "Everything Ringa holds on the person (GDPR Art. 15) as JSON, with when each part is deleted. Answers and notes are included for campaigns whose own organizer or admin asks; for the others (`contentVisible: false`) those campaigns' organizers add them. Outcomes and do-not-call reasons Ringa names are in the reader's language (`lang=sv|da|nb|en`, else their account's, their browser's, the organisation's country's). Audited.",
           params: PersonParams,
-          response: { 200: PersonExport, ...errors(401, 404) },
+          querystring: LanguageQuery,
+          response: { 200: PersonExport, ...errors(400, 401, 404) },
         },
       },
       async (request, reply) => {
-        const exported = await people.exportPerson(ctx.db, ctx.clock, requireUser(request).userId, request.params.personId);
+        const exported = await people.exportPerson(ctx.db, ctx.clock, requireUser(request).userId, request.params.personId, (fallback) => requestLanguage(request, fallback));
         // A file name with the id only: names do not go into headers a proxy might log.
         return reply.header('content-disposition', `inline; filename="person-${exported.id}.json"`).send(exported);
       },

@@ -6,6 +6,10 @@ import { recordAudit } from '../audit/audit.service';
 import { plainText } from '../exports/exports.csv';
 import { addDoNotCall } from '../lists/lists.service';
 import { normalisePhone } from '../lists/phone';
+import { problemReasonText } from '../lists/problems.texts';
+import { doNotCallReasonText } from '../lists/do-not-call.texts';
+import { outcomeLabel } from '../campaigns/outcome-texts';
+import { countryLanguage, type Language } from '../../contract/language';
 import { authorize, findOrganisationAtPath, getOrganisation, isOwnOrganizer } from '../organisations/organisations.service';
 import { privacySettings } from '../privacy/privacy-settings';
 import { answersDeleteAt, personRetention } from '../privacy/retention-rules';
@@ -212,10 +216,27 @@ export async function viewPerson(db: Database, clock: Clock, userId: string, per
   return record;
 }
 
-async function exportRecord(db: Database, clock: Clock, person: PersonRow, mayRead: (organisationId: string) => Promise<boolean>, actorUserId: string | null) {
+/**
+ * The export in `language` (given the person's organisation's country's): the built-in outcomes named in
+ * its words (an organizer's own label as written), and a do-not-call entry made during a call says so.
+ */
+async function exportRecord(
+  db: Database,
+  clock: Clock,
+  person: PersonRow,
+  mayRead: (organisationId: string) => Promise<boolean>,
+  actorUserId: string | null,
+  language: (fallback: Language) => Language,
+) {
   const [record, telephony] = await Promise.all([personRecord(db, person, mayRead), repository.telephonyCallsOf(db, person.id)]);
+  const words = language(countryLanguage(person.country as Country));
   const exported: PersonExportValue = {
     ...record,
+    campaigns: record.campaigns.map((campaign) => ({
+      ...campaign,
+      calls: campaign.calls.map((call) => ({ ...call, outcome: { code: call.outcome.code, label: outcomeLabel(call.outcome.code, call.outcome.label, words) } })),
+    })),
+    doNotCall: record.doNotCall.map((entry) => ({ ...entry, reason: doNotCallReasonText(entry, words) })),
     exportedAt: clock.now().toISOString(),
     telephonyCalls: telephony.map((call) => ({
       callSid: call.callSid,
@@ -243,20 +264,20 @@ async function exportRecord(db: Database, clock: Clock, person: PersonRow, mayRe
  * above gets the calls of other organisations' campaigns without them (marked `contentVisible: false`),
  * as on the page: those campaigns' own organizers add them.
  */
-export async function exportPerson(db: Database, clock: Clock, userId: string, personId: number): Promise<PersonExportValue> {
+export async function exportPerson(db: Database, clock: Clock, userId: string, personId: number, language: (fallback: Language) => Language): Promise<PersonExportValue> {
   const person = await personFor(db, userId, personId);
-  return exportRecord(db, clock, person, (organisationId) => isOwnOrganizer(db, userId, organisationId), userId);
+  return exportRecord(db, clock, person, (organisationId) => isOwnOrganizer(db, userId, organisationId), userId, language);
 }
 
 /** The same for an operator at the command line (no account): the whole record, answers and notes included. */
-export async function exportPersonAsSystem(db: Database, clock: Clock, organisationPath: string, phone: string): Promise<PersonExportValue> {
+export async function exportPersonAsSystem(db: Database, clock: Clock, organisationPath: string, phone: string, language?: Language): Promise<PersonExportValue> {
   const organisation = await findOrganisationAtPath(db, organisationPath);
   const number = normalisePhone(phone, organisation.country as Country);
-  if (!number.ok) throw badRequest('invalid_phone', `"${phone}" is not a phone number we can use: ${number.reason}`);
+  if (!number.ok) throw badRequest('invalid_phone', `"${phone}" is not a phone number we can use: ${problemReasonText(number.reason, 'en')}`);
   const found = await repository.findPersonByPhone(db, organisation.id, number.e164);
   const person = found ? await repository.findPerson(db, found.id) : undefined;
   if (!person) throw notFound(`A person with the number ${number.e164} in "${organisationPath}"`);
-  return exportRecord(db, clock, person, async () => true, null);
+  return exportRecord(db, clock, person, async () => true, null, (fallback) => language ?? fallback);
 }
 
 export interface PersonCorrectionInput {

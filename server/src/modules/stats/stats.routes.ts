@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { AppContext } from '../../context';
+import { requestLanguage } from '../../language';
 import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
 import { CampaignParams } from '../campaigns/campaigns.schemas';
@@ -33,7 +34,7 @@ export function statsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         schema: {
           tags: ['statistics'],
           description:
-            'The statistics of every organisation in the subtree over local days, one row each (its whole subtree’s figures), as CSV for Excel: UTF-8 with a BOM, `;` by default (decimals with a comma) or `separator=comma`. Cells a spreadsheet would take for a formula begin with \'.',
+            'The statistics of every organisation in the subtree over local days, one row each (its whole subtree’s figures), as CSV for Excel: UTF-8 with a BOM, `;` by default (decimals with a comma) or `separator=comma`. In the reader’s language (`lang=sv|da|nb|en`, else their account’s, their browser’s, the organisation’s country’s). Cells a spreadsheet would take for a formula begin with \'.',
           params: OrgParams,
           querystring: StatsCsvQuery,
           produces: ['text/csv'],
@@ -41,7 +42,7 @@ export function statsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
         },
       },
       async (request, reply) => {
-        const { fileName, text } = await ctx.stats.organisationStatsCsv(requireUser(request).userId, request.params.orgId, request.query.from, request.query.to, request.query.separator ?? 'semicolon');
+        const { fileName, text } = await ctx.stats.organisationStatsCsv(requireUser(request).userId, request.params.orgId, request.query.from, request.query.to, request.query.separator ?? 'semicolon', (fallback) => requestLanguage(request, fallback));
         const fallback = fileName.replace(/[^A-Za-z0-9 ._-]/g, '_');
         return reply
           .header('content-type', 'text/csv; charset=utf-8')

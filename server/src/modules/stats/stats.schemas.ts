@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Uuid } from '../../schemas';
+import { Language, Uuid } from '../../schemas';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'A local day, YYYY-MM-DD.' });
 const Count = Type.Integer({ minimum: 0 });
@@ -60,7 +60,7 @@ export const GoalInput = Type.Object(
 
 export const StatsQuery = Type.Object({ from: Type.Optional(Day), to: Type.Optional(Day) }, { additionalProperties: false });
 export const StatsCsvQuery = Type.Object(
-  { from: Type.Optional(Day), to: Type.Optional(Day), separator: Type.Optional(Type.Union([Type.Literal('semicolon'), Type.Literal('comma')])) },
+  { from: Type.Optional(Day), to: Type.Optional(Day), separator: Type.Optional(Type.Union([Type.Literal('semicolon'), Type.Literal('comma')])), lang: Type.Optional(Language) },
   { additionalProperties: false },
 );
 export const CampaignStatsQuery = Type.Object(

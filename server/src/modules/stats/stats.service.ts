@@ -6,6 +6,9 @@ import { badRequest, notFound } from '../../errors';
 import { authorize } from '../organisations/organisations.service';
 import type { QuestionValue } from '../campaigns/campaigns.schemas';
 import { csvLine, DELIMITERS } from '../exports/exports.csv';
+import { countryLanguage, type Language } from '../../contract/language';
+import type { Country } from '../../contract/api';
+import { STATS_CSV_TEXTS } from './stats.texts';
 import type { SeparatorValue } from '../exports/exports.schemas';
 import { suppressSmallGroups } from './small-groups';
 import * as repository from './stats.repository';
@@ -202,7 +205,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
   }
 
   private async organisation(organisationId: string) {
-    const row = await this.db.selectFrom('organisation').select(['id', 'name', 'kind', 'timeZone']).where('id', '=', organisationId).executeTakeFirst();
+    const row = await this.db.selectFrom('organisation').select(['id', 'name', 'kind', 'timeZone', 'country']).where('id', '=', organisationId).executeTakeFirst();
     if (!row) throw notFound('The organisation');
     return row;
   }
@@ -247,9 +250,17 @@ export class StatsService extends EventEmitter<StatsEvents> {
    * its whole subtree's figures, in the tree's order. Aggregates only, so anyone who may see the
    * statistics may take them.
    */
-  async organisationStatsCsv(userId: string, organisationId: string, from: string | undefined, to: string | undefined, separator: SeparatorValue) {
+  async organisationStatsCsv(
+    userId: string,
+    organisationId: string,
+    from: string | undefined,
+    to: string | undefined,
+    separator: SeparatorValue,
+    language: (fallback: Language) => Language,
+  ) {
     await authorize(this.db, userId, organisationId, 'organizer');
     const organisation = await this.organisation(organisationId);
+    const texts = STATS_CSV_TEXTS[language(countryLanguage(organisation.country as Country))];
     const range = this.range(organisation.timeZone, from, to);
     const rows = await repository.everyNodeTotals(this.db, organisationId, range);
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -260,7 +271,6 @@ export class StatsService extends EventEmitter<StatsEvents> {
     };
     const delimiter = DELIMITERS[separator];
     const decimal = (value: number | null) => (value === null ? '' : separator === 'semicolon' ? String(value).replace('.', ',') : String(value));
-    const header = ['Organisation', 'Kind', 'From', 'To', 'Calls', 'Reached', 'Conversations', 'New members', 'Volunteers', 'Event sign-ups', 'Supporters', 'Do not call', 'Wrong numbers', 'Talk time (minutes)', 'Caller-hours', 'Reached per call', 'New members per conversation', 'Calls per caller-hour'];
     const lines = rows
       .map((row) => ({ row, path: pathOf(row.id) }))
       .sort((a, b) => a.path.join('\u0000').localeCompare(b.path.join('\u0000'), 'sv'))
@@ -282,8 +292,8 @@ export class StatsService extends EventEmitter<StatsEvents> {
           delimiter,
         );
       });
-    const name = organisation.name.replace(/[^\p{L}\p{N} _-]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 100) || 'organisation';
-    return { fileName: `${name} statistics ${range.from} ${range.to}.csv`, text: `\uFEFF${csvLine(header, delimiter)}${lines.join('')}` };
+    const name = organisation.name.replace(/[^\p{L}\p{N} _-]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 100) || texts.noName;
+    return { fileName: `${name} ${texts.fileWord} ${range.from} ${range.to}.csv`, text: `\uFEFF${csvLine(texts.header, delimiter)}${lines.join('')}` };
   }
 
   private async goalsOf(organisation: { id: string; timeZone: string }): Promise<GoalProgress[]> {

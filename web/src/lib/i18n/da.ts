@@ -367,6 +367,8 @@ export const da: Messages = {
       phoneHint: 'Som folk skriver det, for eksempel 12\u00a034\u00a056\u00a078 eller +46\u00a070\u00a0123\u00a045\u00a067.',
       reason: 'Årsag',
       reasonHint: 'For eksempel: bad i samtalen om ikke at blive ringet op igen.',
+      /** The reason of an entry made when the person asked during a call (Ringa stores no words for it). */
+      askedDuringCall: 'Bad under et opkald om ikke at blive ringet op igen.',
       add: 'Tilføj til listen',
       added: (phone: string) => `${phone} står nu på ring ikke-listen. Ingen i organisationen vil ringe til nummeret.`,
       invalidPhone: 'Det er ikke et telefonnummer, Ringa kan læse. Skriv alle otte cifre, for eksempel 12 34 56 78.',
@@ -1674,6 +1676,7 @@ export const da: Messages = {
     doNotCall: 'Ring ikke',
     onRegister: (org: string, date: string) => `På spærrelisten for ${org} siden ${date}.`,
     reason: 'Begrundelse',
+    askedDuringCall: 'Bad under et opkald om ikke at blive ringet op igen.',
     notOnRegister: 'Ikke på spærrelisten.',
     putOnRegister: 'Sæt på spærrelisten',
     putReason: 'Begrundelse (valgfri)',

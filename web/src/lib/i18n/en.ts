@@ -485,6 +485,8 @@ export const en = {
       phoneHint: 'As people write it, for example 070-123\u00a045\u00a067 or +45\u00a012\u00a034\u00a056\u00a078.',
       reason: 'Reason',
       reasonHint: 'For example: asked during a call not to be called again.',
+      /** The reason of an entry made when the person asked during a call (Ringa stores no words for it). */
+      askedDuringCall: 'Asked during a call not to be called again.',
       add: 'Add to the register',
       added: (phone: string) => `${phone} is on the register. Nobody in the organisation will call it.`,
       invalidPhone: 'That is not a phone number Ringa can read. Write it with its area code, for example 070-123 45 67.',
@@ -1685,6 +1687,7 @@ export const en = {
     doNotCall: 'Do not call',
     onRegister: (org: string, date: string) => `On the do-not-call register of ${org} since ${date}.`,
     reason: 'Reason',
+    askedDuringCall: 'Asked during a call not to be called again.',
     notOnRegister: 'Not on the do-not-call register.',
     putOnRegister: 'Put on do-not-call',
     putReason: 'Reason (optional)',

@@ -394,6 +394,7 @@ export const nb: Messages = {
       confirmYes: 'Ja, fjern',
       removed: (phone: string) => `${phone} ble fjernet fra Ikke ring-listen.`,
       showMore: 'Vis flere',
+      askedDuringCall: 'Ba under en samtale om ikke å bli oppringt igjen.',
     },
     groups: {
       title: 'Målgrupper',
@@ -1713,6 +1714,7 @@ export const nb: Messages = {
       invalid_attributes: 'Hver opplysning må ha sitt eget navn og en verdi på høyst 1000 tegn.',
       nothing_to_change: 'Ingenting ble endret.',
     },
+    askedDuringCall: 'Ba under en samtale om ikke å bli oppringt igjen.',
   },
 
   validation: {

@@ -367,6 +367,8 @@ export const sv: Messages = {
       phoneHint: 'Som folk skriver det, till exempel 070-123\u00a045\u00a067 eller +45\u00a012\u00a034\u00a056\u00a078.',
       reason: 'Anledning',
       reasonHint: 'Till exempel: bad i samtalet att inte bli uppringd igen.',
+      /** The reason of an entry made when the person asked during a call (Ringa stores no words for it). */
+      askedDuringCall: 'Bad under ett samtal att inte bli uppringd igen.',
       add: 'Lägg till på spärrlistan',
       added: (phone: string) => `${phone} står nu på spärrlistan. Ingen i organisationen kommer att ringa numret.`,
       invalidPhone: 'Det är inget telefonnummer som Ringa kan läsa. Skriv det med riktnummer, till exempel 070-123 45 67.',
@@ -1674,6 +1676,7 @@ export const sv: Messages = {
     doNotCall: 'Ring inte',
     onRegister: (org: string, date: string) => `Finns i spärrlistan för ${org} sedan ${date}.`,
     reason: 'Skäl',
+    askedDuringCall: 'Bad under ett samtal att inte bli uppringd igen.',
     notOnRegister: 'Finns inte i spärrlistan.',
     putOnRegister: 'Lägg i spärrlistan',
     putReason: 'Skäl (frivilligt)',
