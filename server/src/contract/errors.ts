@@ -74,6 +74,7 @@ export const ERROR_CODES = [
   'dialing_mismatch',
   'notice_empty',
   'unknown_placeholder',
+  'unknown_merge_field',
   // Calling
   'campaign_not_open',
   'not_joined',

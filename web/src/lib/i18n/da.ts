@@ -715,6 +715,8 @@ export const da: Messages = {
       noShownAttributes: 'For at bruge en kolonne fra listen, for eksempel By, skal du vælge den under Indstillinger, Vises for ringere.',
       unknownFields: (fields: string) =>
         `Ringa kan ikke udfylde ${fields}. Tjek stavningen. En kolonne fra listen kan kun bruges, når den vises for ringerne (Indstillinger).`,
+      knownFields: (fields: string) => `Felterne, du kan bruge: ${fields}.`,
+      unknownFieldsBlock: (fields: string) => `Samtaleguiden blev ikke gemt: Ringa kan ikke udfylde ${fields}. Ret feltet, eller fjern det.`,
 
       questionsTitle: 'Spørgsmål',
       questionsIntro: 'Det, ringeren spørger om og noterer. Svarene kan tælle med i målene.',

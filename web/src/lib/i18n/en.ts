@@ -722,6 +722,8 @@ export const en = {
       noShownAttributes: 'To use a list column such as Ort, choose it under Settings, Shown to callers.',
       unknownFields: (fields: string) =>
         `Ringa cannot fill in ${fields}. Check the spelling. A list column can only be used when it is shown to callers (Settings).`,
+      knownFields: (fields: string) => `The fields you can use: ${fields}.`,
+      unknownFieldsBlock: (fields: string) => `The script was not saved: Ringa cannot fill in ${fields}. Correct the field or remove it.`,
 
       questionsTitle: 'Questions',
       questionsIntro: 'What the caller asks and records. Answers can count towards the goals.',

@@ -30,6 +30,7 @@ const sv: Partial<Record<ErrorCode, string>> = {
   body_too_large: 'Det du skickade är för stort.',
   invalid_payload: 'Texten innehåller ett tecken som inte kan sparas (ofta från kopiera och klistra in). Skriv om den och försök igen.',
   internal: 'Något gick fel hos oss. Försök igen om en stund.',
+  unknown_merge_field: 'Manuset använder ett fält inom klammerparentes som Ringa inte kan fylla i, till exempel {förnamn}. Använd {first_name}, {last_name}, {caller_name} eller {attr:Namn} för en uppgift som visas för ringarna.',
 };
 
 const da: Partial<Record<ErrorCode, string>> = {
@@ -58,6 +59,7 @@ const da: Partial<Record<ErrorCode, string>> = {
   body_too_large: 'Det, du sendte, er for stort.',
   invalid_payload: 'Teksten indeholder et tegn, der ikke kan gemmes (ofte fra kopier og indsæt). Skriv den igen, og prøv igen.',
   internal: 'Noget gik galt hos os. Prøv igen om lidt.',
+  unknown_merge_field: 'Samtaleguiden bruger et felt i tuborgparentes, som Ringa ikke kan udfylde, for eksempel {fornavn}. Brug {first_name}, {last_name}, {caller_name} eller {attr:Navn} for en oplysning, som ringerne får vist.',
 };
 
 const en: Partial<Record<ErrorCode, string>> = {
@@ -86,9 +88,12 @@ const en: Partial<Record<ErrorCode, string>> = {
   body_too_large: 'What you sent is too large.',
   invalid_payload: 'Some text contains a character that cannot be saved (often from copying and pasting). Retype it and try again.',
   internal: 'Something went wrong on our side. Try again in a moment.',
+  unknown_merge_field: 'The script uses a field in braces that Ringa cannot fill in, such as {firstname}. Use {first_name}, {last_name}, {caller_name}, or {attr:Name} for a detail shown to callers.',
 };
 
 // TODO(issue 14): Norwegian, and every code, then `Record<ErrorCode, string>`.
-const nb: Partial<Record<ErrorCode, string>> = {};
+const nb: Partial<Record<ErrorCode, string>> = {
+  unknown_merge_field: 'Manuset bruker et felt i krøllparentes som Ringa ikke kan fylle ut, for eksempel {fornavn}. Bruk {first_name}, {last_name}, {caller_name} eller {attr:Navn} for en opplysning som vises for ringerne.',
+};
 
 export const errorTexts: Record<Language, Partial<Record<ErrorCode, string>>> = { sv, da, nb, en };

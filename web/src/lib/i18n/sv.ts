@@ -715,6 +715,8 @@ export const sv: Messages = {
       noShownAttributes: 'För att använda en kolumn från listan, till exempel Ort, välj den under Inställningar, Visas för ringare.',
       unknownFields: (fields: string) =>
         `Ringa kan inte fylla i ${fields}. Kontrollera stavningen. En kolumn från listan går bara att använda när den visas för ringarna (Inställningar).`,
+      knownFields: (fields: string) => `Fälten som går att använda: ${fields}.`,
+      unknownFieldsBlock: (fields: string) => `Manuset sparades inte: Ringa kan inte fylla i ${fields}. Rätta fältet eller ta bort det.`,
 
       questionsTitle: 'Frågor',
       questionsIntro: 'Det ringaren frågar och antecknar. Svaren kan räknas mot målen.',
