@@ -216,3 +216,24 @@ test('the offline banner comes the moment the browser loses its network, before 
   await context.setOffline(false);
   await banner.waitFor({ state: 'detached', timeout: 10_000 });
 });
+
+test('the script editor names an unknown merge field and the known ones, and does not save the script', async () => {
+  const organizer = await browser.newContext({ locale: 'sv-SE', timezoneId: 'Europe/Stockholm', viewport: { width: 1280, height: 900 } });
+  const editor = await organizer.newPage();
+  await editor.goto(`${server.url}/login`);
+  await editor.getByLabel('E-postadress').fill('karin@telefon.example');
+  await editor.getByLabel('Lösenord', { exact: true }).fill(PASSWORD);
+  await editor.getByRole('button', { name: 'Logga in', exact: true }).click();
+  await editor.getByRole('heading', { name: 'Dina organisationer' }).waitFor();
+  await editor.goto(`${server.url}/campaigns/${ids.open}?tab=script`);
+  const versions = () => server.db.selectFrom('campaignVersion').select('id').where('campaignId', '=', ids.open).execute();
+  const before = (await versions()).length;
+  await editor.locator('#script-text').fill('Hej {förnamn}! Du bor i {attr:Ort}.');
+  const warning = editor.getByTestId('unknown-fields');
+  await expect(warning.textContent()).resolves.toContain('Ringa kan inte fylla i {förnamn}.');
+  await expect(warning.textContent()).resolves.toContain('Fälten som går att använda: {first_name}, {last_name}, {caller_name}, {attr:Ort}.');
+  await editor.getByRole('button', { name: /^Spara som version/ }).click();
+  await editor.getByText('Manuset sparades inte: Ringa kan inte fylla i {förnamn}. Rätta fältet eller ta bort det.').waitFor();
+  expect((await versions()).length).toBe(before);
+  await organizer.close();
+});
