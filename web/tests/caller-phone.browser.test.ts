@@ -5,7 +5,9 @@
 // compact line (no organisation switcher), the outcomes and "Spara och nästa" are in the viewport
 // without scrolling while the script is longer than the screen, and a save made so arrives. A person is
 // skipped with a reason and goes back to the queue without a call. The offline banner comes the moment
-// the browser loses its network. Screenshots of the caller's screen at 375 and 1280 px in docs/screenshots/.
+// the browser loses its network. A mis-tapped "Ja" is corrected to "Nej" in the correction dialog and
+// the new member is no longer counted. The script editor names an unknown merge field and saves nothing.
+// Screenshots of the caller's screen at 375 and 1280 px in docs/screenshots/.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -215,6 +217,25 @@ test('the offline banner comes the moment the browser loses its network, before 
   await page.screenshot({ path: path.join(DOCS, 'caller-5-offline-375.png') });
   await context.setOffline(false);
   await banner.waitFor({ state: 'detached', timeout: 10_000 });
+});
+
+test('a mis-tapped "Ja" to "Vill du bli medlem?" is corrected to "Nej" in the dialog, and the new member is no longer counted', async () => {
+  await page.locator('#person-name').waitFor();
+  const recruits = page.locator('[data-figure="recruits"] dd');
+  const before = Number(await recruits.textContent());
+  const questions = page.locator('section[aria-labelledby="questions-title"]');
+  await page.getByRole('button', { name: 'Samtal', exact: true }).click();
+  await questions.getByLabel('Ja', { exact: true }).check();
+  await page.getByRole('button', { name: 'Spara och nästa' }).click();
+  await page.waitForFunction((count) => document.querySelector('[data-figure="recruits"] dd')?.textContent?.trim() === String(count), before + 1);
+  await page.getByTestId('last-call').getByRole('button', { name: 'Ändra' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Nej', { exact: true }).check();
+  await dialog.getByRole('button', { name: 'Spara ändringen' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForFunction((count) => document.querySelector('[data-figure="recruits"] dd')?.textContent?.trim() === String(count), before);
+  const last = await server.db.selectFrom('call').select(['answers', 'tags']).where('campaignId', '=', ids.open).orderBy('createdAt', 'desc').executeTakeFirstOrThrow();
+  expect(last).toEqual({ answers: { join: false }, tags: [] });
 });
 
 test('the script editor names an unknown merge field and the known ones, and does not save the script', async () => {
