@@ -117,6 +117,10 @@ export interface CampaignContact {
   personId: number;
   phone: string;
   priority: Generated<number>;
+  skipNote: Generated<string>;
+  skippedAt: Timestamp | null;
+  skipReason: string | null;
+  skips: Generated<number>;
   state: Generated<string>;
 }
 

@@ -16,6 +16,7 @@ import * as privacy from './2026-12-04T02-00_privacy';
 import * as erasure from './2026-12-04T07-00_erasure';
 import * as language from './2026-12-05T00-00_language';
 import * as passwordReset from './2026-12-05T01-00_password-reset';
+import * as skippedContacts from './2026-12-05T02-00_skipped-contacts';
 import * as listRepairedNumbers from './2026-12-05T06-00_list-repaired-numbers';
 import * as storedTextsAsCodes from './2026-12-05T05-00_stored-texts-as-codes';
 
@@ -39,6 +40,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T07-00_erasure': erasure,
   '2026-12-05T00-00_language': language,
   '2026-12-05T01-00_password-reset': passwordReset,
+  '2026-12-05T02-00_skipped-contacts': skippedContacts,
   '2026-12-05T05-00_stored-texts-as-codes': storedTextsAsCodes,
   '2026-12-05T06-00_list-repaired-numbers': listRepairedNumbers,
 };

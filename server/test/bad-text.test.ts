@@ -270,6 +270,7 @@ describe('every socket event', () => {
       },
     })),
     'contact:release': [{ field: 'assignmentId', request: (bad) => ({ assignmentId: bad }) }],
+    'contact:skip': [{ field: 'note', request: (bad) => ({ assignmentId: assignment.id, reason: 'other', note: bad }) }],
   };
   const rows = (Object.entries(cases) as [keyof ClientToServerEvents, Case[]][]).flatMap(([event, list]) =>
     list.flatMap(({ field, request }) => BAD.map(([what, bad]) => ({ event, field, what, request: () => request(bad) }))),

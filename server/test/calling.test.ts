@@ -10,6 +10,8 @@ import { changeStatus, createCampaign } from '../src/modules/campaigns/campaigns
 import type { CampaignInputValue } from '../src/modules/campaigns/campaigns.service';
 import { ALWAYS_WINDOW, DEFAULT_WINDOW } from '../src/modules/campaigns/outcomes';
 import { GRACE_MS, LEASE_MS } from '../src/modules/calling/calling.service';
+import { insideWindow, localTime } from '../src/modules/campaigns/calling-window';
+import type { CampaignStatsValue } from '../src/modules/stats/stats.schemas';
 import { ask, type Client } from './ask';
 import { TestContext, type TestUser } from './harness';
 import { listImport, multipart } from './multipart';
@@ -315,17 +317,29 @@ describe('the rules of calling', () => {
     const socket = await callerClient(3);
     await join(socket, campaignId);
     await changeStatus(t.db, t.clock, organizer.id, campaignId, 'paused');
-    expect(await next(socket, campaignId)).toEqual({ assignment: null, reason: 'paused' });
+    expect(await next(socket, campaignId)).toEqual({ assignment: null, reason: 'paused', opensAt: null });
     await changeStatus(t.db, t.clock, organizer.id, campaignId, 'finished');
-    expect(await next(socket, campaignId)).toEqual({ assignment: null, reason: 'finished' });
+    expect(await next(socket, campaignId)).toEqual({ assignment: null, reason: 'finished', opensAt: null });
 
     const draft = await campaignOf(1, { activate: false });
     expect(await ask(socket, 'campaign:join', { campaignId: draft.campaignId })).toMatchObject({ ok: false, error: { code: 'campaign_not_open' } });
 
     // The test clock stands at Sunday 4 October 2026, 19:00 in Stockholm: after the weekend's 11–17.
     const windowed = await campaignOf(1, { callingWindow: DEFAULT_WINDOW });
-    await join(socket, windowed.campaignId);
-    expect(await next(socket, windowed.campaignId)).toEqual({ assignment: null, reason: 'outside-calling-window' });
+    // Calling opens next at the start of the window's next span (09:00 on a weekday, 11:00 at the weekend, Stockholm time); the join says so too.
+    const { opening } = await join(socket, windowed.campaignId);
+    expect(opening.closed).toBe('outside-calling-window');
+    const opensAt = new Date(opening.opensAt ?? '');
+    expect(opensAt.getTime()).toBeGreaterThan(t.clock.now().getTime());
+    expect(opensAt.getTime() - t.clock.now().getTime()).toBeLessThan(3 * 86_400_000);
+    const local = localTime(opensAt, 'Europe/Stockholm');
+    expect(local.minute).toBe(['sat', 'sun'].includes(local.day) ? 11 * 60 : 9 * 60);
+    expect(insideWindow(DEFAULT_WINDOW, 'Europe/Stockholm', new Date(opensAt.getTime() - 60_000))).toBe(false);
+    expect(await next(socket, windowed.campaignId)).toEqual({ assignment: null, reason: 'outside-calling-window', opensAt: opening.opensAt });
+    // Not begun yet: it opens when the period begins.
+    const startsAt = new Date(t.clock.now().getTime() + 3 * 86_400_000).toISOString();
+    const later = await campaignOf(1, { startsAt });
+    expect((await join(socket, later.campaignId)).opening).toEqual({ closed: 'outside-calling-window', opensAt: startsAt });
 
     const stranger = await client(await t.login(outsider.user));
     expect(await ask(stranger, 'campaign:join', { campaignId: windowed.campaignId })).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -447,6 +461,77 @@ describe('correcting a call', () => {
   });
 });
 
+describe('skipping a person', () => {
+  const skip = (socket: Client, request: Parameters<ClientToServerEvents['contact:skip']>[0]) => ask(socket, 'contact:skip', request);
+
+  test('skipped with a reason: no call is saved, the next person comes at once (never the same), the skipped one goes back to the queue with the reason kept for organizers', async () => {
+    const { campaignId } = await campaignOf(2);
+    const socket = await callerClient(1);
+    await join(socket, campaignId);
+    const first = (await next(socket, campaignId)).assignment as Assignment;
+    const before = await contactRow(campaignId, first.contact.id);
+    const answer = data(await skip(socket, { assignmentId: first.id, reason: 'knows-person' }));
+    expect(answer.next?.contact.id).not.toBe(first.contact.id);
+    expect(answer.next).not.toBeNull();
+    expect(await t.db.selectFrom('call').select('id').where('campaignId', '=', campaignId).execute()).toEqual([]);
+    // Back in the queue as a give-back: due as before, attempts not counted; the reason stays.
+    expect(await contactRow(campaignId, first.contact.id)).toMatchObject({
+      state: 'queued', heldBy: null, leaseId: null, attempts: 0, dueAt: before.dueAt, skips: 1, skipReason: 'knows-person', skipNote: '',
+    });
+    // Another caller gets them.
+    const colleague = await callerClient(2);
+    await join(colleague, campaignId);
+    expect((await next(colleague, campaignId)).assignment?.contact.id).toBe(first.contact.id);
+
+    // "Other" needs the caller's words; an unknown reason or a lease not held is refused, and nothing changes.
+    const held = answer.next as Assignment;
+    const unchanged = await contactRow(campaignId, held.contact.id);
+    expect(await skip(socket, { assignmentId: held.id, reason: 'other' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await skip(socket, { assignmentId: held.id, reason: 'other', note: '   ' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await ask(socket, 'contact:skip', { assignmentId: held.id, reason: 'bored' } as never)).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    expect(await skip(socket, { assignmentId: first.id, reason: 'knows-person' })).toMatchObject({ ok: false, error: { code: 'lease_lost' } });
+    expect(await contactRow(campaignId, held.contact.id)).toEqual(unchanged);
+    const last = data(await skip(socket, { assignmentId: held.id, reason: 'other', note: ' Hen ringde själv i går ' }));
+    expect(last).toEqual({ next: null, reason: 'empty', opensAt: null });
+
+    // The organizer sees the reason (and the caller's words) on the person's page.
+    const page = await t.request('GET', `/api/people/${held.contact.id}`, { cookie: await t.login(organizer) });
+    expect(page.statusCode, page.body).toBe(200);
+    const shown = page.json<{ campaigns: { id: string; contact: { skipped: unknown } | null }[] }>().campaigns.find((campaign) => campaign.id === campaignId);
+    expect(shown?.contact?.skipped).toEqual({ reason: 'other', note: 'Hen ringde själv i går', times: 1, at: t.clock.now().toISOString() });
+  });
+});
+
+describe('correcting the answers of a call', () => {
+  test('a mis-tapped "yes" to "Vill du bli medlem?" corrected to "no" stops counting as a new member, in every figure, exactly once', async () => {
+    const { campaignId } = await campaignOf(1);
+    const socket = await callerClient(3);
+    await join(socket, campaignId);
+    const held = (await next(socket, campaignId)).assignment as Assignment;
+    const { callId } = data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'conversation', answers: { member: true, why: 'Skolan' } }));
+    const organizerCookie = await t.login(organizer);
+    const figures = async () => {
+      await t.app.ctx.stats.flush();
+      const stats = await t.request('GET', `/api/campaigns/${campaignId}/stats`, { cookie: organizerCookie });
+      expect(stats.statusCode, stats.body).toBe(200);
+      const { totals } = stats.json<CampaignStatsValue>();
+      const joined = await join(socket, campaignId);
+      return { dials: totals.dials, conversations: totals.conversations, recruits: totals.recruits, live: joined.shared.tags.recruit, mine: joined.me.recruitsToday };
+    };
+    expect(await figures()).toEqual({ dials: 1, conversations: 1, recruits: 1, live: 1, mine: 1 });
+
+    data(await ask(socket, 'call:correct', { callId, outcome: 'conversation', answers: { member: false } }));
+    expect(await t.db.selectFrom('call').select(['answers', 'tags']).where('id', '=', callId).executeTakeFirstOrThrow()).toEqual({ answers: { member: false }, tags: [] });
+    expect(await figures()).toEqual({ dials: 1, conversations: 1, recruits: 0, live: 0, mine: 0 });
+    // Corrected again the same way: nothing more is taken off.
+    data(await ask(socket, 'call:correct', { callId, outcome: 'conversation', answers: { member: false }, notes: 'Rättat' }));
+    expect(await figures()).toEqual({ dials: 1, conversations: 1, recruits: 0, live: 0, mine: 0 });
+    // And back to "yes": counted once more, not twice.
+    data(await ask(socket, 'call:correct', { callId, outcome: 'conversation', answers: { member: true } }));
+    expect(await figures()).toEqual({ dials: 1, conversations: 1, recruits: 1, live: 1, mine: 1 });
+  });
+});
+
 describe('invited teams', () => {
   test('the people of an invited team may call; those of other organisations may not; an organizer invites only teams they organize', async () => {
     const team = await t.newOrg({ parent: district, name: 'Ungdomsklubben' });
@@ -483,14 +568,16 @@ describe('a caller’s campaigns', () => {
     const listed = async (cookie: string) => {
       const response = await t.request('GET', '/api/me/campaigns', { cookie });
       expect(response.statusCode, response.body).toBe(200);
-      return response.json<{ campaigns: { id: string; status: string; organisationName: string }[] }>().campaigns;
+      return response.json<{ campaigns: { id: string; status: string; organisationName: string; closed: string | null; opensAt: string | null }[] }>().campaigns;
     };
     const mine = await listed(await t.login(callers[0]?.user as TestUser));
     const ids = mine.map((campaign) => campaign.id);
     expect(ids).toEqual(expect.arrayContaining([open.campaignId, paused.campaignId]));
     expect(ids).not.toContain(draft.campaignId);
     expect(ids).not.toContain(finished.campaignId);
-    expect(mine.find((campaign) => campaign.id === paused.campaignId)).toMatchObject({ status: 'paused', organisationName: 'S-föreningen Centrum' });
+    expect(mine.find((campaign) => campaign.id === paused.campaignId)).toMatchObject({ status: 'paused', organisationName: 'S-föreningen Centrum', closed: 'paused', opensAt: null });
+    // Open now (its window is always): nothing closed, so the start page offers to start.
+    expect(mine.find((campaign) => campaign.id === open.campaignId)).toMatchObject({ status: 'active', closed: null, opensAt: null });
 
     // The neighbouring association's caller sees none of them until their association is invited.
     const outsiderCookie = await t.login(outsider.user);

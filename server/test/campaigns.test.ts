@@ -359,6 +359,26 @@ describe('script versions', () => {
     }
     expect((await get(campaign.id)).version).toBe(2);
   });
+
+  test('a script or question with a merge field Ringa cannot fill in is refused with a 400 that names it and the known ones; no version is added', async () => {
+    const campaign = await created();
+    const before = await campaignTables();
+    for (const body of [
+      { script: 'Hej {förnamn}! Jag heter {caller_name}.', questions: [], outcomes },
+      { script: 'Du bor i {attr:Ort}, eller hur?', questions: [], outcomes },
+      { script: 'Hej {first_name}!', questions: [{ ...questions[0], text: 'Vill {förnamn} bli medlem?' }], outcomes },
+    ]) {
+      const refused = await t.request('PUT', `/api/campaigns/${campaign.id}/script`, { cookie: cookies.organizerA, body });
+      expectRefused(refused, 400, 'unknown_merge_field');
+      expect(refused.json<{ error: { message: string } }>().error.message).toMatch(/\{(förnamn|attr:Ort)\}.*Known fields: \{first_name\}, \{last_name\}, \{caller_name\}\./);
+      expect(await campaignTables()).toEqual(before);
+    }
+    // Shown to callers, the attribute is known, and the same script saves.
+    expect((await t.request('PUT', `/api/campaigns/${campaign.id}`, { cookie: cookies.organizerA, body: { shownAttributes: ['Ort'] } })).statusCode).toBe(200);
+    const saved = await t.request('PUT', `/api/campaigns/${campaign.id}/script`, { cookie: cookies.organizerA, body: { script: 'Hej {first_name}, du bor i {attr:Ort}.', questions: [], outcomes } });
+    expect(saved.statusCode).toBe(200);
+    expectRefused(await create({ name: 'Med fel fält', script: 'Hej {fornamn}' }), 400, 'unknown_merge_field');
+  });
 });
 
 test("GET shows the queue's figures as the engine leaves them", async () => {

@@ -77,6 +77,7 @@ export const ERROR_CODES = [
   'dialing_mismatch',
   'notice_empty',
   'unknown_placeholder',
+  'unknown_merge_field',
   // Calling
   'campaign_not_open',
   'not_joined',

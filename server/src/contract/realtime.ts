@@ -3,14 +3,16 @@
 import type { Static } from 'typebox';
 import type * as Shared from '../schemas';
 import type { CampaignForCaller } from '../modules/campaigns/campaigns.schemas';
-import type { Assignment, NoContactReason } from '../modules/calling/calling.service';
+import type { Assignment, NoContactReason, Opening } from '../modules/calling/calling.service';
 import type * as Calling from '../modules/calling/calling.schemas';
 import type { TelephonyStatusEvent } from '../modules/telephony/telephony.service';
 
-export type { Assignment, NoContactReason, TelephonyStatusEvent };
+export type { Assignment, NoContactReason, Opening, TelephonyStatusEvent };
 export type CampaignRequest = Static<typeof Calling.CampaignRequest>;
 export type CompleteCallRequest = Static<typeof Calling.CompleteCall>;
 export type ReleaseRequest = Static<typeof Calling.ReleaseContact>;
+export type SkipRequest = Static<typeof Calling.SkipContact>;
+export type SkipReason = Static<typeof Calling.SkipReason>;
 export type CorrectCallRequest = Static<typeof Calling.CorrectCall>;
 export type OrganisationRequest = Static<typeof Shared.OrganisationRequest>;
 
@@ -19,15 +21,25 @@ export interface JoinAnswer {
   me: { callsToday: number; conversationsToday: number; recruitsToday: number };
   /** The campaign's calls so far, all callers: for its shared goals. */
   shared: { calls: number; conversations: number; tags: { recruit: number; volunteer: number; event: number; supporter: number } };
+  /** Whether calling is open now, and when closed by the clock, when it opens next. */
+  opening: Opening;
 }
 export interface NextAnswer {
   assignment: Assignment | null;
   reason?: NoContactReason;
+  /** With reason outside-calling-window: when calling opens next (null: not known). */
+  opensAt?: string | null;
 }
 export interface CompleteAnswer {
   callId: string;
   next?: Assignment | null;
   reason?: NoContactReason;
+  opensAt?: string | null;
+}
+export interface SkipAnswer {
+  next: Assignment | null;
+  reason?: NoContactReason;
+  opensAt?: string | null;
 }
 export interface CorrectAnswer {
   callId: string;
@@ -102,4 +114,6 @@ export interface ClientToServerEvents {
   'call:correct': (request: CorrectCallRequest, ack: (answer: Ack<CorrectAnswer>) => void) => void;
   /** Give the person back without an outcome. */
   'contact:release': (request: ReleaseRequest, ack: (answer: Ack<null>) => void) => void;
+  /** Skip the person without a call, saying why: given back as contact:release does, with the reason kept; the next person comes in the answer. */
+  'contact:skip': (request: SkipRequest, ack: (answer: Ack<SkipAnswer>) => void) => void;
 }

@@ -135,6 +135,15 @@ export async function release(trx: Tx, leaseId: string, callerId: string): Promi
   return Number(result.numAffectedRows ?? 0) > 0;
 }
 
+/** A caller skips the person they hold: back to the queue as a give-back, with why kept on the contact. */
+export async function skip(trx: Tx, leaseId: string, callerId: string, why: { reason: string; note: string; at: Date }): Promise<boolean> {
+  const result = await sql`
+    update campaign_contact set state = 'queued', held_by = null, lease_id = null, lease_expires_at = null,
+      skips = skips + 1, skip_reason = ${why.reason}, skip_note = ${why.note}, skipped_at = ${why.at}
+    where lease_id = ${leaseId} and held_by = ${callerId}`.execute(trx);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
 export interface Revoked {
   campaignId: string;
   personId: number;
@@ -551,7 +560,7 @@ export function callableCampaigns(db: Database, userId: string) {
   return db
     .selectFrom('campaign as c')
     .innerJoin('organisation as o', 'o.id', 'c.organisationId')
-    .select(['c.id', 'c.name', 'c.organisationId', 'o.name as organisationName', 'c.status', 'c.dialing', 'c.startsAt', 'c.endsAt'])
+    .select(['c.id', 'c.name', 'c.organisationId', 'o.name as organisationName', 'c.status', 'c.dialing', 'c.startsAt', 'c.endsAt', 'c.callingWindow', 'o.timeZone'])
     .where('c.status', 'in', ['active', 'paused'])
     .where((eb) =>
       eb.or([

@@ -42,9 +42,19 @@ export const CorrectCall = Type.Object(
 
 export const ReleaseContact = Type.Object({ assignmentId: Uuid }, { additionalProperties: false });
 
+/** Why a caller skips a person without calling them; stored as the code, shown in the reader's language. */
+export const SkipReason = Type.Union([Type.Literal('knows-person'), Type.Literal('number-looks-wrong'), Type.Literal('earlier-note'), Type.Literal('other')]);
+
+/** Give the person back without a call, saying why ("other" in the caller's own words); the next person comes in the answer. */
+export const SkipContact = Type.Object(
+  { assignmentId: Uuid, reason: SkipReason, note: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+
 export const checkCampaignRequest = Compile(CampaignRequest);
 export const checkCompleteCall = Compile(CompleteCall);
 export const checkReleaseContact = Compile(ReleaseContact);
+export const checkSkipContact = Compile(SkipContact);
 export const checkCorrectCall = Compile(CorrectCall);
 
 // --- the organizers' HTTP routes ------------------------------------------------------------------
@@ -72,6 +82,9 @@ export const CallableCampaign = Type.Object({
   dialing: Dialing,
   startsAt: Type.Union([Timestamp, Type.Null()]),
   endsAt: Type.Union([Timestamp, Type.Null()]),
+  /** Why calling is closed now (null: open), and when it opens next (null: not known, or open now). */
+  closed: Type.Union([Type.Literal('outside-calling-window'), Type.Literal('paused'), Type.Literal('finished'), Type.Literal('empty'), Type.Null()]),
+  opensAt: Type.Union([Timestamp, Type.Null()]),
 });
 export const CallableCampaignList = Type.Object({ campaigns: Type.Array(CallableCampaign) });
 

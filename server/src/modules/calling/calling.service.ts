@@ -4,9 +4,9 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors';
-import type { OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
+import type { CallingWindowValue, OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
 import { callTags } from '../campaigns/outcomes';
-import { insideWindow, localTime } from '../campaigns/calling-window';
+import { insideWindow, localTime, nextOpening } from '../campaigns/calling-window';
 import * as campaigns from '../campaigns/campaigns.service';
 import type { EngineCampaign } from '../campaigns/campaigns.service';
 import { recordObjection } from '../lists/lists.service';
@@ -38,6 +38,12 @@ const leaseLost = () =>
   conflict('lease_lost', 'This person is no longer yours to call (the time ran out or they were given back). Nothing was saved; ask for the next person.');
 
 export type NoContactReason = 'empty' | 'outside-calling-window' | 'paused' | 'finished';
+
+/** Whether calling in a campaign is open now (closed: null) and, if not, when it opens next (null: not known). */
+export interface Opening {
+  closed: NoContactReason | null;
+  opensAt: string | null;
+}
 
 export interface Assignment {
   id: string;
@@ -78,6 +84,13 @@ export interface DialableContact {
   personId: number;
   phone: string;
   dialing: EngineCampaign['forCaller']['dialing'];
+}
+
+export type SkipReason = 'knows-person' | 'number-looks-wrong' | 'earlier-note' | 'other';
+export interface SkipRequest {
+  assignmentId: string;
+  reason: SkipReason;
+  note?: string | undefined;
 }
 
 export type CorrectRequest = Omit<CompleteRequest, 'assignmentId' | 'key' | 'next'> & { callId: string };
@@ -145,19 +158,20 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     if (campaign.status === 'draft') throw conflict('campaign_not_open', 'This campaign has not been opened for calling yet.');
     const midnight = startOfLocalDay(this.clock.now(), campaign.timeZone);
     const [me, shared] = await Promise.all([repository.callerFigures(this.db, campaignId, userId, midnight), campaigns.callFigures(this.db, campaignId)]);
-    return { campaign: campaign.forCaller, me: { callsToday: me.calls, conversationsToday: me.conversations, recruitsToday: me.recruits }, shared };
+    return {
+      campaign: campaign.forCaller,
+      me: { callsToday: me.calls, conversationsToday: me.conversations, recruitsToday: me.recruits },
+      shared,
+      opening: openingOf(campaign, this.clock.now()),
+    };
   }
 
   /** Why no one can be called now, or null when calling may go on. */
   private closedReason(campaign: EngineCampaign, now: Date): NoContactReason | null {
-    if (campaign.status === 'finished' || (campaign.endsAt !== null && now >= campaign.endsAt)) return 'finished';
-    if (campaign.status !== 'active') return 'paused';
-    if (campaign.startsAt !== null && now < campaign.startsAt) return 'outside-calling-window';
-    if (!insideWindow(campaign.callingWindow, campaign.timeZone, now)) return 'outside-calling-window';
-    return null;
+    return closedReason(campaign, now);
   }
 
-  async next(userId: string, campaignId: string): Promise<{ assignment: Assignment | null; reason?: NoContactReason }> {
+  async next(userId: string, campaignId: string): Promise<{ assignment: Assignment | null; reason?: NoContactReason; opensAt?: string | null }> {
     const started = performance.now();
     try {
       const campaign = await this.campaign(userId, campaignId);
@@ -170,10 +184,10 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private async claimIn(trx: Database, campaign: EngineCampaign, userId: string, mayHold = true): Promise<{ assignment: Assignment | null; reason?: NoContactReason }> {
+  private async claimIn(trx: Database, campaign: EngineCampaign, userId: string, mayHold = true): Promise<{ assignment: Assignment | null; reason?: NoContactReason; opensAt?: string | null }> {
     const now = this.clock.now();
     const reason = this.closedReason(campaign, now);
-    if (reason) return { assignment: null, reason };
+    if (reason) return { assignment: null, reason, opensAt: openingOf(campaign, now).opensAt };
     // A caller holds one person at a time: one they still hold (a reconnect, a repeated ask) comes back.
     const [held] = mayHold ? await repository.heldBy(trx, userId, campaign.id) : [];
     if (held) return { assignment: await this.assignment(trx, campaign, held) };
@@ -308,7 +322,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     if (!saved) throw new Error('A call conflicted on its key but is not there');
     if (!request.next) return { callId: saved };
     const claim = await this.claimIn(trx, campaign, userId, false);
-    return { callId: saved, next: claim.assignment, ...(claim.reason ? { reason: claim.reason } : {}) };
+    return { callId: saved, next: claim.assignment, ...(claim.reason ? { reason: claim.reason, opensAt: claim.opensAt ?? null } : {}) };
   }
 
   /**
@@ -391,6 +405,23 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   }
 
   /**
+   * The caller skips the person they hold, without a call, saying why: the person goes back to the queue
+   * as a give-back does, the reason stays with them in the campaign, and the next person comes in the
+   * answer. The next is claimed while the skipped one is still held, so the skip never brings them back.
+   */
+  async skip(userId: string, request: SkipRequest): Promise<{ next: Assignment | null; reason?: NoContactReason; opensAt?: string | null }> {
+    const note = request.note?.trim() ?? '';
+    if (request.reason === 'other' && !note) throw badRequest('validation', 'Say in a few words why the person is skipped.');
+    const campaign = await this.campaign(userId, await this.campaignOf(userId, request.assignmentId));
+    return this.db.transaction().execute(async (trx) => {
+      const claim = await this.claimIn(trx, campaign, userId, false);
+      const skipped = await repository.skip(trx, request.assignmentId, userId, { reason: request.reason, note: request.reason === 'other' ? note : '', at: this.clock.now() });
+      if (!skipped) throw conflict('lease_lost', 'This person is no longer yours; nothing to skip.');
+      return { next: claim.assignment, ...(claim.reason ? { reason: claim.reason, opensAt: claim.opensAt ?? null } : {}) };
+    });
+  }
+
+  /**
    * The person a caller holds under this lease, while they may still call in the campaign and calling
    * is open (status, period, window): what telephony dials. Null otherwise.
    */
@@ -422,7 +453,18 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   /** The open and paused campaigns the user may call in, for their start page. */
   async callableCampaigns(userId: string) {
     const rows = await repository.callableCampaigns(this.db, userId);
+    const now = this.clock.now();
     return rows.map((row) => ({
+      ...openingOf(
+        {
+          status: row.status,
+          startsAt: row.startsAt ? new Date(row.startsAt) : null,
+          endsAt: row.endsAt ? new Date(row.endsAt) : null,
+          callingWindow: row.callingWindow as CallingWindowValue,
+          timeZone: row.timeZone,
+        },
+        now,
+      ),
       id: row.id,
       name: row.name,
       organisationId: row.organisationId,
@@ -697,3 +739,27 @@ function startOfLocalDay(now: Date, timeZone: string): Date {
   return start;
 }
 
+
+type OpeningCampaign = Pick<EngineCampaign, 'status' | 'startsAt' | 'endsAt' | 'callingWindow' | 'timeZone'>;
+
+/** Why no one can be called in the campaign now, or null when calling may go on. */
+function closedReason(campaign: OpeningCampaign, now: Date): NoContactReason | null {
+  if (campaign.status === 'finished' || (campaign.endsAt !== null && now >= campaign.endsAt)) return 'finished';
+  if (campaign.status !== 'active') return 'paused';
+  if (campaign.startsAt !== null && now < campaign.startsAt) return 'outside-calling-window';
+  if (!insideWindow(campaign.callingWindow, campaign.timeZone, now)) return 'outside-calling-window';
+  return null;
+}
+
+/**
+ * Whether calling is open now and, when it is closed by the clock (the window, or a period not begun),
+ * when it opens next; null when no one knows (paused until an organizer opens it again, or over).
+ */
+export function openingOf(campaign: OpeningCampaign, now: Date): Opening {
+  const closed = closedReason(campaign, now);
+  if (closed !== 'outside-calling-window') return { closed, opensAt: null };
+  const from = campaign.startsAt !== null && campaign.startsAt > now ? campaign.startsAt : now;
+  const opensAt = nextOpening(campaign.callingWindow, campaign.timeZone, from);
+  if (!opensAt || (campaign.endsAt !== null && opensAt >= campaign.endsAt)) return { closed, opensAt: null };
+  return { closed, opensAt: opensAt.toISOString() };
+}

@@ -5,7 +5,7 @@ import { invalidPayload, type Checker } from '../../plugins/socket-guard';
 import type { TSchema } from 'typebox';
 import { AppError } from '../../errors';
 import type { CallingEngine } from './calling.service';
-import { checkCampaignRequest, checkCompleteCall, checkCorrectCall, checkReleaseContact } from './calling.schemas';
+import { checkCampaignRequest, checkCompleteCall, checkCorrectCall, checkReleaseContact, checkSkipContact } from './calling.schemas';
 
 // The calling events of one socket (callers, and organizers watching). Every payload is checked first; every answer is an ack of
 // { ok: true, data } or { ok: false, error: { code, message } }. The rate limit, shared by every event
@@ -112,6 +112,8 @@ export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, { p
     await engine.release(userId, assignmentId);
     return null;
   });
+
+  handle('contact:skip', checkSkipContact, async (request: Parameters<CallingEngine['skip']>[1]) => engine.skip(userId, request));
 
   socket.on('disconnect', () => {
     for (const campaignId of joined) {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { insideWindow, localTime, outsideNormalHours, windowProblem } from './calling-window';
+import { insideWindow, localTime, nextOpening, outsideNormalHours, windowProblem } from './calling-window';
 import { ALWAYS_WINDOW, DEFAULT_WINDOW } from './outcomes';
 
 const STOCKHOLM = 'Europe/Stockholm';
@@ -40,5 +40,26 @@ describe('the calling window, in the organisation’s time zone', () => {
     expect(outsideNormalHours({ ...DEFAULT_WINDOW, sat: [] })).toBe(false);
     expect(windowProblem({ ...DEFAULT_WINDOW, tue: [['20:00', '09:00']] })).toMatch(/tue/);
     expect(windowProblem(DEFAULT_WINDOW)).toBeNull();
+  });
+});
+
+describe('nextOpening', () => {
+  const zone = 'Europe/Stockholm';
+  test('inside the window: now; before it opens: today at the start; after it closes: the next day with a span', () => {
+    // Friday 5 December 2025: 12:00 and 07:30 and 21:00 local (UTC+1).
+    expect(nextOpening(DEFAULT_WINDOW, zone, new Date('2025-12-05T11:00:00Z'))?.toISOString()).toBe('2025-12-05T11:00:00.000Z');
+    expect(nextOpening(DEFAULT_WINDOW, zone, new Date('2025-12-05T06:30:00Z'))?.toISOString()).toBe('2025-12-05T08:00:00.000Z');
+    // Friday 21:00 → Saturday 11:00 local.
+    expect(nextOpening(DEFAULT_WINDOW, zone, new Date('2025-12-05T20:00:00Z'))?.toISOString()).toBe('2025-12-06T10:00:00.000Z');
+    // A weekday-only window, Friday evening → Monday 09:00.
+    const weekdays = { ...DEFAULT_WINDOW, sat: [], sun: [] };
+    expect(nextOpening(weekdays, zone, new Date('2025-12-05T20:00:00Z'))?.toISOString()).toBe('2025-12-08T08:00:00.000Z');
+  });
+
+  test('across a change to summer time the opening is at the local hour; a window with no span never opens', () => {
+    // Saturday 28 March 2026 20:00 local (UTC+1) → Sunday 29 March 11:00 local, now UTC+2.
+    expect(nextOpening(DEFAULT_WINDOW, zone, new Date('2026-03-28T19:00:00Z'))?.toISOString()).toBe('2026-03-29T09:00:00.000Z');
+    const never = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
+    expect(nextOpening(never, zone, new Date('2025-12-05T20:00:00Z'))).toBeNull();
   });
 });

@@ -50,3 +50,25 @@ export function windowProblem(window: CallingWindowValue): string | null {
   }
   return null;
 }
+
+/**
+ * When calling opens next, at or after `from`: `from` itself when it is inside the window, else the
+ * start of the next span (looked for up to eight days ahead); null when the window has no span at all.
+ * Jumps from span to span rather than minute by minute.
+ */
+export function nextOpening(window: CallingWindowValue, timeZone: string, from: Date): Date | null {
+  let instant = new Date(Math.ceil(from.getTime() / 60_000) * 60_000);
+  if (insideWindow(window, timeZone, from)) return from;
+  for (let step = 0; step < 40; step++) {
+    if (insideWindow(window, timeZone, instant)) return instant;
+    const { day, minute } = localTime(instant, timeZone);
+    const later = window[day].map(([start]) => minutes(start)).filter((start) => start > minute);
+    const target = later.length > 0 ? Math.min(...later) : 24 * 60;
+    instant = new Date(instant.getTime() + (target - minute) * 60_000);
+    // Across a daylight-saving change the same day's clock moved by the difference: put it right.
+    const landed = localTime(instant, timeZone);
+    if (target < 24 * 60 && landed.day === day && landed.minute !== target) instant = new Date(instant.getTime() - (landed.minute - target) * 60_000);
+    if (instant.getTime() - from.getTime() > 8 * 86_400_000) return null;
+  }
+  return null;
+}

@@ -22,6 +22,7 @@ import {
   type ScriptInputValue,
 } from './campaigns.schemas';
 import { BUILT_IN_CODES, DEFAULT_OUTCOMES, DEFAULT_RETRY_HOURS, normalWindow } from './outcomes';
+import { checkMergeFields } from './merge-fields';
 
 // The shapes live with the other schemas (the contract derives its types from them); exported here as before.
 export { CampaignInput, StatusChange, type CampaignInputValue } from './campaigns.schemas';
@@ -105,6 +106,7 @@ async function insertCampaign(db: Database, clock: Clock, createdBy: string | nu
   const outcomes = checkOutcomes(input.outcomes ?? DEFAULT_OUTCOMES);
   const questions = input.questions ?? [];
   checkQuestions(questions);
+  checkMergeFields(input.script ?? '', questions, input.shownAttributes ?? []);
   const groupIds = [...new Set(input.targetGroupIds)];
   await checkGroups(db, organisationId, groupIds);
   const now = clock.now();
@@ -283,6 +285,7 @@ export async function saveScript(db: Database, clock: Clock, userId: string, cam
   await authorize(db, userId, campaign.organisationId, 'organizer');
   const outcomes = checkOutcomes(input.outcomes);
   checkQuestions(input.questions);
+  checkMergeFields(input.script, input.questions, campaign.shownAttributes);
   const now = clock.now();
   await db.transaction().execute(async (trx) => {
     // Versions are numbered one after another: two saves at once wait for each other.

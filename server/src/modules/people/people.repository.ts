@@ -96,7 +96,7 @@ export function campaignsOf(db: Database, personId: number) {
 export function contactsOf(db: Database, personId: number) {
   return db
     .selectFrom('campaignContact')
-    .select(['campaignId', 'state', 'attempts', 'lastCallAt', 'lastOutcome', 'callbackAt', 'doneReason'])
+    .select(['campaignId', 'state', 'attempts', 'lastCallAt', 'lastOutcome', 'callbackAt', 'doneReason', 'skips', 'skipReason', 'skipNote', 'skippedAt'])
     .where('personId', '=', personId)
     .execute();
 }

@@ -1,3 +1,4 @@
+import { SkipReason } from '../calling/calling.schemas';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Country, Timestamp, Uuid } from '../../schemas';
 
@@ -94,7 +95,14 @@ export const PersonCampaign = Type.Object({
   answersRetentionMonths: Type.Integer(),
   /** The person in the campaign's queue; null when they are no longer in it. */
   contact: Nullable(
-    Type.Object({ state: Type.String(), attempts: Type.Integer(), lastCallAt: Nullable(Timestamp), doneReason: Nullable(Type.String()) }),
+    Type.Object({
+      state: Type.String(),
+      attempts: Type.Integer(),
+      lastCallAt: Nullable(Timestamp),
+      doneReason: Nullable(Type.String()),
+      /** The last time a caller skipped the person without a call, and why (the note only to the campaign's own organizers); null if never. */
+      skipped: Nullable(Type.Object({ reason: SkipReason, note: Type.String(), times: Type.Integer(), at: Timestamp })),
+    }),
   ),
   calls: Type.Array(PersonCall),
 });

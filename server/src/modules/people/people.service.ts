@@ -1,3 +1,4 @@
+import type { SkipReason } from '../calling/calling.service';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import type { Country, DoNotCallEntry } from '../../contract/api';
@@ -165,7 +166,17 @@ async function personRecord(db: Database, person: PersonRow, mayRead: (organisat
         answersDeleteAt: iso(deleteAt),
         answersRetentionMonths: retentionMonths,
         contact: contact
-          ? { state: contact.state, attempts: contact.attempts, lastCallAt: iso(contact.lastCallAt), doneReason: contact.doneReason }
+          ? {
+              state: contact.state,
+              attempts: contact.attempts,
+              lastCallAt: iso(contact.lastCallAt),
+              doneReason: contact.doneReason,
+              // The caller's own words for "other" are shown as the calls' notes are: to the campaign's own organizers.
+              skipped:
+                contact.skipReason && contact.skippedAt
+                  ? { reason: contact.skipReason as SkipReason, note: visible ? contact.skipNote : '', times: contact.skips, at: new Date(contact.skippedAt).toISOString() }
+                  : null,
+            }
           : null,
         calls: calls
           .filter((call) => call.campaignId === campaign.id)

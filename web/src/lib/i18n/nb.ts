@@ -146,6 +146,7 @@ export const nb: Messages = {
     pausedNote: 'Satt på pause akkurat nå: du kan allerede lese om kampanjen.',
     none: 'Du er ikke medlem av noen organisasjon ennå. Be en organisator om en invitasjonslenke.',
     treeLabel: 'Organisasjonstre',
+    readAbout: 'Les om kampanjen',
   },
 
   org: {
@@ -833,6 +834,8 @@ export const nb: Messages = {
       previewOutcome: 'Hvordan gikk samtalen?',
       previewNoQuestions: 'Ingen spørsmål.',
       typeAnswer: 'Svaret',
+      knownFields: (fields) => `Feltene du kan bruke: ${fields}.`,
+      unknownFieldsBlock: (fields) => `Manuset ble ikke lagret: Ringa kan ikke fylle ut ${fields}. Rett feltet eller fjern det.`,
     },
 
     settings: {
@@ -1234,6 +1237,33 @@ export const nb: Messages = {
     openCaller: 'Åpne ringerens skjerm',
     copyLink: 'Kopier lenken til ringerne',
     linkCopied: 'Lenken er kopiert',
+    opens: {
+      today: (time) => `Ringingen åpner i dag kl. ${time}.`,
+      tomorrow: (time) => `Ringingen åpner i morgen kl. ${time}.`,
+      later: (date, time) => `Ringingen åpner ${date} kl. ${time}.`,
+    },
+    moreOutcomes: 'Flere utfall',
+    moreOutcomesChosen: (outcome) => `Flere: ${outcome}`,
+    fewerOutcomes: 'Færre utfall',
+    skip: {
+      open: 'Hopp over',
+      title: (name) => `Hoppe over ${name}?`,
+      intro: 'Ingen samtale lagres. Personen går tilbake i køen til noen andre, og du får neste person med en gang.',
+      reason: 'Hvorfor hopper du over?',
+      reasons: {
+        'knows-person': 'Jeg kjenner personen',
+        'number-looks-wrong': 'Nummeret ser feil ut',
+        'earlier-note': 'Et tidligere notat sier at det ikke passer nå',
+        other: 'Noe annet',
+      },
+      other: 'Si kort hvorfor',
+      otherRequired: 'Skriv noen ord om hvorfor.',
+      confirm: 'Hopp over og ta neste',
+      cancel: 'Avbryt',
+      done: (name) => `${name} gikk tilbake i køen.`,
+      offline: 'Du er frakoblet. Prøv igjen når forbindelsen er tilbake.',
+      failed: 'Personen kunne ikke hoppes over. Prøv igjen.',
+    },
   },
 
   retention: {
@@ -1715,6 +1745,13 @@ export const nb: Messages = {
       nothing_to_change: 'Ingenting ble endret.',
     },
     askedDuringCall: 'Ba under en samtale om ikke å bli oppringt igjen.',
+    skipped: (times, when, reason) => `Hoppet over uten samtale ${times === 1 ? 'én gang' : `${times} ganger`}, sist ${when}: ${reason}`,
+    skipReasons: {
+      'knows-person': 'ringeren kjenner personen',
+      'number-looks-wrong': 'nummeret så feil ut',
+      'earlier-note': 'et tidligere notat',
+      other: 'noe annet',
+    },
   },
 
   validation: {

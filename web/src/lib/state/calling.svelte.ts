@@ -2,7 +2,7 @@
 // that are never lost. Every save goes into the outbox (the browser's storage) before it is sent and
 // leaves it only when the server has answered; whatever is waiting is sent again, in order and with
 // its key, each time the connection comes back, so the server saves each call exactly once.
-import type { Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteCallRequest, CorrectCallRequest, JoinAnswer, NoContactReason } from '$contract/realtime';
+import type { Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteCallRequest, CorrectCallRequest, JoinAnswer, NoContactReason, Opening, SkipReason } from '$contract/realtime';
 import { realtime, type RealtimeSocket } from '$lib/realtime/socket';
 import { figuresOf, type CallFigures } from './campaign-figures';
 import { browserStorage, Outbox, outboxKey, type QueuedSave } from './outbox';
@@ -24,7 +24,7 @@ const SERVER_RETRY_MS = 3_000;
 /** The server is up but its database is away for a moment (a restart): what was asked is kept and asked again. */
 const isPassing = (code: string) => code === 'database_unavailable';
 
-type CallingEvent = 'campaign:join' | 'contact:next' | 'call:complete' | 'call:correct' | 'contact:release';
+type CallingEvent = 'campaign:join' | 'contact:next' | 'call:complete' | 'call:correct' | 'contact:release' | 'contact:skip';
 type Payload<E extends CallingEvent> = Parameters<ClientToServerEvents[E]>[0];
 type AnswerOf<E extends CallingEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer A ? (A extends { ok: true; data: infer T } ? T : never) : never;
 /** An answer, or why there was none: `network` when the connection dropped or the answer did not come. */
@@ -92,6 +92,10 @@ export class CallingSession {
   stage = $state<Stage>('joining');
   /** Connected to the server now. False at first, until the connection is made. */
   online = $state(false);
+  /** The browser says it has no network (its offline event): said at once, before the socket notices. */
+  browserOffline = $state(typeof navigator !== 'undefined' && !navigator.onLine);
+  /** Whether calling is open now and, when the clock closes it, when it opens next (from the join, then from each "no one" answer). */
+  opening = $state<Opening>({ closed: null, opensAt: null });
   /** Whether the connection was ever made: before it, the screen says "connecting", not "offline". */
   connectedOnce = $state(false);
   /** The first connection has failed or is taking too long: the screen says it is offline after all. */
@@ -164,6 +168,10 @@ export class CallingSession {
     };
     // A page opened without a network (say, reloaded while offline) says so after a few seconds.
     const slow = setTimeout(failed, UNREACHABLE_AFTER_MS);
+    const networkGone = () => (this.browserOffline = true);
+    const networkBack = () => (this.browserOffline = false);
+    window.addEventListener('offline', networkGone);
+    window.addEventListener('online', networkBack);
     const revoked = ({ assignmentId, reason }: { assignmentId: string; reason: 'do-not-call' | 'expired' | 'erased' }) => {
       const current = this.assignment;
       if (!current || current.id !== assignmentId) return;
@@ -184,6 +192,8 @@ export class CallingSession {
       socket.off('connect', connected);
       socket.off('disconnect', disconnected);
       socket.off('connect_error', failed);
+      window.removeEventListener('offline', networkGone);
+      window.removeEventListener('online', networkBack);
       clearTimeout(slow);
       socket.off('assignment:revoked', revoked);
       socket.off('campaign:stats', stats);
@@ -209,12 +219,50 @@ export class CallingSession {
     }
     this.serverAway = false;
     this.campaign = answer.data.campaign;
+    this.opening = answer.data.opening;
     const { me, shared } = answer.data;
     this.today = { calls: me.callsToday, conversations: me.conversationsToday, recruits: me.recruitsToday };
     this.shared = figuresOf(shared);
     if (this.stage === 'joining') this.stage = 'briefing';
     // Back after a drop: the person held before comes back from contact:next; a new one if the save went through.
     if (this.stage === 'calling') await this.next();
+  }
+
+  /** Asks again whether calling is open (when the time it was to open has come). */
+  async refresh(): Promise<void> {
+    if (this.socket?.connected) await this.rejoin();
+  }
+
+  /** Why no one came, and when calling opens next: kept for the screen. */
+  private noOne(reason: NoContactReason | undefined, opensAt: string | null | undefined): void {
+    this.reason = reason ?? null;
+    if (reason === 'outside-calling-window' || reason === 'paused' || reason === 'finished') this.opening = { closed: reason, opensAt: opensAt ?? null };
+    else this.opening = { closed: null, opensAt: null };
+  }
+
+  /**
+   * Skips the person on the screen without a call, saying why: they go back to the queue for someone else,
+   * and the next person comes in the answer. Not kept for later when offline: the caller is told.
+   */
+  async skip(reason: SkipReason, note: string): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+    const current = this.assignment;
+    const socket = this.socket;
+    if (!current) return { ok: false, code: 'lease_lost', message: '' };
+    if (!socket || !socket.connected) return { ok: false, code: 'network', message: 'offline' };
+    this.saving = true;
+    const answer = await ask(socket, 'contact:skip', { assignmentId: current.id, reason, ...(reason === 'other' ? { note } : {}) });
+    this.saving = false;
+    if (!answer.ok) {
+      if (answer.code === 'lease_lost') {
+        this.assignment = null;
+        await this.next();
+      }
+      return answer;
+    }
+    this.notice = null;
+    this.assignment = answer.data.next;
+    this.noOne(answer.data.reason, answer.data.opensAt);
+    return { ok: true };
   }
 
   /** "Start calling", after the briefing. */
@@ -238,7 +286,7 @@ export class CallingSession {
       this.serverAway = false;
       // The same person again (a reconnect) keeps the form as it was: only a new id starts a new one.
       if (answer.data.assignment?.id !== this.assignment?.id) this.assignment = answer.data.assignment;
-      this.reason = answer.data.reason ?? null;
+      this.noOne(answer.data.reason, answer.data.opensAt);
     } finally {
       this.loadingNext = false;
     }
@@ -266,7 +314,7 @@ export class CallingSession {
       this.serverAway = false;
       this.acknowledged(request, recruit, answer.data.callId, current?.contact ?? null);
       this.assignment = answer.data.next ?? null;
-      this.reason = answer.data.reason ?? null;
+      this.noOne(answer.data.reason, answer.data.opensAt);
       if (answer.data.next === undefined) await this.next();
       return { state: 'saved' };
     }
