@@ -15,6 +15,7 @@ import * as loginAttempts from './2026-12-04T01-00_login-attempts';
 import * as privacy from './2026-12-04T02-00_privacy';
 import * as erasure from './2026-12-04T07-00_erasure';
 import * as language from './2026-12-05T00-00_language';
+import * as callVersionIndex from './2026-12-05T03-00_call-version-index';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-04T02-00_privacy': privacy,
   '2026-12-04T07-00_erasure': erasure,
   '2026-12-05T00-00_language': language,
+  '2026-12-05T03-00_call-version-index': callVersionIndex,
 };

@@ -785,8 +785,10 @@ export const en = {
       } satisfies Record<ProblemCode, string>,
 
       save: (version: number) => `Save as version ${version}`,
+      saveInPlace: (version: number) => `Save version ${version}`,
       saving: 'Saving…',
       saved: (version: number) => `Saved as version ${version}. Callers get it from their next person; calls made earlier keep theirs.`,
+      savedInPlace: (version: number) => `Version ${version} saved. Nobody has called with it yet, so it was changed rather than made a new version.`,
       discard: 'Undo my changes',
       nothingToSave: 'There are no changes to save.',
       fixFirst: 'Some questions or outcomes need attention first; they are marked.',
@@ -1435,6 +1437,8 @@ export const en = {
       period: (from: string, to: string) => `${from} – ${to}`,
       pace: (perDay: string, days: number, formattedDays: string) =>
         `Needs ${perDay} a day for ${formattedDays} more ${days === 1 ? 'day' : 'days'}.`,
+      headcount: (value: string, target: string) => `${value} of ${target} active callers`,
+      headcountMissing: (missing: string) => `${missing} more needed.`,
       expected: (expected: string) => `A steady pace would be at ${expected} today.`,
       startsOn: (day: string) => `Starts on ${day}.`,
       reachedNote: 'The target is reached.',
