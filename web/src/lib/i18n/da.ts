@@ -1332,7 +1332,7 @@ export const da: Messages = {
     totals: {
       title: 'I tal',
       dials: 'Opkald',
-      reached: 'Fik fat i nogen',
+      reached: 'Besvaret',
       conversations: 'Samtaler',
       recruits: 'Nye medlemmer',
       volunteers: 'Frivillige',
@@ -1410,7 +1410,7 @@ export const da: Messages = {
       empty: 'Ingen mål endnu. Et mål kunne være 400 nye medlemmer i år eller 25 aktive ringere til 1. oktober.',
       metrics: {
         dials: 'Opkald',
-        reached: 'Personer nået',
+        reached: 'Besvaret',
         conversations: 'Samtaler',
         recruits: 'Nye medlemmer',
         volunteers: 'Frivillige',
@@ -1477,7 +1477,7 @@ export const da: Messages = {
 
     columns: {
       dials: 'Opkald',
-      reached: 'Nået',
+      reached: 'Besvaret',
       conversations: 'Samtaler',
       recruits: 'Nye medlemmer',
       share: 'Andel nået',

@@ -1340,7 +1340,7 @@ export const en = {
     totals: {
       title: 'In numbers',
       dials: 'Calls',
-      reached: 'Reached someone',
+      reached: 'Answered',
       conversations: 'Conversations',
       recruits: 'New members',
       volunteers: 'Volunteers',
@@ -1418,7 +1418,7 @@ export const en = {
       empty: 'No goals yet. A goal could be 400 new members this year, or 25 active callers by 1 October.',
       metrics: {
         dials: 'Calls',
-        reached: 'People reached',
+        reached: 'Answered',
         conversations: 'Conversations',
         recruits: 'New members',
         volunteers: 'Volunteers',
@@ -1486,7 +1486,7 @@ export const en = {
 
     columns: {
       dials: 'Calls',
-      reached: 'Reached',
+      reached: 'Answered',
       conversations: 'Conversations',
       recruits: 'New members',
       share: 'Share reached',

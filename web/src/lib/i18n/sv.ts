@@ -1332,7 +1332,7 @@ export const sv: Messages = {
     totals: {
       title: 'I siffror',
       dials: 'Uppringningar',
-      reached: 'Nådde någon',
+      reached: 'Svarade',
       conversations: 'Samtal',
       recruits: 'Nya medlemmar',
       volunteers: 'Volontärer',
@@ -1410,7 +1410,7 @@ export const sv: Messages = {
       empty: 'Inga mål än. Ett mål kan vara 400 nya medlemmar i år, eller 25 aktiva ringare till den 1 oktober.',
       metrics: {
         dials: 'Uppringningar',
-        reached: 'Nådda personer',
+        reached: 'Svarade',
         conversations: 'Samtal',
         recruits: 'Nya medlemmar',
         volunteers: 'Volontärer',
@@ -1477,7 +1477,7 @@ export const sv: Messages = {
 
     columns: {
       dials: 'Uppringningar',
-      reached: 'Nådde någon',
+      reached: 'Svarade',
       conversations: 'Samtal',
       recruits: 'Nya medlemmar',
       share: 'Andel nådda',
