@@ -17,8 +17,9 @@ import * as erasure from './2026-12-04T07-00_erasure';
 import * as language from './2026-12-05T00-00_language';
 import * as passwordReset from './2026-12-05T01-00_password-reset';
 import * as skippedContacts from './2026-12-05T02-00_skipped-contacts';
-import * as listRepairedNumbers from './2026-12-05T06-00_list-repaired-numbers';
+import * as callVersionIndex from './2026-12-05T03-00_call-version-index';
 import * as storedTextsAsCodes from './2026-12-05T05-00_stored-texts-as-codes';
+import * as listRepairedNumbers from './2026-12-05T06-00_list-repaired-numbers';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T00-00_language': language,
   '2026-12-05T01-00_password-reset': passwordReset,
   '2026-12-05T02-00_skipped-contacts': skippedContacts,
+  '2026-12-05T03-00_call-version-index': callVersionIndex,
   '2026-12-05T05-00_stored-texts-as-codes': storedTextsAsCodes,
   '2026-12-05T06-00_list-repaired-numbers': listRepairedNumbers,
 };

@@ -42,7 +42,7 @@ export interface ExportWorld {
 }
 
 /**
- * A campaign with two script versions (the second relabels an outcome and adds a question) and `calls`
+ * A campaign with two script versions (the second relabels an outcome and adds a question; one, without calls) and `calls`
  * saved calls by 50 callers to calls/2 people, a third of them with a short note, and every one with
  * `noteBytes` or so more of it (to make a big file of few rows).
  */
@@ -89,6 +89,13 @@ export async function seedExportCampaign(db: Database, calls: number, options: {
     targetGroupIds: [group.id],
     questions,
   });
+  // Only a version someone has called is followed by another: the first call (of someone erased since) is made under version 1.
+  if (calls > 0) {
+    await sql`
+      insert into call (campaign_id, organisation_id, caller_id, version_id, idempotency_key, lease_id, outcome, created_at)
+      select ${campaign.id}::uuid, ${organisation.id}::uuid, ${callers[0]}::uuid, v.id, 'export-bench-1', gen_random_uuid(), 'no-answer', ${now}::timestamptz - interval '28 days'
+      from campaign_version v where v.campaign_id = ${campaign.id}::uuid`.execute(db);
+  }
   await saveScript(db, systemClock, organizer, campaign.id, {
     script: 'Hej {first_name}!',
     questions: [
@@ -107,8 +114,8 @@ export async function seedExportCampaign(db: Database, calls: number, options: {
     outcomes: DEFAULT_OUTCOMES.map((outcome) => (outcome.code === 'conversation' ? { ...outcome, label: 'Samtal' } : outcome)),
   });
   const versions = await db.selectFrom('campaignVersion').select(['id', 'version']).where('campaignId', '=', campaign.id).orderBy('version').execute();
-  const [first, second] = versions.map((version) => version.id);
-  if (first === undefined || second === undefined) throw new Error('the campaign has no second version');
+  const [first, second = first] = versions.map((version) => version.id);
+  if (first === undefined || second === undefined) throw new Error('the campaign has no version');
 
   // Swedish mobiles in E.164, as the importer stores them.
   const persons = await sql<{ low: number; high: number }>`
@@ -137,7 +144,7 @@ export async function seedExportCampaign(db: Database, calls: number, options: {
       case when g % 3 = 0 then (${NOTES}::text[])[1 + g % ${NOTES.length}] else '' end || repeat(' – och så vidare', ${Math.ceil(noteBytes / 19)}::int),
       case when ${outcome} = 'conversation' and g % 3 = 0 then array['recruit'] else '{}'::text[] end,
       ${now}::timestamptz - interval '28 days' + make_interval(secs => g * 2419200.0 / ${Math.max(calls, 1)})
-    from generate_series(1, ${calls}::int) g`;
+    from generate_series(2, ${calls}::int) g`;
   await db.transaction().execute(async (trx) => {
     // Weeks on, the statistics would long have counted these calls: their trigger (which queues each new
     // call for the statistics to fold) is not fired, or the server would fold a million calls while it

@@ -453,8 +453,9 @@ describe('campaigns (organizers and admins of the campaign\'s organisation)', ()
       () => stored(campaign.id),
     );
     if (status === 200) {
-      expect(response.json<CampaignView>()).toMatchObject({ version: 2, script: 'Hej {first_name}!' });
-      expect((after as Awaited<ReturnType<typeof stored>>).versions).toHaveLength(2);
+      // Nobody has called with version 1 yet: it is changed where it is.
+      expect(response.json<CampaignView>()).toMatchObject({ version: 1, script: 'Hej {first_name}!' });
+      expect((after as Awaited<ReturnType<typeof stored>>).versions).toHaveLength(1);
     }
   });
 

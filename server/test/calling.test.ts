@@ -602,7 +602,12 @@ describe('organizers follow the calls', () => {
     const socket = await callerClient(1);
     await join(socket, campaignId);
     await waitFor(async () => stats.at(-1)?.callersOnline === 1);
+    const announced = stats.length;
     const held = (await next(socket, campaignId)).assignment as Assignment;
+    // Someone held is announced at once, with no call saved: the page reads the queue again and shows 1 held now.
+    await waitFor(async () => stats.length > announced);
+    expect(stats.at(-1)?.calls).toBe(0);
+    expect((await t.request('GET', `/api/campaigns/${campaignId}`, { cookie: organizerCookie })).json<{ queue: { held: number } }>().queue.held).toBe(1);
     data(await complete(socket, { assignmentId: held.id, key: randomUUID(), outcome: 'conversation', answers: { member: true }, flag: 'Vill bli kontaktad av ordföranden' }));
     await waitFor(async () => stats.at(-1)?.calls === 1 && stats.at(-1)?.conversations === 1);
     // "Vill du bli medlem?" answered yes counts as a recruit, towards the campaign's goals.

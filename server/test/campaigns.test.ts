@@ -1,7 +1,8 @@
 // Campaigns through the API as an organizer runs one: created with DOMAIN's defaults, refused when
 // the input is wrong (and then nothing is written), moved along draft → active ⇄ paused → finished
 // with the queue filled from the target groups on activation, settings changed, scripts saved as
-// new versions, the queue's figures, and who may do any of it.
+// versions numbered by what was called, the queue's figures, and who may do any of it.
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Static } from 'typebox';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -322,21 +323,38 @@ describe('script versions', () => {
     { id: 'join', kind: 'single', text: 'Vill du bli medlem?', choices: [{ value: 'yes', label: 'Ja', tags: ['recruit'] }, { value: 'no', label: 'Nej', tags: [] }], when: { question: 'interest', values: ['true'] } },
   ];
 
-  test('each save is a new version; the earlier ones remain for the calls made under them', async () => {
+  test('versions count what was called: a version nobody has called is edited where it is; once called, a save is the next version', async () => {
     const campaign = await created({ script: 'Hej {first_name}!' });
-    const first = await t.request('PUT', `/api/campaigns/${campaign.id}/script`, { cookie: cookies.organizerA, body: { script: 'Hej {first_name}, jag heter {caller_name}.', questions, outcomes } });
-    expect(first.statusCode, first.body).toBe(200);
-    expect(first.json<CampaignView>()).toMatchObject({ version: 2, script: 'Hej {first_name}, jag heter {caller_name}.', questions, outcomes });
-    const second = await t.request('PUT', `/api/campaigns/${campaign.id}/script`, { cookie: cookies.organizerA, body: { script: 'Version tre', questions: [], outcomes } });
-    expect(second.json<CampaignView>()).toMatchObject({ version: 3, script: 'Version tre', questions: [] });
-    expect(await get(campaign.id)).toMatchObject({ version: 3, script: 'Version tre' });
-    const versions = await t.db.selectFrom('campaignVersion').select(['version', 'script', 'createdBy']).where('campaignId', '=', campaign.id).orderBy('version').execute();
+    expect(campaign).toMatchObject({ version: 1, versionCalled: false });
+    const save = (body: Record<string, unknown>) => t.request('PUT', `/api/campaigns/${campaign.id}/script`, { cookie: cookies.organizerA, body });
+
+    // A draft edited twice before anyone calls is still version 1.
+    const draft = await save({ script: 'Hej {first_name}, jag heter {caller_name}.', questions, outcomes });
+    expect(draft.statusCode, draft.body).toBe(200);
+    expect(draft.json<CampaignView>()).toMatchObject({ version: 1, versionCalled: false, script: 'Hej {first_name}, jag heter {caller_name}.', questions, outcomes });
+    expect((await save({ script: 'Hej {first_name}!', questions, outcomes })).json<CampaignView>()).toMatchObject({ version: 1, script: 'Hej {first_name}!' });
+    const versionsOf = () => t.db.selectFrom('campaignVersion').select(['id', 'version', 'script', 'createdBy']).where('campaignId', '=', campaign.id).orderBy('version').execute();
+    const [first] = await versionsOf();
+    expect(first).toMatchObject({ version: 1, script: 'Hej {first_name}!' });
+    if (!first) throw new Error('no version 1');
+
+    // Someone calls under version 1: it is kept as it was, and the next save is version 2.
+    await t.db
+      .insertInto('call')
+      .values({ campaignId: campaign.id, organisationId: orgA.id, callerId: users.callerA.id, versionId: first.id, idempotencyKey: randomUUID(), leaseId: randomUUID(), outcome: 'no-answer', createdAt: t.clock.now() })
+      .execute();
+    expect(await get(campaign.id)).toMatchObject({ version: 1, versionCalled: true });
+    const second = await save({ script: 'Version två', questions: [], outcomes });
+    expect(second.json<CampaignView>()).toMatchObject({ version: 2, versionCalled: false, script: 'Version två', questions: [] });
+    // Version 2 has not been called either: saving again changes it and makes no version 3.
+    expect((await save({ script: 'Version två, rättad', questions: [], outcomes })).json<CampaignView>()).toMatchObject({ version: 2, script: 'Version två, rättad' });
+    expect(await get(campaign.id)).toMatchObject({ version: 2, script: 'Version två, rättad' });
+    const versions = await versionsOf();
     expect(versions.map((v) => [v.version, v.script])).toEqual([
       [1, 'Hej {first_name}!'],
-      [2, 'Hej {first_name}, jag heter {caller_name}.'],
-      [3, 'Version tre'],
+      [2, 'Version två, rättad'],
     ]);
-    expect(versions[2]?.createdBy).toBe(users.organizerA.id);
+    expect(versions[1]?.createdBy).toBe(users.organizerA.id);
   });
 
   test('a built-in outcome keeps its meaning when relabelled; bad scripts answer 400 and add no version', async () => {
@@ -357,7 +375,7 @@ describe('script versions', () => {
       expectRefused(await t.request('PUT', `/api/campaigns/${campaign.id}/script`, { cookie: cookies.organizerA, body }), 400, code);
       expect(await campaignTables()).toEqual(before);
     }
-    expect((await get(campaign.id)).version).toBe(2);
+    expect((await get(campaign.id)).version).toBe(1);
   });
 
   test('a script or question with a merge field Ringa cannot fill in is refused with a 400 that names it and the known ones; no version is added', async () => {

@@ -95,7 +95,31 @@ beforeAll(async () => {
   const campaign = await newCampaign(association.id, CAMPAIGN_NAME);
   campaignId = campaign.id;
   emptyCampaignId = (await newCampaign(association.id, 'Tom kampanj')).id;
-  // Version 2 relabels a choice and an outcome, adds an outcome and a question, and drops "why".
+  const v1 = (await t.db.selectFrom('campaignVersion').select('id').where('campaignId', '=', campaignId).executeTakeFirstOrThrow()).id;
+
+  const asa = await person('Åsa', 'Öberg-Ängström', '+46701234567');
+  const soren = await person('Søren', 'Ærø Ødegård', '+4520123456');
+  const hyperlink = await person('=HYPERLINK("http://evil.example")', '+SUM(A1:A9)', '+46702222222');
+  const minus = await person('-2+3', '@cmd', '+46703333333');
+  const tab = await person('\tTab', '\rCR', '+46704444444');
+  const caller = users.caller as TestUser;
+
+  // Stockholm is on summer time (UTC+2) in October and on winter time (UTC+1) in January.
+  await call({
+    personId: asa,
+    callerId: caller.id,
+    versionId: v1,
+    outcome: 'conversation',
+    answers: { member: true, issue: 'housing', why: '=1+1' },
+    notes: TRICKY_NOTE,
+    noteForNext: '+ring igen efter 18',
+    flagged: true,
+    flagNote: '@chefen: titta på detta',
+    callbackAt: new Date('2026-10-05T08:30:00Z'),
+    tags: ['recruit'],
+    createdAt: new Date('2026-10-04T17:00:00Z'),
+  });
+  // Version 1 was called, so saving makes version 2: it relabels a choice and an outcome, adds an outcome and a question, and drops "why".
   await saveScript(t.db, t.clock, organizer.id, campaignId, {
     script: 'Hej {first_name}!',
     questions: [
@@ -124,31 +148,7 @@ beforeAll(async () => {
       { code: 'invited', label: '@Inbjuden till mötet', reached: true, final: true, tags: ['event'] },
     ],
   });
-  const versions = await t.db.selectFrom('campaignVersion').select('id').where('campaignId', '=', campaignId).orderBy('version').execute();
-  const [v1, v2] = versions.map((version) => version.id) as [number, number];
-
-  const asa = await person('Åsa', 'Öberg-Ängström', '+46701234567');
-  const soren = await person('Søren', 'Ærø Ødegård', '+4520123456');
-  const hyperlink = await person('=HYPERLINK("http://evil.example")', '+SUM(A1:A9)', '+46702222222');
-  const minus = await person('-2+3', '@cmd', '+46703333333');
-  const tab = await person('\tTab', '\rCR', '+46704444444');
-  const caller = users.caller as TestUser;
-
-  // Stockholm is on summer time (UTC+2) in October and on winter time (UTC+1) in January.
-  await call({
-    personId: asa,
-    callerId: caller.id,
-    versionId: v1,
-    outcome: 'conversation',
-    answers: { member: true, issue: 'housing', why: '=1+1' },
-    notes: TRICKY_NOTE,
-    noteForNext: '+ring igen efter 18',
-    flagged: true,
-    flagNote: '@chefen: titta på detta',
-    callbackAt: new Date('2026-10-05T08:30:00Z'),
-    tags: ['recruit'],
-    createdAt: new Date('2026-10-04T17:00:00Z'),
-  });
+  const v2 = (await t.db.selectFrom('campaignVersion').select('id').where('campaignId', '=', campaignId).where('version', '=', 2).executeTakeFirstOrThrow()).id;
   await call({
     personId: soren,
     callerId: caller.id,

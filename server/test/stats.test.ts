@@ -411,6 +411,10 @@ describe('goals', () => {
     const active = stats.goals.find((goal) => goal.metric === 'activeCallers') as GoalProgressValue;
     expect(active.value).toBe(callers.length);
     expect(active.status).toBe('reached');
+    // A headcount has no pace per day, even before it is reached.
+    const team = await t.request('POST', `/api/orgs/${orgs.district.id}/goals`, { cookie, body: { metric: 'activeCallers', target: 25, startsOn: '2026-09-01', endsOn: '2026-12-31' } });
+    expect(team.json<GoalProgressValue>()).toMatchObject({ metric: 'activeCallers', target: 25, value: callers.length, neededPerDay: null });
+    await t.request('DELETE', `/api/orgs/${orgs.district.id}/goals/${team.json<GoalProgressValue>().id}`, { cookie });
 
     // Bad goals change nothing.
     const before = (await t.request('GET', `/api/orgs/${orgs.district.id}/goals`, { cookie })).json<{ goals: unknown[] }>().goals.length;

@@ -2,7 +2,7 @@
 // app: an organizer creates a draft from a target group, opens the calling hours around the clock
 // (and is warned), shows the town to callers, writes a script with merge fields and a question that
 // depends on another, and watches the preview fill it in for a sample person, with HTML in the
-// script and in the person's name shown as text. Saving makes version 2; opening the campaign fills
+// script and in the person's name shown as text. Saving changes version 1, as nobody has called with it; opening the campaign fills
 // its queue. A caller (a real socket.io client) joins and saves a flagged call: the organizer sees
 // callers online, calls, conversations, the new-members goal (a yes tagged so) and the flag arrive
 // without reloading, and marks it handled; without the socket the figures come from the campaign as read.
@@ -186,7 +186,7 @@ test('settings: calling around the clock is warned about, the town is shown to c
   await screenshots('2-settings');
 });
 
-test('the script with merge fields and a dependent question, previewed as a caller sees it, saved as version 2', async () => {
+test('the script with merge fields and a dependent question, previewed as a caller sees it, saved as version 1 while nobody has called', async () => {
   await page.getByRole('link', { name: 'Script and questions' }).click();
   const script = page.getByRole('textbox', { name: 'Script', exact: true });
   await script.waitFor();
@@ -273,14 +273,16 @@ test('the script with merge fields and a dependent question, previewed as a call
 
   // A save that does not reach the server loses nothing: the error is shown, and saving again works.
   await page.route('**/api/campaigns/*/script', (route) => route.abort(), { times: 1 });
-  await page.getByRole('button', { name: 'Save as version 2' }).click();
+  // Nobody has called with version 1 yet, so saving changes it rather than making version 2.
+  await page.getByRole('button', { name: 'Save version 1' }).click();
   await page.getByText('Could not reach Ringa. Check your connection and try again.').waitFor();
   expect(await page.getByRole('textbox', { name: 'Script', exact: true }).inputValue()).toContain('<script>alert(1)</script> är bara text.');
   expect(await page.getByRole('group', { name: 'Question 2', exact: true }).getByLabel('Question', { exact: true }).inputValue()).toBe('Vad fick dig att vilja bli medlem?');
-  await page.getByRole('button', { name: 'Save as version 2' }).click();
-  await page.getByText('Saved as version 2.').waitFor();
-  await page.getByText('Version 2', { exact: true }).waitFor();
-  await page.getByRole('button', { name: 'Save as version 3' }).waitFor();
+  await page.getByRole('button', { name: 'Save version 1' }).click();
+  await page.getByText('Version 1 saved. Nobody has called with it yet, so it was changed rather than made a new version.').waitFor();
+  await page.getByText('Version 1', { exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Save version 1' }).waitFor();
+  expect(await page.getByText(/version 2/i).count()).toBe(0);
   expect(await page.getByText('You have changes that are not saved yet.').count()).toBe(0);
 });
 
@@ -304,7 +306,7 @@ test('opening the campaign fills its queue, and the figures show it', async () =
 test('a caller joins and saves a flagged call: the organizer sees it live and marks it handled', async () => {
   caller = await connectCaller();
   const joined = data<JoinAnswer>(await ask(caller, 'campaign:join', { campaignId: campaignUrl.split('/').at(-1) ?? '' }));
-  expect(joined.campaign.version).toBe(2);
+  expect(joined.campaign.version).toBe(1);
   expect(joined.campaign.questions.map((question) => [question.id, question.when?.values ?? null])).toEqual([
     ['q1', null],
     ['q2', ['true']],
@@ -378,6 +380,9 @@ test('without the live connection, the figures and goals come from the campaign 
     expect(await shown('[data-goal="recruits"]')).toBe('1 of 2');
     expect(await shown('[data-goal="conversations"]')).toBe('1 of 3');
     expect(await shown('[data-figure="callers-online"]')).toBe('–');
+    // Someone has called with version 1 now: the next save is version 2.
+    await quiet.goto(`${campaignUrl}?tab=script`);
+    await quiet.getByRole('button', { name: 'Save as version 2' }).waitFor();
   } finally {
     await quiet.close();
   }

@@ -149,6 +149,23 @@ test('an organizer imports a Swedish Excel export: columns, progress, result, pr
   await expect.poll(() => page.getByRole('button', { name: 'Import', exact: true }).isEnabled()).toBe(true);
 
   await page.getByLabel('Name of the list').fill('Målgrupp Luleå oktober');
+  // Seven columns fit neither 1280 nor 375 px: the table scrolls sideways, says so, and the last column can be reached.
+  const mapping = page.getByRole('region', { name: /^The first \d+ rows of the file$/ });
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.getByText('The file has 7 columns: scroll the table sideways to see them all.').waitFor();
+    const inView = () =>
+      mapping.evaluate((box) => {
+        const outer = box.getBoundingClientRect();
+        const inner = (document.getElementById('column-6') as Element).getBoundingClientRect();
+        return inner.left >= outer.left && inner.right <= outer.right;
+      });
+    expect(await mapping.evaluate((box) => box.scrollWidth > box.clientWidth), `${width} px`).toBe(true);
+    expect(await inView(), `${width} px`).toBe(false);
+    await mapping.evaluate((box) => box.scrollTo({ left: box.scrollWidth }));
+    await expect.poll(inView).toBe(true);
+    await mapping.evaluate((box) => box.scrollTo({ left: 0 }));
+  }
   await screenshots('1-mapping');
 
   // A slow connection, so the upload's progress can be seen.

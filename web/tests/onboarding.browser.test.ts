@@ -1,6 +1,6 @@
 // Onboarding as people meet it, in a real Chromium against the real server and the built app:
 // the first admin sets Ringa up, creates an invitation link, and a volunteer opens it in another
-// browser, creates an account and lands in the organisation — in English, then in Swedish. Last, the
+// browser, creates an account and lands on the campaigns to call — in English, then in Swedish. Last, the
 // admin disables the volunteer's account, which signs the volunteer out at once.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -102,7 +102,7 @@ test('first run: the setup link creates the organisation and its admin, who land
   await again.close();
 });
 
-test('an invitation opened in another browser: create an account, join, and see the organisation', async () => {
+test('an invitation opened in another browser: create an account, join, and land on the campaigns to call', async () => {
   const inviteUrl = await createInvite('Caller', '5');
   await screenshots(adminPage, 'en-2-invite-created');
 
@@ -117,9 +117,15 @@ test('an invitation opened in another browser: create an account, join, and see 
   await page.getByLabel('Choose a password', { exact: true }).fill(VOLUNTEER.password);
   await page.getByRole('button', { name: 'Create account and join' }).click();
 
-  await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
-  expect(new URL(page.url()).pathname).toMatch(/^\/orgs\/[0-9a-f-]{36}$/);
+  // A caller lands on the start page, where their campaigns are, not on the organisation's details.
   await page.getByText(`You are a caller in ${ORGANISATION}.`).waitFor();
+  expect(new URL(page.url()).pathname).toBe('/');
+  await page.getByText('No campaign is open for calling right now. You will find it here when one is.').waitFor();
+  // Their organisation stays chosen, and its page is still theirs to open.
+  const chosen = await page.evaluate(() => localStorage.getItem('ringa.currentOrganisation'));
+  expect(chosen).toMatch(/^[0-9a-f-]{36}$/);
+  await page.goto(`${server.url}/orgs/${chosen}`);
+  await page.getByRole('heading', { level: 1, name: ORGANISATION }).waitFor();
   await expect.poll(() => page.getByRole('definition').filter({ hasText: 'Caller' }).isVisible()).toBe(true);
   // A caller sees no members, invitations or audit log.
   expect(await page.getByRole('link', { name: 'Members' }).count()).toBe(0);

@@ -154,6 +154,8 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean; sessionCheckMs?: 
     });
     ctx.calling.on('saved', ({ campaignId }) => changed.add(campaignId));
     ctx.calling.on('presence', ({ campaignId }) => changed.add(campaignId));
+    // Someone held is a change of the queue: the watchers' next figures make them read it again.
+    ctx.calling.on('held', ({ campaignId }) => changed.add(campaignId));
     // A large campaign's figures take a while to count: the next count waits 20 times as long as the
     // last took (at least the second), so counting never takes more than a twentieth of the database.
     const nextCount = new Map<string, number>();

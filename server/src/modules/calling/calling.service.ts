@@ -102,6 +102,8 @@ export interface EngineEvents {
   saved: [{ campaignId: string; callerId: string; outcome: string }];
   /** A caller joined or left a campaign (for the callers-online figure). */
   presence: [{ campaignId: string }];
+  /** A caller was given someone to call (for the live "held now" of the queue). */
+  held: [{ campaignId: string }];
   /** A claim or a save was answered, and how long it took (for /metrics); a claim made within a save has no time of its own. */
   measured: [Measurement];
 }
@@ -177,6 +179,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       const campaign = await this.campaign(userId, campaignId);
       const answer = await this.db.transaction().execute((trx) => this.claimIn(trx, campaign, userId));
       this.emit('measured', { operation: 'claim', result: answer.assignment ? 'assigned' : 'none', seconds: (performance.now() - started) / 1000 });
+      if (answer.assignment) this.emit('held', { campaignId });
       return answer;
     } catch (error) {
       this.emit('measured', { operation: 'claim', result: resultOf(error), seconds: (performance.now() - started) / 1000 });

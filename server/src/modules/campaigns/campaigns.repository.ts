@@ -54,6 +54,21 @@ export function currentVersion(db: Database, campaignId: string) {
   return db.selectFrom('campaignVersion').selectAll().where('campaignId', '=', campaignId).orderBy('version', 'desc').limit(1).executeTakeFirstOrThrow();
 }
 
+/** The current version, locked: a call being saved under it finishes first, and one saved after waits for the edit. */
+export function lockCurrentVersion(trx: Database, campaignId: string) {
+  return trx.selectFrom('campaignVersion').selectAll().where('campaignId', '=', campaignId).orderBy('version', 'desc').limit(1).forUpdate().executeTakeFirstOrThrow();
+}
+
+/** Whether any call was saved under the version: a version nobody has called is edited, not followed by another. */
+export async function versionCalled(db: Database, versionId: number): Promise<boolean> {
+  const row = await db.selectFrom('call').select('id').where('versionId', '=', versionId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+export function updateVersion(trx: Database, versionId: number, changes: Updateable<CampaignVersion>) {
+  return trx.updateTable('campaignVersion').set(changes).where('id', '=', versionId).execute();
+}
+
 export function findVersion(db: Database, versionId: number) {
   return db.selectFrom('campaignVersion').selectAll().where('id', '=', versionId).executeTakeFirst();
 }

@@ -61,7 +61,7 @@ export function campaignsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['campaigns'],
-          description: 'Saves script, questions and outcomes as a new version; calls made so far keep the version they were made under.',
+          description: 'Saves script, questions and outcomes as a new version, calls made so far keeping the version they were made under; a version nobody has called yet is changed in place.',
           params: CampaignParams,
           body: ScriptInput,
           response: { 200: CampaignView, ...errors(400, 401, 403, 404) },

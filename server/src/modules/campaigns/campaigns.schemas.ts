@@ -155,6 +155,8 @@ export const CampaignView = Type.Object({
   /** Organisations whose people may call in the campaign besides those with a role in its own. */
   callerTeams: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
   version: Type.Integer(),
+  /** Whether a call was saved under the current version: if not, saving the script changes that version instead of making the next. */
+  versionCalled: Type.Boolean(),
   script: Type.String(),
   questions: Type.Array(Question),
   outcomes: Type.Array(Outcome),

@@ -278,7 +278,7 @@ export async function updateSettings(db: Database, clock: Clock, userId: string,
   return view(db, clock, campaignId);
 }
 
-/** Saves script, questions and outcomes as the campaign's next version; calls made so far keep theirs. */
+/** Saves script, questions and outcomes as the campaign's next version (calls made so far keep theirs), or as the current one if nobody has called with it. */
 export async function saveScript(db: Database, clock: Clock, userId: string, campaignId: string, input: ScriptInputValue): Promise<CampaignViewValue> {
   const campaign = await repository.findCampaign(db, campaignId);
   if (!campaign) throw notFound('The campaign');
@@ -290,14 +290,11 @@ export async function saveScript(db: Database, clock: Clock, userId: string, cam
   await db.transaction().execute(async (trx) => {
     // Versions are numbered one after another: two saves at once wait for each other.
     if (!(await repository.lockCampaign(trx, campaignId))) throw notFound('The campaign');
-    await repository.insertVersion(trx, {
-      campaignId,
-      script: input.script,
-      questions: JSON.stringify(input.questions),
-      outcomes: JSON.stringify(outcomes),
-      createdBy: userId,
-      createdAt: now,
-    });
+    const content = { script: input.script, questions: JSON.stringify(input.questions), outcomes: JSON.stringify(outcomes), createdBy: userId, createdAt: now };
+    // Versions count what was called: one nobody has called yet is edited where it is.
+    const current = await repository.lockCurrentVersion(trx, campaignId);
+    if (await repository.versionCalled(trx, current.id)) await repository.insertVersion(trx, { campaignId, ...content });
+    else await repository.updateVersion(trx, current.id, content);
     await repository.updateCampaign(trx, campaignId, { updatedAt: now });
   });
   forget(campaignId);
@@ -330,6 +327,7 @@ async function view(db: Database, clock: Clock, campaignId: string): Promise<Cam
     targetGroupIds: await repository.targetGroupIds(db, campaignId),
     callerTeams: await repository.callerTeams(db, campaignId),
     version: version.version,
+    versionCalled: await repository.versionCalled(db, version.id),
     script: version.script,
     questions: version.questions as QuestionValue[],
     outcomes: version.outcomes as OutcomeValue[],

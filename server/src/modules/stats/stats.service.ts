@@ -311,7 +311,9 @@ export class StatsService extends EventEmitter<StatsEvents> {
           metric === 'activeCallers'
             ? await repository.activeCallers(this.db, organisation.id, goal.startsOn, goal.endsOn, organisation.timeZone)
             : Number((await repository.subtreeTotals(this.db, organisation.id, { from: goal.startsOn, to: goal.endsOn }))[metric]);
-        return { ...goal, metric, value, ...progress(goal, value, today) };
+        const pace = progress(goal, value, today);
+        // A headcount is not made a day at a time: no pace per day for a team of callers.
+        return { ...goal, metric, value, ...pace, ...(metric === 'activeCallers' ? { neededPerDay: null } : {}) };
       }),
     );
   }

@@ -839,8 +839,10 @@ export const da: Messages = {
       },
 
       save: (version: number) => `Gem som version ${version}`,
+      saveInPlace: (version: number) => `Gem version ${version}`,
       saving: 'Gemmer…',
       saved: (version: number) => `Gemt som version ${version}. Ringerne får den fra næste person; opkald, der allerede er foretaget, beholder deres.`,
+      savedInPlace: (version: number) => `Version ${version} er gemt. Ingen har ringet med den endnu, så den blev ændret i stedet for at blive en ny version.`,
       discard: 'Fortryd mine ændringer',
       nothingToSave: 'Der er ingen ændringer at gemme.',
       fixFirst: 'Nogle spørgsmål eller udfald skal rettes først; de er markeret.',
@@ -1420,7 +1422,7 @@ export const da: Messages = {
     totals: {
       title: 'I tal',
       dials: 'Opkald',
-      reached: 'Fik fat i nogen',
+      reached: 'Besvaret',
       conversations: 'Samtaler',
       recruits: 'Nye medlemmer',
       volunteers: 'Frivillige',
@@ -1498,7 +1500,7 @@ export const da: Messages = {
       empty: 'Ingen mål endnu. Et mål kunne være 400 nye medlemmer i år eller 25 aktive ringere til 1. oktober.',
       metrics: {
         dials: 'Opkald',
-        reached: 'Personer nået',
+        reached: 'Besvaret',
         conversations: 'Samtaler',
         recruits: 'Nye medlemmer',
         volunteers: 'Frivillige',
@@ -1516,6 +1518,8 @@ export const da: Messages = {
       progress: (value: string, target: string) => `${value} af ${target}`,
       period: (from: string, to: string) => `${from} – ${to}`,
       pace: (perDay: string, days: number, formattedDays: string) => `Kræver ${perDay} om dagen i ${formattedDays} ${days === 1 ? 'dag' : 'dage'} mere.`,
+      headcount: (value: string, target: string) => `${value} af ${target} aktive ringere`,
+      headcountMissing: (missing: string) => `Der mangler ${missing}.`,
       expected: (expected: string) => `Med et jævnt tempo ville I være på ${expected} i dag.`,
       startsOn: (day: string) => `Starter ${day}.`,
       reachedNote: 'Målet er nået.',
@@ -1563,7 +1567,7 @@ export const da: Messages = {
 
     columns: {
       dials: 'Opkald',
-      reached: 'Nået',
+      reached: 'Besvaret',
       conversations: 'Samtaler',
       recruits: 'Nye medlemmer',
       share: 'Andel nået',

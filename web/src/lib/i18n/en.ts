@@ -848,8 +848,10 @@ export const en = {
       } satisfies Record<ProblemCode, string>,
 
       save: (version: number) => `Save as version ${version}`,
+      saveInPlace: (version: number) => `Save version ${version}`,
       saving: 'Saving…',
       saved: (version: number) => `Saved as version ${version}. Callers get it from their next person; calls made earlier keep theirs.`,
+      savedInPlace: (version: number) => `Version ${version} saved. Nobody has called with it yet, so it was changed rather than made a new version.`,
       discard: 'Undo my changes',
       nothingToSave: 'There are no changes to save.',
       fixFirst: 'Some questions or outcomes need attention first; they are marked.',
@@ -1430,7 +1432,7 @@ export const en = {
     totals: {
       title: 'In numbers',
       dials: 'Calls',
-      reached: 'Reached someone',
+      reached: 'Answered',
       conversations: 'Conversations',
       recruits: 'New members',
       volunteers: 'Volunteers',
@@ -1508,7 +1510,7 @@ export const en = {
       empty: 'No goals yet. A goal could be 400 new members this year, or 25 active callers by 1 October.',
       metrics: {
         dials: 'Calls',
-        reached: 'People reached',
+        reached: 'Answered',
         conversations: 'Conversations',
         recruits: 'New members',
         volunteers: 'Volunteers',
@@ -1527,6 +1529,8 @@ export const en = {
       period: (from: string, to: string) => `${from} – ${to}`,
       pace: (perDay: string, days: number, formattedDays: string) =>
         `Needs ${perDay} a day for ${formattedDays} more ${days === 1 ? 'day' : 'days'}.`,
+      headcount: (value: string, target: string) => `${value} of ${target} active callers`,
+      headcountMissing: (missing: string) => `${missing} more needed.`,
       expected: (expected: string) => `A steady pace would be at ${expected} today.`,
       startsOn: (day: string) => `Starts on ${day}.`,
       reachedNote: 'The target is reached.',
@@ -1574,7 +1578,7 @@ export const en = {
 
     columns: {
       dials: 'Calls',
-      reached: 'Reached',
+      reached: 'Answered',
       conversations: 'Conversations',
       recruits: 'New members',
       share: 'Share reached',

@@ -836,6 +836,8 @@ export const nb: Messages = {
       typeAnswer: 'Svaret',
       knownFields: (fields) => `Feltene du kan bruke: ${fields}.`,
       unknownFieldsBlock: (fields) => `Manuset ble ikke lagret: Ringa kan ikke fylle ut ${fields}. Rett feltet eller fjern det.`,
+      saveInPlace: (version) => `Lagre versjon ${version}`,
+      savedInPlace: (version) => `Versjon ${version} er lagret. Ingen har ringt med den ennå, så den ble endret i stedet for å bli en ny versjon.`,
     },
 
     settings: {
@@ -1398,7 +1400,7 @@ export const nb: Messages = {
     totals: {
       title: 'I tall',
       dials: 'Anrop',
-      reached: 'Nådde noen',
+      reached: 'Besvart',
       conversations: 'Samtaler',
       recruits: 'Nye medlemmer',
       volunteers: 'Frivillige',
@@ -1476,7 +1478,7 @@ export const nb: Messages = {
       empty: 'Ingen mål ennå. Et mål kan være 400 nye medlemmer i år eller 25 aktive ringere innen 1. oktober.',
       metrics: {
         dials: 'Anrop',
-        reached: 'Personer nådd',
+        reached: 'Besvart',
         conversations: 'Samtaler',
         recruits: 'Nye medlemmer',
         volunteers: 'Frivillige',
@@ -1520,6 +1522,8 @@ export const nb: Messages = {
         span: 'Et mål kan vare høyst tre år.',
         label: 'Bruk høyst 200 tegn.',
       },
+      headcount: (value, target) => `${value} av ${target} aktive ringere`,
+      headcountMissing: (missing) => `Det trengs ${missing} til.`,
     },
 
     children: {
@@ -1541,7 +1545,7 @@ export const nb: Messages = {
 
     columns: {
       dials: 'Anrop',
-      reached: 'Nådd',
+      reached: 'Besvart',
       conversations: 'Samtaler',
       recruits: 'Nye medlemmer',
       share: 'Andel nådd',

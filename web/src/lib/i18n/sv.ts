@@ -839,8 +839,10 @@ export const sv: Messages = {
       },
 
       save: (version: number) => `Spara som version ${version}`,
+      saveInPlace: (version: number) => `Spara version ${version}`,
       saving: 'Sparar…',
       saved: (version: number) => `Sparat som version ${version}. Ringarna får den från nästa person; samtal som redan är gjorda behåller sin.`,
+      savedInPlace: (version: number) => `Version ${version} är sparad. Ingen har ringt med den än, så den ändrades i stället för att bli en ny version.`,
       discard: 'Ångra mina ändringar',
       nothingToSave: 'Det finns inga ändringar att spara.',
       fixFirst: 'Några frågor eller utfall behöver rättas först; de är markerade.',
@@ -1420,7 +1422,7 @@ export const sv: Messages = {
     totals: {
       title: 'I siffror',
       dials: 'Uppringningar',
-      reached: 'Nådde någon',
+      reached: 'Svarade',
       conversations: 'Samtal',
       recruits: 'Nya medlemmar',
       volunteers: 'Volontärer',
@@ -1498,7 +1500,7 @@ export const sv: Messages = {
       empty: 'Inga mål än. Ett mål kan vara 400 nya medlemmar i år, eller 25 aktiva ringare till den 1 oktober.',
       metrics: {
         dials: 'Uppringningar',
-        reached: 'Nådda personer',
+        reached: 'Svarade',
         conversations: 'Samtal',
         recruits: 'Nya medlemmar',
         volunteers: 'Volontärer',
@@ -1516,6 +1518,8 @@ export const sv: Messages = {
       progress: (value: string, target: string) => `${value} av ${target}`,
       period: (from: string, to: string) => `${from} – ${to}`,
       pace: (perDay: string, days: number, formattedDays: string) => `Behöver ${perDay} om dagen i ${formattedDays} ${days === 1 ? 'dag' : 'dagar'} till.`,
+      headcount: (value: string, target: string) => `${value} av ${target} aktiva ringare`,
+      headcountMissing: (missing: string) => `Det behövs ${missing} till.`,
       expected: (expected: string) => `Med jämn takt skulle ni vara på ${expected} i dag.`,
       startsOn: (day: string) => `Börjar ${day}.`,
       reachedNote: 'Målet är nått.',
@@ -1563,7 +1567,7 @@ export const sv: Messages = {
 
     columns: {
       dials: 'Uppringningar',
-      reached: 'Nådde någon',
+      reached: 'Svarade',
       conversations: 'Samtal',
       recruits: 'Nya medlemmar',
       share: 'Andel nådda',
