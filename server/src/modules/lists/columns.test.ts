@@ -35,6 +35,21 @@ describe('proposeMapping', () => {
     ]);
   });
 
+  test('Norwegian headers', () => {
+    expect(fieldsOf(['Fornavn', 'Etternavn', 'Mobilnummer', 'Fasttelefon', 'Postnummer', 'Poststed', 'Fødselsår', 'Innmeldt', 'Lokallag', 'E-postadresse'])).toEqual([
+      'firstName',
+      'lastName',
+      'mobile',
+      'phone',
+      'postalCode',
+      'city',
+      'birthYear',
+      'memberSince',
+      'association',
+      'email',
+    ]);
+  });
+
   test('English headers, any case, accents and punctuation', () => {
     expect(fieldsOf(['FIRST NAME', 'Given name', 'surname', 'Cell', 'Phone', 'E-mail', 'ZIP', 'Town', 'Birth year', 'Member since', 'Branch'])).toEqual([
       'firstName',

@@ -16,10 +16,10 @@ const FIELDS: readonly Field[] = ['firstName', 'lastName', 'mobile', 'phone', 'e
 /** Fields a list may hold several columns of (a mobile and a work mobile, say); the rest one each. */
 const REPEATABLE = new Set<Field>(['mobile', 'phone']);
 
-/** Headers as Swedish, Danish and English lists write them, in the form `headerKey` gives. */
+/** Headers as Swedish, Danish, Norwegian and English lists write them, in the form `headerKey` gives. */
 const HEADERS: Record<Field, string[]> = {
   firstName: ['fornamn', 'fornavn', 'tilltalsnamn', 'firstname', 'givenname'],
-  lastName: ['efternamn', 'efternavn', 'lastname', 'surname', 'familyname'],
+  lastName: ['efternamn', 'efternavn', 'etternavn', 'lastname', 'surname', 'familyname'],
   mobile: ['mobil', 'mobilnummer', 'mobilnr', 'mobiltelefon', 'mobiltelefonnummer', 'mobiltlf', 'mobile', 'mobilephone', 'mobilenumber', 'cell', 'cellphone'],
   phone: [
     'telefon',
@@ -38,15 +38,16 @@ const HEADERS: Record<Field, string[]> = {
     'fastnet',
     'fastnettelefon',
     'hjemmetelefon',
+    'fasttelefon',
     'landline',
     'homephone',
   ],
-  email: ['epost', 'epostadress', 'email', 'emailadress', 'emailaddress', 'mail', 'mailadress', 'mailadresse'],
+  email: ['epost', 'epostadress', 'epostadresse', 'email', 'emailadress', 'emailaddress', 'mail', 'mailadress', 'mailadresse'],
   postalCode: ['postnummer', 'postnr', 'postcode', 'postalcode', 'zip', 'zipcode'],
-  city: ['ort', 'postort', 'by', 'city', 'town'],
+  city: ['ort', 'postort', 'by', 'sted', 'poststed', 'bosted', 'city', 'town'],
   birthYear: ['fodelsear', 'fodselsar', 'birthyear', 'yearofbirth'],
-  memberSince: ['medlemsedan', 'medlemsiden', 'membersince', 'medlemfran', 'indmeldt'],
-  association: ['forening', 'association', 'branch', 'lokalforening', 'partiforening'],
+  memberSince: ['medlemsedan', 'medlemsiden', 'membersince', 'medlemfran', 'indmeldt', 'innmeldt'],
+  association: ['forening', 'association', 'branch', 'lokalforening', 'partiforening', 'lokallag'],
 };
 
 const FIELD_BY_KEY = new Map<string, Field>(FIELDS.flatMap((field) => HEADERS[field].map((key) => [key, field] as const)));
