@@ -91,12 +91,28 @@ export function membershipsOfUser(db: Database, userId: string) {
     .execute();
 }
 
-export function membersOf(db: Database, organisationId: string) {
+/** The memberships of an organisation, or of it and every organisation beneath it: its own first, then by name. */
+export function membersOf(db: Database, organisationId: string, subOrganisations = false) {
   return db
     .selectFrom('membership')
     .innerJoin('appUser', 'appUser.id', 'membership.userId')
-    .select(['appUser.id as userId', 'appUser.name', 'appUser.email', 'appUser.disabledAt', 'membership.role', 'membership.createdAt'])
-    .where('membership.organisationId', '=', organisationId)
+    .innerJoin('organisation', 'organisation.id', 'membership.organisationId')
+    .innerJoin('organisationClosure', (join) =>
+      join.onRef('organisationClosure.descendantId', '=', 'membership.organisationId').on('organisationClosure.ancestorId', '=', organisationId),
+    )
+    .select([
+      'appUser.id as userId',
+      'appUser.name',
+      'appUser.email',
+      'appUser.disabledAt',
+      'membership.role',
+      'membership.createdAt',
+      'membership.organisationId',
+      'organisation.name as organisationName',
+    ])
+    .$if(!subOrganisations, (query) => query.where('organisationClosure.depth', '=', 0))
+    .orderBy('organisationClosure.depth')
+    .orderBy('organisation.name')
     .orderBy('appUser.name')
     .execute();
 }

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import type { AppContext } from '../../context';
 import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
-import { ChangeRoleBody, CreateOrganisationBody, MemberList, MemberParams, MemberView, OrganisationList, OrganisationView } from './organisations.schemas';
+import { ChangeRoleBody, CreateOrganisationBody, MemberList, MemberParams, MembersQuery, MemberView, OrganisationList, OrganisationView } from './organisations.schemas';
 import * as organisations from './organisations.service';
 
 export function organisationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
@@ -36,8 +36,10 @@ export function organisationsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox 
 
     app.get(
       '/orgs/:orgId/members',
-      { schema: { tags: ['organisations'], params: OrgParams, response: { 200: MemberList, ...errors(401, 403, 404) } } },
-      async (request) => ({ members: await organisations.listMembers(ctx.db, requireUser(request).userId, request.params.orgId) }),
+      { schema: { tags: ['organisations'], params: OrgParams, querystring: MembersQuery, response: { 200: MemberList, ...errors(400, 401, 403, 404) } } },
+      async (request) => ({
+        members: await organisations.listMembers(ctx.db, requireUser(request).userId, request.params.orgId, request.query.subOrganisations ?? false),
+      }),
     );
 
     app.patch(

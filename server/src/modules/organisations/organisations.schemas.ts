@@ -32,7 +32,13 @@ export const MemberView = Type.Object({
   role: Role,
   disabled: Type.Boolean(),
   since: Timestamp,
+  /** Where the membership is: this organisation, or (with subOrganisations) one beneath it. */
+  organisationId: Uuid,
+  organisationName: Type.String(),
 });
+
+/** subOrganisations: also the members of every organisation beneath this one. */
+export const MembersQuery = Type.Object({ subOrganisations: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 export const MemberList = Type.Object({ members: Type.Array(MemberView) });
 

@@ -202,9 +202,9 @@ export async function listOrganisationsWithPaths(db: Database) {
     .sort((a, b) => a.path.localeCompare(b.path, 'sv'));
 }
 
-export async function listMembers(db: Database, userId: string, organisationId: string): Promise<MemberView[]> {
+export async function listMembers(db: Database, userId: string, organisationId: string, subOrganisations = false): Promise<MemberView[]> {
   await authorize(db, userId, organisationId, 'organizer');
-  const rows = await repository.membersOf(db, organisationId);
+  const rows = await repository.membersOf(db, organisationId, subOrganisations);
   return rows.map(toMemberView);
 }
 
@@ -371,6 +371,8 @@ function toMemberView(row: Awaited<ReturnType<typeof repository.membersOf>>[numb
     role: isRole(row.role) ? row.role : 'caller',
     disabled: row.disabledAt !== null,
     since: row.createdAt.toISOString(),
+    organisationId: row.organisationId,
+    organisationName: row.organisationName,
   };
 }
 

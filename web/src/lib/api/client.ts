@@ -158,7 +158,7 @@ export const api = {
   createChild: (orgId: string, body: CreateOrganisationRequest) =>
     request<OrganisationView>('POST', `${org(orgId)}/children`, body),
 
-  members: (orgId: string) => request<MemberList>('GET', `${org(orgId)}/members`),
+  members: (orgId: string, subOrganisations = false) => request<MemberList>('GET', `${org(orgId)}/members${subOrganisations ? '?subOrganisations=true' : ''}`),
   changeRole: (orgId: string, userId: string, body: ChangeRoleRequest) =>
     request<MemberView>('PATCH', `${org(orgId)}/members/${encodeURIComponent(userId)}`, body),
   removeMember: (orgId: string, userId: string) =>

@@ -183,6 +183,9 @@ export const da: Messages = {
   members: {
     title: 'Medlemmer',
     intro: 'Personer, der hører direkte til denne organisation.',
+    introWithSubOrganisations: 'Personer, der hører til denne organisation og til alle organisationer under den. Dem under administreres på deres organisations side.',
+    includeSubOrganisations: 'Vis også underorganisationer',
+    organisation: 'Organisation',
     name: 'Navn',
     email: 'E-mail',
     role: 'Rolle',

@@ -190,6 +190,9 @@ export const en = {
   members: {
     title: 'Members',
     intro: 'People who belong directly to this organisation.',
+    introWithSubOrganisations: 'People who belong to this organisation and to every organisation beneath it. Those beneath are managed on their organisation’s page.',
+    includeSubOrganisations: 'Include sub-organisations',
+    organisation: 'Organisation',
     name: 'Name',
     email: 'Email',
     role: 'Role',

@@ -162,6 +162,9 @@ export const nb: Messages = {
   members: {
     title: 'Medlemmer',
     intro: 'Personer som hører direkte til denne organisasjonen.',
+    introWithSubOrganisations: 'Personer som hører til denne organisasjonen og til alle organisasjoner under den. De under administreres på organisasjonens egen side.',
+    includeSubOrganisations: 'Vis også underorganisasjoner',
+    organisation: 'Organisasjon',
     name: 'Navn',
     email: 'E-post',
     role: 'Rolle',

@@ -183,6 +183,9 @@ export const sv: Messages = {
   members: {
     title: 'Medlemmar',
     intro: 'Personer som hör direkt till den här organisationen.',
+    introWithSubOrganisations: 'Personer som hör till den här organisationen och till alla organisationer under den. De under hanteras på sin organisations sida.',
+    includeSubOrganisations: 'Visa även underorganisationer',
+    organisation: 'Organisation',
     name: 'Namn',
     email: 'E-post',
     role: 'Roll',

@@ -5,18 +5,20 @@ import { api } from '$lib/api/client';
 export class Members {
   list = $state<MemberView[]>([]);
   loaded = $state(false);
+  /** Also the members of every organisation beneath this one (shown, managed in their own organisation). */
+  subOrganisations = $state(false);
 
   constructor(readonly orgId: string) {}
 
   async load(): Promise<void> {
-    const { members } = await api.members(this.orgId);
+    const { members } = await api.members(this.orgId, this.subOrganisations);
     this.list = members;
     this.loaded = true;
   }
 
   async changeRole(userId: string, role: Role): Promise<MemberView> {
     const updated = await api.changeRole(this.orgId, userId, { role });
-    this.list = this.list.map((member) => (member.userId === userId ? updated : member));
+    this.list = this.list.map((member) => (member.userId === userId && member.organisationId === this.orgId ? updated : member));
     return updated;
   }
 
@@ -27,7 +29,7 @@ export class Members {
 
   async remove(userId: string): Promise<void> {
     await api.removeMember(this.orgId, userId);
-    this.list = this.list.filter((member) => member.userId !== userId);
+    this.list = this.list.filter((member) => member.userId !== userId || member.organisationId !== this.orgId);
   }
 
   /** Disables the person's account (signing them out everywhere), then reloads the list as the server now sees it. */
