@@ -53,6 +53,14 @@ test("the district's Results tab: figures, the goals of 400 new members and 25 a
   expect(text).not.toMatch(/Inga samtal än/);
   await page.waitForTimeout(500); // the chart draws
   await page.screenshot({ path: path.join(SHOTS, 'demo-dashboard-1280.png'), fullPage: true });
+
+  // Drilling down to Luleå, the district's 400 new members are still there, with Luleå's share of them.
+  const lulea = (await server.db.selectFrom('organisation').select('id').where('name', '=', 'Luleå arbetarekommun').executeTakeFirstOrThrow()).id;
+  await page.goto(`${server.url}/orgs/${lulea}?tab=results`);
+  await page.getByRole('heading', { name: 'Mål för organisationerna ovanför' }).waitFor();
+  const above = page.locator('.goals-above li', { hasText: 'Socialdemokraterna i Norrbotten' }).filter({ hasText: 'Nya medlemmar i år' });
+  await expect(above.locator('.above-share').innerText()).resolves.toMatch(/^Luleå arbetarekommun står för \d+ av de 400 \(\d+\s%\)\.$/);
+  await page.screenshot({ path: path.join(SHOTS, 'goals-above-1280.png'), fullPage: true });
 });
 
 test('a demo caller finds the open campaign on the start page and calls at once', async () => {

@@ -82,6 +82,12 @@ export const OrganisationStats = Type.Object({
   campaigns: Type.Array(Type.Object({ id: Uuid, name: Type.String(), status: Type.String(), ...FigureFields })),
   series: Type.Array(Type.Object({ day: Day, ...FigureFields })),
   goals: Type.Array(GoalProgress),
+  /**
+   * The goals of the organisations above (a district's 400 new members, seen from a municipality): each
+   * with its progress over the whole of that organisation, and `share`, what this one has done of it
+   * in the goal's days.
+   */
+  goalsAbove: Type.Array(Type.Object({ organisationId: Uuid, organisationName: Type.String(), goal: GoalProgress, share: Count })),
 });
 
 export const CampaignStats = Type.Object({

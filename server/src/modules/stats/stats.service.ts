@@ -225,12 +225,13 @@ export class StatsService extends EventEmitter<StatsEvents> {
     await authorize(this.db, userId, organisationId, 'organizer');
     const organisation = await this.organisation(organisationId);
     const range = this.range(organisation.timeZone, from, to);
-    const [totals, children, campaigns, series, goals] = await Promise.all([
+    const [totals, children, campaigns, series, goals, goalsAbove] = await Promise.all([
       repository.subtreeTotals(this.db, organisationId, range),
       repository.childTotals(this.db, organisationId, range),
       repository.campaignTotals(this.db, organisationId, range),
       repository.subtreeSeries(this.db, organisationId, range),
       this.goalsOf(organisation),
+      this.higherGoals(organisation),
     ]);
     return {
       organisation: { id: organisation.id, name: organisation.name, kind: organisation.kind },
@@ -241,7 +242,40 @@ export class StatsService extends EventEmitter<StatsEvents> {
       campaigns: campaigns.map(({ id, name, status, ...row }) => ({ id, name, status, ...totalsOf(row) })),
       series: series.map(({ day, ...row }) => ({ day, ...totalsOf(row) })),
       goals,
+      goalsAbove,
     };
+  }
+
+  /** The goals of every organisation above this one, nearest first, each with this organisation's share of it. */
+  private async higherGoals(organisation: { id: string; timeZone: string }) {
+    const ancestors = await this.db
+      .selectFrom('organisationClosure')
+      .innerJoin('organisation', 'organisation.id', 'organisationClosure.ancestorId')
+      .select(['organisation.id', 'organisation.name', 'organisation.timeZone'])
+      .where('organisationClosure.descendantId', '=', organisation.id)
+      .where('organisationClosure.depth', '>', 0)
+      .orderBy('organisationClosure.depth')
+      .execute();
+    const perAncestor = await Promise.all(
+      ancestors.map(async (ancestor) =>
+        Promise.all(
+          (await this.goalsOf(ancestor)).map(async (goal) => ({
+            organisationId: ancestor.id,
+            organisationName: ancestor.name,
+            goal,
+            share: await this.doneOf(organisation, goal),
+          })),
+        ),
+      ),
+    );
+    return perAncestor.flat();
+  }
+
+  /** What an organisation's subtree has done of a goal's metric in the goal's days. */
+  private async doneOf(organisation: { id: string; timeZone: string }, goal: { metric: GoalMetric; startsOn: string; endsOn: string }): Promise<number> {
+    return goal.metric === 'activeCallers'
+      ? repository.activeCallers(this.db, organisation.id, goal.startsOn, goal.endsOn, organisation.timeZone)
+      : Number((await repository.subtreeTotals(this.db, organisation.id, { from: goal.startsOn, to: goal.endsOn }))[goal.metric]);
   }
 
   /**
@@ -307,10 +341,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
     return Promise.all(
       rows.map(async (goal) => {
         const metric = (Object.keys(GOAL_COLUMNS) as GoalMetric[]).find((name) => GOAL_COLUMNS[name] === goal.metric) ?? 'dials';
-        const value =
-          metric === 'activeCallers'
-            ? await repository.activeCallers(this.db, organisation.id, goal.startsOn, goal.endsOn, organisation.timeZone)
-            : Number((await repository.subtreeTotals(this.db, organisation.id, { from: goal.startsOn, to: goal.endsOn }))[metric]);
+        const value = await this.doneOf(organisation, { metric, startsOn: goal.startsOn, endsOn: goal.endsOn });
         const pace = progress(goal, value, today);
         // A headcount is not made a day at a time: no pace per day for a team of callers.
         return { ...goal, metric, value, ...pace, ...(metric === 'activeCallers' ? { neededPerDay: null } : {}) };

@@ -1549,6 +1549,9 @@ export const da: Messages = {
         span: 'Et mål må højst vare tre år.',
         label: 'Brug højst 200 tegn.',
       },
+      aboveTitle: 'Mål for organisationerne ovenover',
+      aboveWhole: (organisation, value, target) => `${organisation} i alt: ${value} af ${target}.`,
+      aboveShare: (organisation, share, target, percent) => `${organisation} står for ${share} af de ${target} (${percent}).`,
     },
 
     children: {

@@ -1560,6 +1560,9 @@ export const en = {
         span: 'A goal may span at most three years.',
         label: 'Use at most 200 characters.',
       },
+      aboveTitle: 'Goals of the organisations above',
+      aboveWhole: (organisation: string, value: string, target: string) => `${organisation} as a whole: ${value} of ${target}.`,
+      aboveShare: (organisation: string, share: string, target: string, percent: string) => `${organisation} has done ${share} of the ${target} (${percent}).`,
     },
 
     children: {

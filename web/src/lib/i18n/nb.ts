@@ -1527,6 +1527,9 @@ export const nb: Messages = {
       },
       headcount: (value, target) => `${value} av ${target} aktive ringere`,
       headcountMissing: (missing) => `Det trengs ${missing} til.`,
+      aboveTitle: 'Mål for organisasjonene over',
+      aboveWhole: (organisation, value, target) => `${organisation} totalt: ${value} av ${target}.`,
+      aboveShare: (organisation, share, target, percent) => `${organisation} står for ${share} av de ${target} (${percent}).`,
     },
 
     children: {

@@ -1549,6 +1549,9 @@ export const sv: Messages = {
         span: 'Ett mål får vara högst tre år långt.',
         label: 'Använd högst 200 tecken.',
       },
+      aboveTitle: 'Mål för organisationerna ovanför',
+      aboveWhole: (organisation, value, target) => `${organisation} totalt: ${value} av ${target}.`,
+      aboveShare: (organisation, share, target, percent) => `${organisation} står för ${share} av de ${target} (${percent}).`,
     },
 
     children: {
