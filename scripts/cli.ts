@@ -295,8 +295,8 @@ const commands: Record<string, Command> = {
     options: { org: { type: 'string' }, phone: { type: 'string' }, lang: { type: 'string' } },
     async run(db, values) {
       // The outcomes and do-not-call reasons Ringa names, in --lang (default: the organisation's country's language).
-      const record = await exportPersonAsSystem(db, systemClock, required(values, 'org'), required(values, 'phone'), languageOption(values));
-      return { json: record, text: personExportText(record) };
+      const { record, language } = await exportPersonAsSystem(db, systemClock, required(values, 'org'), required(values, 'phone'), languageOption(values));
+      return { json: record, text: personExportText(record, language) };
     },
   },
   backup: {

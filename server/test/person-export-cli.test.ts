@@ -19,7 +19,19 @@ afterAll(() => t.close());
 const cli = (...args: string[]) => runCli(t.databaseUrl, ...args);
 
 test('person:export prints what Ringa holds in plain words, and as JSON; each export is audited by id', async () => {
-  const text = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46704445566');
+  // In the organisation's language (Swedish) unless --lang says otherwise.
+  const swedish = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46704445566');
+  expect(swedish.status, swedish.stderr).toBe(0);
+  expect(swedish.stdout).toContain('Vårens ringkväll (Kiruna), pågår; 0 samtal; svar och anteckningar raderas 12 månader efter att den avslutats');
+  expect(swedish.stdout).toContain('källa: partiets medlemsregister (Medlemsregistret); rättslig grund: medlemmar och personer i regelbunden kontakt (art. 9.2 d)');
+  expect(swedish.stdout).toContain('Står inte i spärrlistan.');
+  expect(swedish.stdout).toContain('Personen sparas så länge en pågående kampanj använder en lista hen finns på; därefter 24 månader.');
+  expect(swedish.stdout).not.toMatch(/\b(source|legal basis|call\(s\)|months)\b/);
+  const norwegian = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46704445566', '--lang', 'nb');
+  expect(norwegian.stdout).toContain('Står ikke på reservasjonslisten.');
+  expect(norwegian.stdout).toContain('behandlingsgrunnlag: medlemmer og personer i regelmessig kontakt');
+
+  const text = cli('person:export', '--org', 'Region Nord/Kiruna', '--phone', '+46704445566', '--lang', 'en');
   expect(text.status, text.stderr).toBe(0);
   expect(text.stdout).toContain('P0, +46704445566');
   expect(text.stdout).toContain('Vårens ringkväll (Kiruna), active; 0 call(s); answers and notes deleted 12 months after it finishes');
@@ -36,6 +48,8 @@ test('person:export prints what Ringa holds in plain words, and as JSON; each ex
 
   const audited = await t.db.selectFrom('auditEvent').select(['details', 'actorUserId']).where('action', '=', 'person.exported').execute();
   expect(audited).toEqual([
+    { details: { personId: record.id, withheldCampaigns: 0, via: 'cli' }, actorUserId: null },
+    { details: { personId: record.id, withheldCampaigns: 0, via: 'cli' }, actorUserId: null },
     { details: { personId: record.id, withheldCampaigns: 0, via: 'cli' }, actorUserId: null },
     { details: { personId: record.id, withheldCampaigns: 0, via: 'cli' }, actorUserId: null },
   ]);

@@ -281,14 +281,21 @@ export async function exportPerson(db: Database, clock: Clock, userId: string, p
 }
 
 /** The same for an operator at the command line (no account): the whole record, answers and notes included. */
-export async function exportPersonAsSystem(db: Database, clock: Clock, organisationPath: string, phone: string, language?: Language): Promise<PersonExportValue> {
+export async function exportPersonAsSystem(
+  db: Database,
+  clock: Clock,
+  organisationPath: string,
+  phone: string,
+  language?: Language,
+): Promise<{ record: PersonExportValue; language: Language }> {
   const organisation = await findOrganisationAtPath(db, organisationPath);
   const number = normalisePhone(phone, organisation.country as Country);
   if (!number.ok) throw badRequest('invalid_phone', `"${phone}" is not a phone number we can use: ${problemReasonText(number.reason, 'en')}`);
   const found = await repository.findPersonByPhone(db, organisation.id, number.e164);
   const person = found ? await repository.findPerson(db, found.id) : undefined;
   if (!person) throw notFound(`A person with the number ${number.e164} in "${organisationPath}"`);
-  return exportRecord(db, clock, person, async () => true, null, (fallback) => language ?? fallback);
+  const chosen = language ?? countryLanguage(organisation.country as Country);
+  return { record: await exportRecord(db, clock, person, async () => true, null, () => chosen), language: chosen };
 }
 
 export interface PersonCorrectionInput {
