@@ -302,7 +302,7 @@ describe('the rules of calling', () => {
     const body = multipart({}, { field: 'file', filename: 'nix.csv', content: `Mobil\r\n${held.contact.phone}\r\n${others[0] ?? ''}\r\n` });
     const uploaded = await t.request('POST', `/api/orgs/${association.id}/do-not-call/file`, { cookie: organizerCookie, body: body.payload, headers: { 'content-type': body.contentType } });
     expect(uploaded.statusCode, uploaded.body).toBe(200);
-    expect(uploaded.json()).toEqual({ rows: 2, added: 2, alreadyListed: 0, invalid: 0 });
+    expect(uploaded.json()).toEqual({ rows: 2, added: 2, alreadyListed: 0, invalid: 0, repaired: 0 });
     expect(await revoked).toEqual({ assignmentId: held.id, reason: 'do-not-call' });
     const queue = await t.db.selectFrom('campaignContact').select(['state', 'doneReason']).where('campaignId', '=', campaignId).orderBy('state').execute();
     expect(queue).toEqual([

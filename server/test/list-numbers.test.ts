@@ -95,8 +95,9 @@ test('numbers that could be read two ways are not repaired: they stay problems w
   expect(list.counts).toEqual({ rows: 5, imported: 1, invalid: 3, duplicates: 1, suppressed: 0 });
   expect(list.repaired).toBe(1);
   const report = await problemsCsv(list.id);
+  // The problem file speaks the organisation's language (Swedish), its reasons too.
   expect(report.map((line) => line.split(';').slice(0, 3).join(';'))).toEqual([
-    'Row;Column;Value',
+    'Rad;Kolumn;Värde',
     '3;Mobil;81187629',
     '4;Mobil;741234567',
     '5;Mobil;70123456',
