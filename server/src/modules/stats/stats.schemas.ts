@@ -84,10 +84,18 @@ export const OrganisationStats = Type.Object({
   goals: Type.Array(GoalProgress),
   /**
    * The goals of the organisations above (a district's 400 new members, seen from a municipality): each
-   * with its progress over the whole of that organisation, and `share`, what this one has done of it
-   * in the goal's days.
+   * with `share`, what this one has done of it in the goal's days, and `whole`, what that organisation
+   * has done in all — null for someone who may not see that organisation's statistics.
    */
-  goalsAbove: Type.Array(Type.Object({ organisationId: Uuid, organisationName: Type.String(), goal: GoalProgress, share: Count })),
+  goalsAbove: Type.Array(
+    Type.Object({
+      organisationId: Uuid,
+      organisationName: Type.String(),
+      goal: Type.Pick(GoalProgress, ['id', 'metric', 'target', 'label', 'startsOn', 'endsOn']),
+      whole: Type.Union([Count, Type.Null()]),
+      share: Count,
+    }),
+  ),
 });
 
 export const CampaignStats = Type.Object({

@@ -231,7 +231,7 @@ export class StatsService extends EventEmitter<StatsEvents> {
       repository.campaignTotals(this.db, organisationId, range),
       repository.subtreeSeries(this.db, organisationId, range),
       this.goalsOf(organisation),
-      this.higherGoals(organisation),
+      this.higherGoals(userId, organisation),
     ]);
     return {
       organisation: { id: organisation.id, name: organisation.name, kind: organisation.kind },
@@ -246,8 +246,11 @@ export class StatsService extends EventEmitter<StatsEvents> {
     };
   }
 
-  /** The goals of every organisation above this one, nearest first, each with this organisation's share of it. */
-  private async higherGoals(organisation: { id: string; timeZone: string }) {
+  /**
+   * The goals of every organisation above this one, nearest first, each with this organisation's share
+   * of it; the whole organisation's figure only for someone who may see its statistics.
+   */
+  private async higherGoals(userId: string, organisation: { id: string; timeZone: string }) {
     const ancestors = await this.db
       .selectFrom('organisationClosure')
       .innerJoin('organisation', 'organisation.id', 'organisationClosure.ancestorId')
@@ -257,16 +260,21 @@ export class StatsService extends EventEmitter<StatsEvents> {
       .orderBy('organisationClosure.depth')
       .execute();
     const perAncestor = await Promise.all(
-      ancestors.map(async (ancestor) =>
-        Promise.all(
-          (await this.goalsOf(ancestor)).map(async (goal) => ({
+      ancestors.map(async (ancestor) => {
+        const seesWhole = await authorize(this.db, userId, ancestor.id, 'organizer').then(
+          () => true,
+          () => false,
+        );
+        return Promise.all(
+          (await this.goalsOf(ancestor)).map(async ({ id, metric, target, label, startsOn, endsOn, value }) => ({
             organisationId: ancestor.id,
             organisationName: ancestor.name,
-            goal,
-            share: await this.doneOf(organisation, goal),
+            goal: { id, metric, target, label, startsOn, endsOn },
+            whole: seesWhole ? value : null,
+            share: await this.doneOf(organisation, { metric, startsOn, endsOn }),
           })),
-        ),
-      ),
+        );
+      }),
     );
     return perAncestor.flat();
   }
