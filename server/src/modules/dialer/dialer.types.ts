@@ -69,9 +69,10 @@ export interface DialerSink {
 
 /** Places calls: Twilio (calls.create with answering-machine detection), or the simulated network. */
 export interface DialerProvider {
-  place(call: PlaceCall): Promise<void>;
+  /** Places the call (waiting for the account's calls-per-second and concurrent-call limits first); the provider's id of the call (Twilio's CallSid). */
+  place(call: PlaceCall): Promise<{ providerCallId: string }>;
   /** Ends a call (ringing: cancelled; answered: hung up). Ending an ended call does nothing. */
-  hangup(lineId: string): Promise<void>;
+  hangup(line: { lineId: string; providerCallId: string; organisationId: string }): Promise<void>;
 }
 
 /** The calling engine as the dialer sees it. */
