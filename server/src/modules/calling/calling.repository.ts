@@ -127,6 +127,14 @@ export async function afterCall(trx: Tx, contact: { campaignId: string; personId
     where campaign_id = ${contact.campaignId} and person_id = ${contact.personId}`.execute(trx);
 }
 
+/** The dialer bridged a person to a caller: the lease it held for one caller becomes another's (or stays), for a full lease. */
+export async function moveLease(db: Database | Tx, leaseId: string, fromCallerId: string, toCallerId: string, expiresAt: Date): Promise<boolean> {
+  const result = await sql`
+    update campaign_contact set held_by = ${toCallerId}, lease_expires_at = ${expiresAt}
+    where lease_id = ${leaseId} and held_by = ${fromCallerId} and state = 'held'`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
 /** Gives a held contact back to the queue as it was before the claim. */
 export async function release(trx: Tx, leaseId: string, callerId: string): Promise<boolean> {
   const result = await sql`
@@ -324,7 +332,8 @@ export interface NewCall extends CallRecord {
   organisationId: string;
   /** Null for a save that arrived after its person was erased. */
   personId: number | null;
-  callerId: string;
+  /** Null for a call the dialer saved itself (no caller took it: no answer, busy, a machine, abandoned). */
+  callerId: string | null;
   versionId: number;
   idempotencyKey: string;
   leaseId: string;

@@ -5,7 +5,8 @@ import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors';
 import type { CallingWindowValue, OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
-import { callTags } from '../campaigns/outcomes';
+import { callTags, DEFAULT_OUTCOMES } from '../campaigns/outcomes';
+import type { DialTarget, ServerOutcome } from '../dialer/dialer.types';
 import { insideWindow, localTime, nextOpening } from '../campaigns/calling-window';
 import * as campaigns from '../campaigns/campaigns.service';
 import type { EngineCampaign } from '../campaigns/campaigns.service';
@@ -32,6 +33,8 @@ export const CALLBACK_HOLD_MS = 15 * 60_000;
 const AUTHORIZED_MS = 30_000;
 /** A caller may correct their last call this long after saving it. */
 export const CORRECTION_MS = 10 * 60_000;
+/** A person the dialer rang and no caller was free for (an abandoned call) is not rung again within 72 hours. */
+export const ABANDONED_HOLD_MS = 72 * 60 * 60_000;
 
 /** A save from a caller who no longer holds the person: refused, nothing saved. */
 const leaseLost = () =>
@@ -98,8 +101,8 @@ export type CorrectRequest = Omit<CompleteRequest, 'assignmentId' | 'key' | 'nex
 export interface EngineEvents {
   /** A lease ended without its caller: a number went on the register, or the lease ran out. */
   revoked: [{ userId: string; assignmentId: string; campaignId: string; reason: 'do-not-call' | 'expired' | 'erased' }];
-  /** A call was saved (for live figures). */
-  saved: [{ campaignId: string; callerId: string; outcome: string }];
+  /** A call was saved (for live figures); callerId null: saved by the dialer. */
+  saved: [{ campaignId: string; callerId: string | null; outcome: string }];
   /** A caller joined or left a campaign (for the callers-online figure). */
   presence: [{ campaignId: string }];
   /** A caller was given someone to call (for the live "held now" of the queue). */
@@ -437,6 +440,72 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     });
     if (!campaign || this.closedReason(campaign, this.clock.now()) !== null) return null;
     return { assignmentId: held.leaseId, campaignId: campaign.id, organisationId: campaign.organisationId, personId: held.personId, phone: held.phone, dialing: campaign.forCaller.dialing };
+  }
+
+  // --- the dialer's queue (power and predictive campaigns) ------------------------------------------
+
+  /**
+   * The next person the dialer may ring for a caller, by next()'s rules (window, register, retries,
+   * leases); the lease is the caller's while the call rings. Null when there is nobody to call now.
+   */
+  async claimForDialer(userId: string, campaignId: string): Promise<DialTarget | null> {
+    const campaign = await this.campaign(userId, campaignId);
+    const now = this.clock.now();
+    if (this.closedReason(campaign, now)) return null;
+    const held = await this.db.transaction().execute(async (trx) => {
+      const claimed = await repository.claimNext(trx, campaign.id, userId, now, LEASE_MS);
+      return claimed ? repository.lockHeld(trx, claimed.leaseId, userId) : null;
+    });
+    if (!held) return null;
+    this.emit('held', { campaignId });
+    return { leaseId: held.leaseId, campaignId, organisationId: campaign.organisationId, personId: held.personId, phone: held.phone, attempt: held.attempts, callerId: userId };
+  }
+
+  /**
+   * A call the dialer placed that no caller took, saved by the server as a call of no caller: the
+   * campaign's retry rules apply; an abandoned person (no caller was free) is not rung again for 72
+   * hours. A lease lost meanwhile (erased, on the register) saves nothing.
+   */
+  async settleDialed(target: DialTarget, outcome: ServerOutcome, at: Date): Promise<void> {
+    const campaign = await campaigns.campaignForEngine(this.db, target.campaignId);
+    if (!campaign) return;
+    // An abandoned call is saved as unanswered: nobody spoke with the person (the dialer keeps that it was abandoned).
+    const code = outcome === 'abandoned' ? 'no-answer' : outcome;
+    const definition = campaign.outcomes.find((candidate) => candidate.code === code) ?? DEFAULT_OUTCOMES.find((candidate) => candidate.code === code);
+    if (!definition) throw new Error(`The built-in outcome ${code} is missing`);
+    const saved = await this.db.transaction().execute(async (trx) => {
+      const contact = await repository.lockHeld(trx, target.leaseId, target.callerId);
+      if (!contact) return false;
+      await repository.insertCall(trx, {
+        campaignId: campaign.id,
+        organisationId: campaign.organisationId,
+        personId: contact.personId,
+        callerId: null,
+        versionId: campaign.versionId,
+        idempotencyKey: `dialer-${target.leaseId}`,
+        leaseId: contact.leaseId,
+        ...callRecord({ answers: {} }, definition, null, []),
+        noticeGiven: null,
+        createdAt: at,
+      });
+      let next = nextState(campaign, contact.attempts + 1, definition, at, null, target.callerId);
+      if (outcome === 'abandoned' && next.state === 'queued') next = { ...next, dueAt: new Date(Math.max(next.dueAt.getTime(), at.getTime() + ABANDONED_HOLD_MS)) };
+      await repository.afterCall(trx, contact, code, at, next);
+      return true;
+    });
+    if (saved) this.emit('saved', { campaignId: campaign.id, callerId: null, outcome: code });
+  }
+
+  /** The dialer bridged the person to a caller: the lease becomes theirs, for a full lease; call:complete saves it as any call. */
+  async handOver(target: DialTarget, toUserId: string): Promise<void> {
+    if (!(await repository.moveLease(this.db, target.leaseId, target.callerId, toUserId, new Date(this.clock.now().getTime() + LEASE_MS)))) throw leaseLost();
+  }
+
+  /** What a caller's screen shows of the person bridged to them (the card, as contact:next gives it). */
+  async assignmentOf(userId: string, campaignId: string, leaseId: string): Promise<Assignment | null> {
+    const campaign = await this.campaign(userId, campaignId);
+    const held = (await repository.heldBy(this.db, userId, campaignId)).find((lease) => lease.leaseId === leaseId);
+    return held ? this.assignment(this.db, campaign, held) : null;
   }
 
   /** The campaign, for its organizers (and admins) only. */

@@ -28,6 +28,8 @@ export interface DialTarget {
   phone: string;
   /** Calls made to the person in this campaign before this one. */
   attempt: number;
+  /** Who holds the lease while it rings: the caller it was claimed for. */
+  callerId: string;
 }
 
 /**
