@@ -22,7 +22,7 @@ function figures(r: EveningResult): string {
   return (
     `abandoned ${pct(r.abandonmentRate)} (${r.abandoned}/${r.answered}; with AMD's false positives ${pct(r.abandonmentRateWithAmd)}), ` +
     `${r.conversationsPerCallerHour.toFixed(1)} conversations per caller-hour, callers idle ${pct(r.callerIdleShare)}, ` +
-    `${r.dials} dials, lines per caller up to ${r.maxLinesPerCaller}`
+    `${r.dials} dials, lines per caller up to ${r.maxLinesPerCaller}, ${r.machinesBridged} machines reached a caller`
   );
 }
 
@@ -167,6 +167,17 @@ describe('the pacing loop', () => {
     const second = new Pacer(saved);
     expect(second.decide(input({ nowMs: START + 9000 }))).toEqual(first.decide(input({ nowMs: START + 9000 })));
     expect(Object.keys(saved).sort()).toEqual(['fallback', 'fallbackSinceMs', 'linesPerCaller']);
+  });
+
+  it('shows what the detection’s mistakes cost under Ofcom’s rule, which counts people hung up on as machines as abandoned', () => {
+    const hangUp = evening({ callers: 20, mode: 'predictive', linesPerCaller: 3 });
+    const bridge = evening({ callers: 20, mode: 'predictive', linesPerCaller: 3, machineVerdict: 'bridge-if-caller-waiting' });
+    console.log(`machine verdicts hung up: ${figures(hangUp)}`);
+    console.log(`machine verdicts bridged while a caller waits: ${figures(bridge)}`);
+    // 6 % of people are taken for machines: hanging up on all of them alone is twice Ofcom's 3 %.
+    expect(hangUp.abandonmentRateWithAmd).toBeGreaterThan(PACING.abandonmentLimit);
+    expect(bridge.abandonmentRateWithAmd).toBeLessThan(hangUp.abandonmentRateWithAmd);
+    expect(bridge.abandonmentRate).toBeLessThan(PACING.abandonmentLimit);
   });
 
   it('is deterministic and fast: the same evening twice gives the same figures, decisions take microseconds', () => {

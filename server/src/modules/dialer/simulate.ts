@@ -26,7 +26,13 @@ export interface EveningOptions {
   before24h?: { abandoned: number; answered: number };
   /** The first person's key (people are numbered on from it, each called once). */
   firstPerson?: number;
-  /** How long a caller takes to hang up on a machine the detection called human, and to note it (default 8 s). */
+  /**
+   * What a machine verdict does: 'hang-up' (the issue's rule: machines never reach a caller), or
+   * 'bridge-if-caller-waiting' (hung up only when no caller is free: a person the detection took for a machine
+   * still reaches a caller, at the price of callers hanging up on machines). Default 'hang-up'.
+   */
+  machineVerdict?: 'hang-up' | 'bridge-if-caller-waiting';
+  /** How long a caller takes to hang up on a machine that was bridged, and to note it (default 8 s). */
   machineBridgedMs?: number;
   /** Called with every decision (for tests that look at the fallbacks). */
   onDecision?: (decision: PacingDecision, input: PacingInput) => void;
@@ -39,6 +45,8 @@ export interface EveningResult {
   /** People bridged to a caller (true people; machines the detection let through are not conversations). */
   conversations: number;
   conversationsPerCallerHour: number;
+  /** Machines bridged to a caller (the detection took them for people, or machineVerdict bridged them). */
+  machinesBridged: number;
   /** Share of the callers' time spent waiting for someone to talk to. */
   callerIdleShare: number;
   /** The dialer's view (Ofcom's measure as the dialer can count it): human verdicts no caller was free for ÷ human verdicts. */
@@ -160,6 +168,7 @@ export function simulateEvening(options: EveningOptions): EveningResult {
   const result = {
     dials: 0,
     conversations: 0,
+    machinesBridged: 0,
     abandoned: 0,
     answered: 0,
     peopleLost: 0,
@@ -275,12 +284,15 @@ export function simulateEvening(options: EveningOptions): EveningResult {
         const isPerson = line.fate.kind === 'human';
         if (isPerson) result.peopleAnswered++;
         endDial(verdict === 'human', now - line.dialledAt);
-        if (verdict === 'machine') {
+        if (verdict === 'machine' && (options.machineVerdict !== 'bridge-if-caller-waiting' || waiting === 0)) {
           if (isPerson) result.peopleLost++; // a person hung up on: AMD's false positive
           break;
         }
-        result.answered++;
-        day.answered++;
+        if (verdict === 'human' || isPerson) {
+          // A machine verdict bridged to a caller who finds a person counts as a person answered (the caller says so).
+          result.answered++;
+          day.answered++;
+        }
         if (waiting === 0) {
           result.abandoned++;
           day.abandoned++;
@@ -294,7 +306,10 @@ export function simulateEvening(options: EveningOptions): EveningResult {
           remember(talks, line.fate.talkMs);
           remember(wraps, line.fate.wrapMs);
           agenda.push(now + line.fate.talkMs, { kind: 'caller-wraps', wrapMs: line.fate.wrapMs });
-        } else agenda.push(now + machineBridgedMs / 2, { kind: 'caller-wraps', wrapMs: machineBridgedMs / 2 });
+        } else {
+          result.machinesBridged++;
+          agenda.push(now + machineBridgedMs / 2, { kind: 'caller-wraps', wrapMs: machineBridgedMs / 2 });
+        }
         break;
       }
       case 'caller-wraps':
