@@ -11,8 +11,8 @@ export const NETWORK = {
    * Share of dials answered by a person, by local hour of day (index 0–23; the hour starting then).
    * CallHub, "Best Time for Phonebanking? We Studied 2 Million Calls" (2.2 M calls, 690 campaigns, Aug–Dec 2020,
    * https://callhub.io/blog/canvassing/best-phonebanking-times/): lowest 08–09 at 17.64 %, highest 18–19 at
-   * 23.38 %. The hours between are interpolated (assumption: the article's chart rises through the day); after 19
-   * a gentle fall (assumption); 22–07 is outside every calling window and set low (assumption).
+   * 23.38 %. The article's text gives only these two hours: the hours between rise steadily from one to the other
+   * (assumption), after 19 a gentle fall (assumption); 22–07 is outside every calling window and set low (assumption).
    */
   humanAnswerByHour: [
     0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.12, // 00–07 (assumption)
@@ -28,11 +28,11 @@ export const NETWORK = {
   deadShare: 0.04,
   /**
    * Dial to a person's answer: lognormal, median 8 s, σ 0.45 (p90 ≈ 14 s, 8 % after 15 s, 2 % after 20 s).
-   * Assumption: about two ring cycles (ITU-T E.180 cadences: Sweden 1 s on / 5 s off, Denmark 1 s / 4 s), plus
+   * Assumption: about two ring cycles (ITU-T E.180 Supplement 2 ringing cadences: Sweden 1 s on / 5 s off, Denmark 1 s / 4 s), plus
    * ~1 s of call set-up. Ofcom's 15-second minimum ring exists because some answer late.
    */
   humanRing: { medianMs: 8000, sigma: 0.45 },
-  /** Dial to voicemail picking up: uniform 10–25 s (assumption: the handset's call-forwarding-on-no-reply timer, 3GPP TS 22.082 allows 5–30 s; many networks use ~15–20 s). */
+  /** Dial to voicemail picking up: uniform 10–25 s (assumption: the handset's call-forwarding-on-no-reply timer, 3GPP TS 22.082 allows 5–30 s). */
   machineRingMs: { min: 10_000, max: 25_000 },
   /** A voicemail greeting until the beep: uniform 5–15 s (assumption). */
   machineGreetingMs: { min: 5000, max: 15_000 },
@@ -45,10 +45,11 @@ export const NETWORK = {
   /** The caller's wrap-up after a conversation (saving the outcome and answers): lognormal, mean 20 s, σ 0.5 (assumption). Caller behaviour, drawn here so every mode gets the same. */
   wrap: { meanMs: 20_000, sigma: 0.5 },
   /**
-   * Answering-machine detection: right 94 % of the time, wrong both ways (the issue's figure; vendors quote
-   * 90–95 %; assumption as to the split). Its verdict comes 2–5 s after the answer (Twilio's AMD docs: speech
-   * threshold 2.4 s, speech-end threshold 1.2 s, silence timeout 5 s): a person's short "hello" 2–3.5 s, a
-   * machine's long greeting 2.5–5 s.
+   * Answering-machine detection: right 94 % of the time, wrong both ways (the issue's figure; the even split
+   * between the two kinds of mistake is an assumption). Its verdict comes 2–5 s after the answer, from Twilio's defaults
+   * (Calls API, https://www.twilio.com/docs/voice/answering-machine-detection: MachineDetectionSpeechThreshold
+   * 2400 ms — shorter speech is a person —, SpeechEndThreshold 1200 ms of silence ends it, SilenceTimeout 5000 ms):
+   * a person's short "hello" then 1.2 s of silence, 2–3.5 s; a machine's greeting passes 2.4 s of speech, 2.5–5 s.
    */
   amd: {
     humanTakenForMachine: 0.06,
