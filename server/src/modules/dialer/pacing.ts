@@ -140,8 +140,8 @@ export function estimateAnswerRate(recent: { dials: number; humanAnswers: number
  * bridged), the lines ringing produce A answers, A ~ Binomial(lines, p) taken as normal; the callers free by
  * then are the waiting ones plus those whose call and wrap-up (or wrap-up) end within that time. Abandoned calls
  * are what A exceeds the free callers by; their expectation must stay under aim × E[A]. The aim shrinks to 0 as
- * the 24-hour rate climbs from the aim to the limit,
- * and is smaller while the campaign has few answers in its 24 hours.
+ * the 24-hour rate climbs from the aim to the limit, and is smaller while the campaign has few answers in its 24
+ * hours. The normal's variance holds the answers' own, the answer rate's uncertainty, and the free callers'.
  */
 function predictiveLines(input: PacingInput, p: number, available: number): number {
   const { waiting, talking, wrapping } = input.callers;
