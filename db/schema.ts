@@ -140,6 +140,42 @@ export interface CampaignVersion {
   version: number;
 }
 
+export interface DialerLine {
+  abandoned: Generated<boolean>;
+  answeredAt: Timestamp | null;
+  attempt: number;
+  callerId: string;
+  campaignId: string;
+  endedAt: Timestamp | null;
+  human: Generated<boolean>;
+  id: string;
+  leaseId: string;
+  outcome: string | null;
+  placedAt: Timestamp;
+  provider: string;
+  providerCallId: string | null;
+  seatId: string | null;
+  state: string;
+}
+
+export interface DialerOwner {
+  campaignId: string;
+  expiresAt: Timestamp;
+  processId: string;
+}
+
+export interface DialerSeat {
+  campaignId: string;
+  hangupAt: Timestamp | null;
+  id: string;
+  lineId: string | null;
+  savedAt: Timestamp | null;
+  since: Timestamp;
+  state: Generated<string>;
+  userId: string;
+  wants: Generated<string>;
+}
+
 export interface DoNotCall {
   createdAt: Timestamp;
   createdBy: string | null;
@@ -422,6 +458,9 @@ export interface DB {
   campaignContact: CampaignContact;
   campaignTargetGroup: CampaignTargetGroup;
   campaignVersion: CampaignVersion;
+  dialerLine: DialerLine;
+  dialerOwner: DialerOwner;
+  dialerSeat: DialerSeat;
   doNotCall: DoNotCall;
   erasedLease: ErasedLease;
   goal: Goal;

@@ -444,6 +444,11 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
 
   // --- the dialer's queue (power and predictive campaigns) ------------------------------------------
 
+  /** The campaign, if the user may call in it (else 403/404 as for any calling event). */
+  async callerCampaign(userId: string, campaignId: string): Promise<EngineCampaign> {
+    return this.campaign(userId, campaignId);
+  }
+
   /**
    * The next person the dialer may ring for a caller, by next()'s rules (window, register, retries,
    * leases); the lease is the caller's while the call rings. Null when there is nobody to call now.

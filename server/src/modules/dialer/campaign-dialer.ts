@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Language } from '../../contract/language';
+import { NETWORK } from './network';
+import type { PacingDecision, PacingInput } from './pacing';
 import type {
   AnswerDecision,
   AnsweredBy,
@@ -25,27 +27,22 @@ import type {
 export const RING_TIMEOUT_SECONDS = 20;
 /** Ofcom's limit: abandoned calls at most 3 % of the calls a person answered, per campaign over 24 hours. */
 export const ABANDONMENT_LIMIT = 0.03;
-/** The window the pacer's recent answer rate and times are taken over. */
-export const RECENT_MS = 15 * 60_000;
+/** The window the pacer's recent answer rate and times are taken over: the last 200 dials or 10 minutes, whichever is fewer. */
+export const RECENT_MS = 10 * 60_000;
+const RECENT_DIALS = 200;
+/**
+ * Ofcom counts a person hung up on because detection took them for a machine as an abandoned call, and asks
+ * for a reasoned estimate of them: the share of "machine" verdicts that were people, from detection's accuracy
+ * and the share of machines among answers (the network's parameters; Twilio publishes no accuracy of its own).
+ */
+export const PEOPLE_PER_MACHINE_VERDICT = (() => {
+  const people = (1 - NETWORK.machineShareOfAnswered) * NETWORK.amd.humanTakenForMachine;
+  const machines = NETWORK.machineShareOfAnswered * (1 - NETWORK.amd.machineTakenForHuman);
+  return people / (people + machines);
+})();
 const DAY_MS = 24 * 60 * 60_000;
 /** With nobody to call, the queue is asked again after this long (or when a caller starts). */
 const DRAINED_MS = 30_000;
-
-export interface PacingInput {
-  mode: 'power' | 'predictive';
-  linesPerCaller: number;
-  callers: { waiting: number; talking: number; wrapping: number };
-  linesRinging: number;
-  recent: { dials: number; humanAnswers: number; talkSeconds: number; wrapSeconds: number; ringSeconds: number };
-  abandonment24h: { abandoned: number; answered: number };
-  nowMs: number;
-}
-
-export interface PacingDecision {
-  toDial: number;
-  linesPerCaller: number;
-  fallback: Fallback | null;
-}
 
 /** The pacing loop (pacing.ts) as the dialer uses it. */
 export interface Pacing {
@@ -74,6 +71,8 @@ export interface Line {
   placedAt: number;
   answeredAt: number | null;
   seatId: string | null;
+  /** Detection's verdict, once the call is answered. */
+  detected: 'human' | 'machine' | null;
 }
 
 /** What organizers see of a dialing campaign. */
@@ -85,9 +84,18 @@ export interface DialerFigures {
   linesRinging: number;
   callers: { waiting: number; talking: number; wrapping: number };
   answerRate: number;
+  /** The rolling 24 hours by Ofcom's measure (people among "machine" verdicts hung up on estimated in both). */
   abandonment: { abandoned: number; answered: number; rate: number };
   limit: number;
 }
+
+/**
+ * What a "machine" verdict does. hang-up: machines never reach a caller, and the people detection takes for
+ * machines (6 % of them) are hung up on, which alone breaks Ofcom's 3 %. bridge-if-caller-waiting: a caller
+ * who is waiting gets the call, told detection thinks it is a machine (they end it with one tap); hung up
+ * only when nobody waits.
+ */
+export type MachineVerdictPolicy = 'hang-up' | 'bridge-if-caller-waiting';
 
 export interface DialerCampaign {
   id: string;
@@ -98,6 +106,7 @@ export interface DialerCampaign {
   language: Language;
   /** What an abandoned person hears: who called and a number to call back. */
   abandonMessage: string;
+  machineVerdict: MachineVerdictPolicy;
 }
 
 /** What the dialer tells the rest of the server. All may be left out (the benchmark counts through them). */
@@ -114,9 +123,10 @@ export interface DialerHooks {
   error?(error: unknown): void;
 }
 
-interface Outcome24h {
+export interface Outcome24h {
   at: number;
-  abandoned: boolean;
+  /** person: bridged; abandoned: no caller free; machine: a "machine" verdict hung up on (some were people). */
+  kind: 'person' | 'abandoned' | 'machine';
 }
 
 interface RecentLine {
@@ -135,7 +145,7 @@ export class CampaignDialer implements DialerSink {
   private pumping = false;
   private again = false;
   private drainedUntil = 0;
-  private decision: PacingDecision = { toDial: 0, linesPerCaller: 1, fallback: null };
+  private decision: PacingDecision = { toDial: 0, linesPerCaller: 1, fallback: null, answerRate: 0 };
   private closed = false;
 
   constructor(
@@ -145,26 +155,40 @@ export class CampaignDialer implements DialerSink {
     private readonly pacer: Pacing,
     private readonly scheduler: Scheduler,
     private readonly hooks: DialerHooks = {},
-    /** The last 24 hours' human answers and abandonments (loaded from PostgreSQL on takeover). */
-    history: { at: number; abandoned: boolean }[] = [],
+    /** The last 24 hours' answers (loaded from PostgreSQL on takeover). */
+    history: Outcome24h[] = [],
   ) {
     this.answered24h.push(...history);
   }
 
   // --- callers ----------------------------------------------------------------------------------
 
-  /** A caller starts (or comes back): their seat waits for people. */
+  /** A caller starts (or comes back from a pause): their seat waits for people. */
   start(userId: string, seatId: string = randomUUID()): Seat {
-    const existing = [...this.seats.values()].find((seat) => seat.userId === userId);
-    this.drainedUntil = 0;
+    const existing = this.seatOf(userId);
     if (existing) {
       this.pausing.delete(existing.seatId);
-      if (existing.state === 'paused') this.move(existing, 'waiting');
-      this.pump();
+      if (existing.state === 'paused') {
+        this.drainedUntil = 0;
+        this.move(existing, 'waiting');
+        this.pump();
+      }
       return existing;
     }
-    const seat: Seat = { seatId, userId, state: 'waiting', since: this.scheduler.now(), lineId: null };
-    this.seats.set(seatId, seat);
+    this.drainedUntil = 0;
+    return this.add({ seatId, userId, state: 'waiting', since: this.scheduler.now(), lineId: null });
+  }
+
+  /**
+   * A caller this process did not know was talking or wrapping up (another process bridged them, or
+   * their page came back): they get nobody new until they save.
+   */
+  restore(userId: string, seatId: string): Seat {
+    return this.seatOf(userId) ?? this.add({ seatId, userId, state: 'wrapping', since: this.scheduler.now(), lineId: null });
+  }
+
+  private add(seat: Seat): Seat {
+    this.seats.set(seat.seatId, seat);
     this.emitSeat(seat);
     this.pump();
     return seat;
@@ -235,18 +259,19 @@ export class CampaignDialer implements DialerSink {
     if (!line || (line.state !== 'placing' && line.state !== 'ringing')) return { action: 'hangup' };
     const now = this.scheduler.now();
     line.answeredAt = now;
-    if (by === 'machine') {
-      // Never a message left on a machine, and never the caller's time.
+    line.detected = by === 'machine' ? 'machine' : 'human';
+    this.recent(line.placedAt, now, by !== 'machine');
+    const seat = this.seatFor(line);
+    if (by === 'machine' && (!seat || this.campaign.machineVerdict === 'hang-up')) {
+      // Never a message left on a machine, and never the caller's time when nobody waits.
       line.state = 'machine';
-      this.recentLines.push({ at: line.placedAt, human: false, ringMs: null });
+      this.answered24h.push({ at: now, kind: 'machine' });
       this.hooks.line?.(line);
       return { action: 'hangup' };
     }
-    this.recentLines.push({ at: line.placedAt, human: true, ringMs: now - line.placedAt });
-    const seat = this.seatFor(line);
     if (!seat) {
       line.state = 'abandoned';
-      this.answered24h.push({ at: now, abandoned: true });
+      this.answered24h.push({ at: now, kind: 'abandoned' });
       this.hooks.line?.(line);
       this.pump();
       return { action: 'abandon', text: this.campaign.abandonMessage, language: this.campaign.language };
@@ -256,7 +281,7 @@ export class CampaignDialer implements DialerSink {
     line.seatId = seat.seatId;
     seat.lineId = line.lineId;
     this.move(seat, 'talking');
-    this.answered24h.push({ at: now, abandoned: false });
+    if (by !== 'machine') this.answered24h.push({ at: now, kind: 'person' });
     try {
       await this.queue.handOver(line.target, seat.userId);
     } catch (error) {
@@ -264,6 +289,7 @@ export class CampaignDialer implements DialerSink {
       this.hooks.error?.(error);
       seat.lineId = null;
       line.state = 'ended';
+      this.lines.delete(line.lineId);
       this.move(seat, 'waiting');
       this.pump();
       return { action: 'hangup' };
@@ -272,6 +298,11 @@ export class CampaignDialer implements DialerSink {
     this.hooks.bridged?.(seat, line);
     this.pump();
     return { action: 'bridge', seatId: seat.seatId };
+  }
+
+  /** A dial that ended or was answered, for the pacer's recent answer rate and dial-to-verdict time. */
+  private recent(placedAt: number, at: number, human: boolean): void {
+    this.recentLines.push({ at, human, ringMs: human ? at - placedAt : null });
   }
 
   ended(lineId: string, status: LineEnd, talkSeconds: number): void {
@@ -292,7 +323,7 @@ export class CampaignDialer implements DialerSink {
       this.pump();
       return;
     }
-    if (was === 'placing' || was === 'ringing') this.recentLines.push({ at: line.placedAt, human: false, ringMs: null });
+    if (was === 'placing' || was === 'ringing') this.recent(line.placedAt, now, false);
     const outcome: ServerOutcome =
       was === 'abandoned' ? 'abandoned' : was === 'machine' ? 'voicemail' : status === 'busy' ? 'busy' : status === 'failed' ? 'wrong-number' : 'no-answer';
     this.hooks.line?.(line, outcome);
@@ -348,6 +379,7 @@ export class CampaignDialer implements DialerSink {
       if (n > 0) list.splice(0, n);
     };
     drop(this.recentLines, now - RECENT_MS);
+    if (this.recentLines.length > RECENT_DIALS) this.recentLines.splice(0, this.recentLines.length - RECENT_DIALS);
     drop(this.recentTalk, now - RECENT_MS);
     drop(this.recentWrap, now - RECENT_MS);
     drop(this.answered24h, now - DAY_MS);
@@ -363,8 +395,16 @@ export class CampaignDialer implements DialerSink {
       humans++;
       ring += line.ringMs ?? 0;
     }
+    // Ofcom's measure: abandoned ÷ answered by a person, with the people among "machine" verdicts hung up on estimated.
     let abandoned = 0;
-    for (const answer of this.answered24h) if (answer.abandoned) abandoned++;
+    let people = 0;
+    let machines = 0;
+    for (const answer of this.answered24h) {
+      if (answer.kind === 'machine') machines++;
+      else people++;
+      if (answer.kind === 'abandoned') abandoned++;
+    }
+    const mistaken = machines * PEOPLE_PER_MACHINE_VERDICT;
     return {
       mode: this.campaign.mode,
       linesPerCaller: this.campaign.linesPerCaller,
@@ -373,11 +413,11 @@ export class CampaignDialer implements DialerSink {
       recent: {
         dials: this.recentLines.length,
         humanAnswers: humans,
-        talkSeconds: mean(this.recentTalk, 90),
-        wrapSeconds: mean(this.recentWrap, 20),
-        ringSeconds: humans === 0 ? 10 : ring / humans / 1000,
+        talkSeconds: mean(this.recentTalk, 0),
+        wrapSeconds: mean(this.recentWrap, 0),
+        ringSeconds: humans === 0 ? 0 : ring / humans / 1000,
       },
-      abandonment24h: { abandoned, answered: this.answered24h.length },
+      abandonment24h: { abandoned: abandoned + mistaken, answered: people + mistaken },
       nowMs: now,
     };
   }
@@ -393,7 +433,7 @@ export class CampaignDialer implements DialerSink {
       linesRinging: input.linesRinging,
       callers: input.callers,
       answerRate: input.recent.dials === 0 ? 0 : input.recent.humanAnswers / input.recent.dials,
-      abandonment: { abandoned, answered, rate: answered === 0 ? 0 : abandoned / answered },
+      abandonment: { abandoned: Math.round(abandoned), answered: Math.round(answered), rate: answered === 0 ? 0 : abandoned / answered },
       limit: ABANDONMENT_LIMIT,
     };
   }
@@ -459,7 +499,7 @@ export class CampaignDialer implements DialerSink {
   }
 
   private place(target: DialTarget, forUserId: string): void {
-    const line: Line = { lineId: randomUUID(), target, forUserId, providerCallId: null, state: 'placing', placedAt: this.scheduler.now(), answeredAt: null, seatId: null };
+    const line: Line = { lineId: randomUUID(), target, forUserId, providerCallId: null, state: 'placing', placedAt: this.scheduler.now(), answeredAt: null, seatId: null, detected: null };
     this.lines.set(line.lineId, line);
     this.hooks.line?.(line);
     this.provider.place({ lineId: line.lineId, target, ringTimeoutSeconds: RING_TIMEOUT_SECONDS, timeZone: this.campaign.timeZone }).then(

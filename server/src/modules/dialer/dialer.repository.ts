@@ -1,0 +1,175 @@
+import { sql } from 'kysely';
+import type { Database } from '../../../../db/database';
+import type { DialTarget, ServerOutcome } from './dialer.types';
+import type { Line, Outcome24h, Seat } from './campaign-dialer';
+
+// The dialer's tables (migration 2026-12-05T09): who paces which campaign, the callers' seats, and the
+// lines placed. No phone number and no person is stored here: a line's lease leads to them while held.
+
+/** A process's hold on pacing a campaign lasts this long unless renewed (every second). */
+export const OWNER_MS = 5_000;
+
+export interface DialingCampaign {
+  id: string;
+  organisationId: string;
+  organisationName: string;
+  country: string;
+  status: string;
+  dialing: string;
+  dialMode: string;
+  linesPerCaller: number;
+  timeZone: string;
+}
+
+export async function dialingCampaign(db: Database, campaignId: string): Promise<DialingCampaign | undefined> {
+  const { rows } = await sql<DialingCampaign>`
+    select c.id, c.organisation_id as "organisationId", o.name as "organisationName", o.country, c.status, c.dialing,
+      c.dial_mode as "dialMode", c.lines_per_caller as "linesPerCaller", o.time_zone as "timeZone"
+    from campaign c join organisation o on o.id = c.organisation_id where c.id = ${campaignId}`.execute(db);
+  return rows[0];
+}
+
+/**
+ * Takes or keeps the campaigns that have callers connected in them and that no live process paces;
+ * lets go of the ones without. Returns the campaigns this process paces now.
+ */
+export async function own(db: Database, processId: string, now: Date): Promise<string[]> {
+  const { rows } = await sql<{ campaignId: string }>`
+    with wanted as (
+      select distinct s.campaign_id from dialer_seat s
+      where exists (select 1 from caller_presence p where p.user_id = s.user_id and p.campaign_id = s.campaign_id)
+    ), dropped as (
+      delete from dialer_owner where process_id = ${processId} and campaign_id not in (select campaign_id from wanted)
+    )
+    insert into dialer_owner (campaign_id, process_id, expires_at)
+    select campaign_id, ${processId}, ${new Date(now.getTime() + OWNER_MS)} from wanted
+    on conflict (campaign_id) do update set process_id = excluded.process_id, expires_at = excluded.expires_at
+      where dialer_owner.process_id = ${processId} or dialer_owner.expires_at < ${now}
+    returning campaign_id as "campaignId"`.execute(db);
+  return rows.map((row) => row.campaignId);
+}
+
+/** This process stops pacing: others take its campaigns at once. */
+export async function disown(db: Database, processId: string): Promise<void> {
+  await sql`delete from dialer_owner where process_id = ${processId}`.execute(db);
+}
+
+export interface SeatRow {
+  id: string;
+  userId: string;
+  wants: 'dial' | 'pause';
+  savedAt: Date | null;
+  hangupAt: Date | null;
+  state: Seat['state'];
+  lineId: string | null;
+}
+
+/** A caller opens their line: their seat (the same one again if they had one), wanting people. */
+export async function openSeat(db: Database, campaignId: string, userId: string, seatId: string, now: Date): Promise<string> {
+  const { rows } = await sql<{ id: string }>`
+    insert into dialer_seat (id, campaign_id, user_id, wants, since) values (${seatId}, ${campaignId}, ${userId}, 'dial', ${now})
+    on conflict (campaign_id, user_id) do update set wants = 'dial'
+    returning id`.execute(db);
+  return (rows[0] as { id: string }).id;
+}
+
+export async function seatOf(db: Database, seatId: string): Promise<{ userId: string; campaignId: string } | undefined> {
+  const { rows } = await sql<{ userId: string; campaignId: string }>`select user_id as "userId", campaign_id as "campaignId" from dialer_seat where id = ${seatId}`.execute(db);
+  return rows[0];
+}
+
+/** A caller's wish, for the pacing process to act on: pause, a save made, a hang-up. False: they have no seat. */
+export async function markSeat(db: Database, campaignId: string, userId: string, change: { wants?: 'dial' | 'pause'; savedAt?: Date; hangupAt?: Date }): Promise<boolean> {
+  const result = await sql`
+    update dialer_seat set
+      wants = coalesce(${change.wants ?? null}, wants),
+      saved_at = coalesce(${change.savedAt ?? null}, saved_at),
+      hangup_at = coalesce(${change.hangupAt ?? null}, hangup_at)
+    where campaign_id = ${campaignId} and user_id = ${userId}`.execute(db);
+  return Number(result.numAffectedRows ?? 0) > 0;
+}
+
+/** The seats of callers connected to the campaign (in any process). */
+export async function liveSeats(db: Database, campaignId: string): Promise<SeatRow[]> {
+  const { rows } = await sql<SeatRow>`
+    select s.id, s.user_id as "userId", s.wants, s.saved_at as "savedAt", s.hangup_at as "hangupAt", s.state, s.line_id as "lineId"
+    from dialer_seat s
+    where s.campaign_id = ${campaignId}
+      and exists (select 1 from caller_presence p where p.user_id = s.user_id and p.campaign_id = s.campaign_id)`.execute(db);
+  return rows;
+}
+
+export async function saveSeat(db: Database, campaignId: string, seat: Seat): Promise<void> {
+  await sql`update dialer_seat set state = ${seat.state}, line_id = ${seat.lineId}, since = ${new Date(seat.since)}
+    where id = ${seat.seatId} and campaign_id = ${campaignId}`.execute(db);
+}
+
+/** A line placed, or what became of it. */
+export async function saveLine(db: Database, provider: string, line: Line, outcome: ServerOutcome | undefined, now: Date): Promise<void> {
+  const human = line.detected === 'human';
+  await sql`
+    insert into dialer_line (id, campaign_id, lease_id, caller_id, attempt, provider, provider_call_id, state, placed_at, answered_at, human, abandoned, seat_id, outcome, ended_at)
+    values (${line.lineId}, ${line.target.campaignId}, ${line.target.leaseId}, ${line.target.callerId}, ${line.target.attempt}, ${provider},
+      ${line.providerCallId}, ${line.state}, ${new Date(line.placedAt)}, ${line.answeredAt === null ? null : new Date(line.answeredAt)},
+      ${human}, ${line.state === 'abandoned' || outcome === 'abandoned'}, ${line.seatId}, ${outcome ?? null}, ${line.state === 'ended' ? now : null})
+    on conflict (id) do update set
+      provider_call_id = coalesce(excluded.provider_call_id, dialer_line.provider_call_id),
+      state = excluded.state,
+      answered_at = coalesce(excluded.answered_at, dialer_line.answered_at),
+      human = dialer_line.human or excluded.human,
+      abandoned = dialer_line.abandoned or excluded.abandoned,
+      seat_id = coalesce(excluded.seat_id, dialer_line.seat_id),
+      outcome = coalesce(excluded.outcome, dialer_line.outcome),
+      ended_at = coalesce(excluded.ended_at, dialer_line.ended_at)`.execute(db);
+}
+
+/** The campaign's answers in the last 24 hours: people bridged, people abandoned, "machine" verdicts hung up on. */
+export async function answeredSince(db: Database, campaignId: string, since: Date): Promise<Outcome24h[]> {
+  const { rows } = await sql<{ at: Date; human: boolean; abandoned: boolean; bridged: boolean }>`
+    select answered_at as at, human, abandoned, seat_id is not null as bridged from dialer_line
+    where campaign_id = ${campaignId} and answered_at >= ${since} order by answered_at`.execute(db);
+  const answers: Outcome24h[] = [];
+  for (const row of rows) {
+    const kind = row.abandoned ? 'abandoned' : row.human ? 'person' : row.bridged ? null : 'machine';
+    if (kind) answers.push({ at: new Date(row.at).getTime(), kind });
+  }
+  return answers;
+}
+
+export interface OpenLine {
+  id: string;
+  leaseId: string;
+  callerId: string;
+  attempt: number;
+  provider: string;
+  providerCallId: string | null;
+  state: Line['state'];
+  placedAt: Date;
+  seatId: string | null;
+}
+
+/** Lines not ended: placed by a process that stopped, for the one taking the campaign over. */
+export async function openLines(db: Database, campaignId: string): Promise<OpenLine[]> {
+  const { rows } = await sql<OpenLine>`
+    select id, lease_id as "leaseId", caller_id as "callerId", attempt, provider, provider_call_id as "providerCallId", state, placed_at as "placedAt", seat_id as "seatId"
+    from dialer_line where campaign_id = ${campaignId} and state <> 'ended'`.execute(db);
+  return rows;
+}
+
+/** A target again from its lease, while the lease is still held by whom the line says. */
+export async function targetOf(db: Database, line: OpenLine, organisationId: string): Promise<DialTarget | undefined> {
+  const { rows } = await sql<{ personId: number; phone: string; campaignId: string }>`
+    select person_id as "personId", phone, campaign_id as "campaignId" from campaign_contact
+    where lease_id = ${line.leaseId} and held_by = ${line.callerId} and state = 'held'`.execute(db);
+  const row = rows[0];
+  return row && { leaseId: line.leaseId, campaignId: row.campaignId, organisationId, personId: row.personId, phone: row.phone, attempt: line.attempt, callerId: line.callerId };
+}
+
+export async function endLine(db: Database, lineId: string, outcome: ServerOutcome | null, now: Date): Promise<void> {
+  await sql`update dialer_line set state = 'ended', outcome = coalesce(${outcome}, outcome), ended_at = ${now} where id = ${lineId}`.execute(db);
+}
+
+/** Lines older than two days are no longer needed for any figure. */
+export async function forgetOldLines(db: Database, before: Date): Promise<void> {
+  await sql`delete from dialer_line where placed_at < ${before} and state = 'ended'`.execute(db);
+}

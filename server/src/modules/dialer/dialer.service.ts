@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { Database } from '../../../../db/database';
+import type { Clock } from '../../clock';
+import type { Assignment } from '../../contract/realtime';
+import { countryLanguage } from '../../contract/language';
+import type { Country } from '../../contract/api';
+import { conflict, notFound } from '../../errors';
+import type { CallingEngine } from '../calling/calling.service';
+import { CampaignDialer, type DialerFigures, type Line, type Pacing, type Seat } from './campaign-dialer';
+import type { DialerProvider, DialerSink, Scheduler, SeatState } from './dialer.types';
+import * as repository from './dialer.repository';
+import { ABANDON_MESSAGE } from './dialer.texts';
+
+// Dialing for callers in power and predictive campaigns, across server processes. A caller's wishes
+// (start, pause, a save, a hang-up) are written to their seat in PostgreSQL by the process their
+// socket is on; one process at a time paces a campaign (dialer_owner, renewed every second, taken
+// over by another within OWNER_MS when it stops) and runs its CampaignDialer: it reads the seats every
+// second, and at once when nudged (the same process, or another through socket.io's server-side emit).
+
+export interface DialerServiceEvents {
+  /** A caller's seat changed: to their sockets as dialer:seat. */
+  seat: [{ userId: string; campaignId: string; seatId: string; state: SeatState | 'paused'; ringing: number }];
+  /** A person answered and is the caller's: dialer:bridged with their card. */
+  bridged: [{ userId: string; campaignId: string; assignment: Assignment }];
+  /** The person bridged to the caller hung up (or the caller did). */
+  ended: [{ userId: string; campaignId: string; assignmentId: string }];
+  /** The campaign's dialer figures, once a second while it dials: dialer:live to its organizers. */
+  live: [DialerFigures];
+  /** Another process should look at the campaign's seats now. */
+  nudge: [{ campaignId: string }];
+}
+
+export interface DialerOptions {
+  processId: string;
+  scheduler: Scheduler;
+  /** The pacing loop for a campaign taken up (fresh state, or the figures of the last 24 hours). */
+  pacer: () => Pacing;
+  /** The provider a campaign's calls go through, by its line ('simulated' or 'twilio'). */
+  provider: (line: 'simulated' | 'twilio', sink: () => DialerSink) => DialerProvider | null;
+  onError: (error: unknown) => void;
+}
+
+interface Running {
+  dialer: CampaignDialer;
+  /** The campaign's writes, one after the other (a line's insert before its updates). */
+  writes: Promise<void>;
+  line: 'simulated' | 'twilio';
+  /** The last save and hang-up of each seat acted on. */
+  seen: Map<string, { savedAt: number; hangupAt: number }>;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+export class DialerService extends EventEmitter<DialerServiceEvents> {
+  private readonly running = new Map<string, Running>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private readonly syncing = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly calling: CallingEngine,
+    private readonly options: DialerOptions,
+  ) {
+    super();
+    // A caller's save ends their wrap-up: the seat waits for the next person.
+    calling.on('saved', ({ campaignId, callerId }) => {
+      if (callerId === null) return;
+      repository
+        .markSeat(this.db, campaignId, callerId, { savedAt: this.clock.now() })
+        .then((had) => (had ? this.nudge(campaignId) : undefined))
+        .catch(this.options.onError);
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), 1000);
+    this.timer.unref();
+  }
+
+  /** Stops pacing here: the campaigns are let go at once for other processes to take. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+    for (const running of this.running.values()) running.dialer.close();
+    this.running.clear();
+    await repository.disown(this.db, this.options.processId).catch(this.options.onError);
+  }
+
+  // --- callers' wishes (from sockets in any process) -------------------------------------------------
+
+  /** A caller opens their line for the evening in a power or predictive campaign (they joined it as a caller). */
+  async startSeat(userId: string, campaignId: string): Promise<{ seatId: string; line: 'simulated' | 'twilio' }> {
+    await this.calling.callerCampaign(userId, campaignId);
+    const campaign = await repository.dialingCampaign(this.db, campaignId);
+    if (!campaign) throw notFound('The campaign');
+    if (campaign.dialMode === 'preview') throw conflict('not_a_dialing_campaign', 'Ringa does not dial for the callers of this campaign: ask for the next person.');
+    if (campaign.dialing !== 'simulated' && campaign.dialing !== 'twilio') throw conflict('dial_mode_needs_browser_line', 'Ringa can dial only through Twilio or the simulated line.');
+    if (campaign.status !== 'active') throw conflict('campaign_not_open', 'This campaign is not open for calling.');
+    const seatId = await repository.openSeat(this.db, campaignId, userId, randomUUID(), this.clock.now());
+    await this.nudge(campaignId);
+    return { seatId, line: campaign.dialing };
+  }
+
+  async pauseSeat(userId: string, campaignId: string): Promise<void> {
+    if (!(await repository.markSeat(this.db, campaignId, userId, { wants: 'pause' }))) throw conflict('no_dialer_seat', 'Start calling first.');
+    await this.nudge(campaignId);
+  }
+
+  async hangup(userId: string, campaignId: string): Promise<void> {
+    if (!(await repository.markSeat(this.db, campaignId, userId, { hangupAt: this.clock.now() }))) throw conflict('no_dialer_seat', 'Start calling first.');
+    await this.nudge(campaignId);
+  }
+
+  /** Whose a seat is (the Twilio voice webhook joins only its own caller to its conference). */
+  seatOf(seatId: string): Promise<{ userId: string; campaignId: string } | undefined> {
+    return repository.seatOf(this.db, seatId);
+  }
+
+  /** The figures of a campaign paced here (organizers' live view), or null. */
+  figures(campaignId: string): DialerFigures | null {
+    return this.running.get(campaignId)?.dialer.figures() ?? null;
+  }
+
+  /** Looks at the campaign's seats now: here if this process paces it, else in the one that does. */
+  async nudge(campaignId: string): Promise<void> {
+    if (!this.running.has(campaignId)) await this.tick();
+    if (this.running.has(campaignId)) await this.sync(campaignId);
+    else this.emit('nudge', { campaignId });
+  }
+
+  /** Another process nudged: look if the campaign is ours. */
+  nudged(campaignId: string): void {
+    if (this.running.has(campaignId)) void this.sync(campaignId).catch(this.options.onError);
+  }
+
+  // --- pacing ----------------------------------------------------------------------------------------
+
+  /** Once a second: keep and take campaigns, read their seats, pace, and send the figures. */
+  tick(): Promise<void> {
+    this.ticking ??= this.tickOnce()
+      .catch(this.options.onError)
+      .finally(() => {
+        this.ticking = undefined;
+      });
+    return this.ticking;
+  }
+
+  private async tickOnce(): Promise<void> {
+    const owned = new Set(await repository.own(this.db, this.options.processId, this.clock.now()));
+    for (const [campaignId, running] of this.running) {
+      if (owned.has(campaignId)) continue;
+      running.dialer.close();
+      this.running.delete(campaignId);
+    }
+    for (const campaignId of owned) {
+      if (!this.running.has(campaignId)) await this.take(campaignId);
+      await this.sync(campaignId);
+      const running = this.running.get(campaignId);
+      if (!running) continue;
+      running.dialer.pump();
+      this.emit('live', running.dialer.figures());
+    }
+  }
+
+  /** Takes a campaign up: its last 24 hours' answers, and the lines a stopped process left open. */
+  private async take(campaignId: string): Promise<void> {
+    const campaign = await repository.dialingCampaign(this.db, campaignId);
+    if (!campaign || campaign.dialMode === 'preview' || (campaign.dialing !== 'simulated' && campaign.dialing !== 'twilio')) return;
+    const line = campaign.dialing;
+    const ref: { dialer?: CampaignDialer } = {};
+    const provider = this.options.provider(line, () => ref.dialer as CampaignDialer);
+    if (!provider) return;
+    const now = this.clock.now();
+    const history = await repository.answeredSince(this.db, campaignId, new Date(now.getTime() - DAY_MS));
+    const language = countryLanguage(campaign.country as Country);
+    const dialer = new CampaignDialer(
+      {
+        id: campaignId,
+        organisationId: campaign.organisationId,
+        mode: campaign.dialMode as 'power' | 'predictive',
+        linesPerCaller: campaign.linesPerCaller,
+        timeZone: campaign.timeZone,
+        language,
+        abandonMessage: ABANDON_MESSAGE[language](campaign.organisationName, null),
+        machineVerdict: 'bridge-if-caller-waiting',
+      },
+      {
+        claim: (id, forUserId) => this.calling.claimForDialer(forUserId, id),
+        settle: (target, outcome, at) => this.calling.settleDialed(target, outcome, at),
+        handOver: (target, toUserId) => this.calling.handOver(target, toUserId),
+      },
+      provider,
+      this.options.pacer(),
+      this.options.scheduler,
+      this.hooks(campaignId, line),
+      history,
+    );
+    ref.dialer = dialer;
+    this.running.set(campaignId, { dialer, line, seen: new Map(), writes: Promise.resolve() });
+    // Lines a stopped process placed on the simulated network ended with it: saved as unanswered.
+    // (Twilio's go on ringing; their callbacks end them here.)
+    for (const open of await repository.openLines(this.db, campaignId)) {
+      if (open.provider !== 'simulated' || open.state === 'bridged') continue;
+      const target = await repository.targetOf(this.db, open, campaign.organisationId);
+      if (target) await this.calling.settleDialed(target, open.state === 'abandoned' ? 'abandoned' : 'no-answer', now);
+      await repository.endLine(this.db, open.id, open.state === 'abandoned' ? 'abandoned' : 'no-answer', now);
+    }
+    await repository.forgetOldLines(this.db, new Date(now.getTime() - 2 * DAY_MS));
+  }
+
+  private hooks(campaignId: string, line: 'simulated' | 'twilio') {
+    const onError = this.options.onError;
+    const write = (run: () => Promise<void>) => {
+      const running = this.running.get(campaignId);
+      if (!running) return;
+      running.writes = running.writes.then(run).catch(onError);
+    };
+    return {
+      seat: (seat: Seat, ringing: number) => {
+        this.emit('seat', { userId: seat.userId, campaignId, seatId: seat.seatId, state: seat.state, ringing });
+        const copy = { ...seat };
+        write(() => repository.saveSeat(this.db, campaignId, copy));
+      },
+      bridged: (seat: Seat, bridged: Line) => {
+        this.calling.assignmentOf(seat.userId, campaignId, bridged.target.leaseId).then((assignment) => {
+          if (assignment) this.emit('bridged', { userId: seat.userId, campaignId, assignment });
+        }, onError);
+      },
+      ended: (seat: Seat, ended: Line) => this.emit('ended', { userId: seat.userId, campaignId, assignmentId: ended.target.leaseId }),
+      line: (changed: Line, outcome?: Parameters<typeof repository.saveLine>[3]) => {
+        const copy = { ...changed };
+        const now = this.clock.now();
+        write(() => repository.saveLine(this.db, line, copy, outcome, now));
+      },
+      error: onError,
+    };
+  }
+
+  /** Acts on the campaign's seats as PostgreSQL has them (one look at a time per campaign). */
+  private sync(campaignId: string): Promise<void> {
+    const pending = this.syncing.get(campaignId);
+    if (pending) return pending;
+    const done = this.syncOnce(campaignId).finally(() => this.syncing.delete(campaignId));
+    this.syncing.set(campaignId, done);
+    return done;
+  }
+
+  private async syncOnce(campaignId: string): Promise<void> {
+    const running = this.running.get(campaignId);
+    if (!running) return;
+    const { dialer, seen } = running;
+    const rows = await repository.liveSeats(this.db, campaignId);
+    const present = new Set<string>();
+    for (const row of rows) {
+      present.add(row.userId);
+      const savedAt = row.savedAt ? new Date(row.savedAt).getTime() : 0;
+      const hangupAt = row.hangupAt ? new Date(row.hangupAt).getTime() : 0;
+      const last = seen.get(row.id);
+      if (!last || !dialer.seatOf(row.userId)) {
+        // New here: a save or hang-up made before is not acted on again; one talking or wrapping up
+        // (bridged by a process that stopped, or their page came back) gets nobody new until they save.
+        seen.set(row.id, { savedAt, hangupAt });
+        if (row.state === 'talking' || row.state === 'wrapping') dialer.restore(row.userId, row.id);
+      } else {
+        if (hangupAt > last.hangupAt) {
+          last.hangupAt = hangupAt;
+          await dialer.hangup(row.userId);
+        }
+        if (savedAt > last.savedAt) {
+          last.savedAt = savedAt;
+          dialer.saved(row.userId);
+        }
+      }
+      if (row.wants === 'pause') dialer.pause(row.userId);
+      else dialer.start(row.userId, row.id);
+    }
+    for (const seat of [...dialer.seats.values()]) {
+      if (present.has(seat.userId)) continue;
+      dialer.leave(seat.userId);
+      seen.delete(seat.seatId);
+    }
+  }
+}
