@@ -75,6 +75,7 @@ export const ERROR_CODES = [
   'invalid_calling_window',
   'invalid_status_change',
   'dialing_mismatch',
+  'dial_mode_needs_browser_line',
   'notice_empty',
   'unknown_placeholder',
   'unknown_merge_field',
