@@ -80,10 +80,12 @@ export interface Campaign {
   createdAt: Timestamp;
   createdBy: string | null;
   dialing: Generated<string>;
+  dialMode: Generated<string>;
   endsAt: Timestamp | null;
   finishedAt: Timestamp | null;
   goals: Generated<Json>;
   id: Generated<string>;
+  linesPerCaller: Generated<number>;
   maxAttempts: Generated<number>;
   name: string;
   notice: string | null;

@@ -81,6 +81,7 @@ export type ListPreview = Static<typeof Lists.ListPreview>;
 
 export type CampaignStatus = Static<typeof Campaigns.CampaignStatus>;
 export type CampaignDialing = Static<typeof Campaigns.Dialing>;
+export type CampaignDialMode = Static<typeof Campaigns.DialMode>;
 export type CallingWindow = Static<typeof Campaigns.CallingWindow>;
 export type CampaignOutcome = Static<typeof Campaigns.Outcome>;
 export type CampaignQuestion = Static<typeof Campaigns.Question>;

@@ -72,6 +72,10 @@ export const CallingWindow = Type.Object(
 );
 
 export const Dialing = Type.Union([Type.Literal('own-phone'), Type.Literal('twilio'), Type.Literal('simulated')]);
+/** How the calls are dialled: preview (each caller dials one person at a time), power (lines per caller), predictive (paced for the group). */
+export const DialMode = Type.Union([Type.Literal('preview'), Type.Literal('power'), Type.Literal('predictive')]);
+/** Numbers rung at once for each free caller in power mode (and at most in predictive mode). */
+export const LinesPerCaller = Type.Integer({ minimum: 1, maximum: 3 });
 export const CampaignStatus = Type.Union([Type.Literal('draft'), Type.Literal('active'), Type.Literal('paused'), Type.Literal('finished')]);
 
 export const Goal = Type.Object(
@@ -89,6 +93,7 @@ export type OutcomeValue = Static<typeof Outcome>;
 export type QuestionValue = Static<typeof Question>;
 export type CallingWindowValue = Static<typeof CallingWindow>;
 export type DialingValue = Static<typeof Dialing>;
+export type DialModeValue = Static<typeof DialMode>;
 export type CampaignStatusValue = Static<typeof CampaignStatus>;
 export type GoalValue = Static<typeof Goal>;
 
@@ -104,6 +109,8 @@ export const CampaignForCaller = Type.Object({
   callingWindow: CallingWindow,
   timeZone: Type.String(),
   dialing: Dialing,
+  dialMode: DialMode,
+  linesPerCaller: Type.Integer(),
   status: CampaignStatus,
   goals: Type.Array(Goal),
 });
@@ -140,6 +147,8 @@ export const CampaignView = Type.Object({
   /** The window reaches outside the usual hours (DOMAIN: Mon–Fri 09–20, Sat–Sun 11–17; in Norway Mon–Fri 09–21, no weekends). */
   windowWarning: Type.Boolean(),
   dialing: Dialing,
+  dialMode: DialMode,
+  linesPerCaller: Type.Integer(),
   status: CampaignStatus,
   maxAttempts: Type.Integer(),
   retryHours: RetryHours,
@@ -193,6 +202,9 @@ export const CampaignInput = Type.Object(
     endsAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
     callingWindow: Type.Optional(CallingWindow),
     dialing: Type.Optional(Dialing),
+    /** Power and predictive need a line the server dials on (twilio or simulated). */
+    dialMode: Type.Optional(DialMode),
+    linesPerCaller: Type.Optional(LinesPerCaller),
     maxAttempts: Type.Optional(MaxAttempts),
     retryHours: Type.Optional(RetryHours),
     shownAttributes: Type.Optional(ShownAttributes),
@@ -217,6 +229,9 @@ export const CampaignSettings = Type.Object(
     endsAt: Type.Optional(Type.Union([Timestamp, Type.Null()])),
     callingWindow: Type.Optional(CallingWindow),
     dialing: Type.Optional(Dialing),
+    /** Power and predictive need a line the server dials on (twilio or simulated). */
+    dialMode: Type.Optional(DialMode),
+    linesPerCaller: Type.Optional(LinesPerCaller),
     maxAttempts: Type.Optional(MaxAttempts),
     retryHours: Type.Optional(RetryHours),
     shownAttributes: Type.Optional(ShownAttributes),

@@ -16,6 +16,8 @@ import {
   type CampaignStatusValue,
   type CampaignViewValue,
   type CallingWindowValue,
+  type DialingValue,
+  type DialModeValue,
   type GoalValue,
   type OutcomeValue,
   type QuestionValue,
@@ -81,6 +83,13 @@ function inTransaction<T>(db: Database, work: (trx: Database) => Promise<T>): Pr
   return db.isTransaction ? work(db) : db.transaction().execute(work);
 }
 
+/** The server dials for callers (power, predictive) only on a line it places calls on: never on the callers' own phones. */
+function checkDialMode(dialing: DialingValue, dialMode: DialModeValue): void {
+  if (dialMode !== 'preview' && dialing === 'own-phone') {
+    throw badRequest('dial_mode_needs_browser_line', `Ringa can dial for callers (${dialMode}) only when calls go through the browser (Twilio or the simulated network), not when callers use their own phones.`);
+  }
+}
+
 function checkName(name: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw badRequest('validation', 'The campaign needs a name.');
@@ -103,6 +112,7 @@ async function insertCampaign(db: Database, clock: Clock, createdBy: string | nu
   const window = input.callingWindow ?? normalWindow(await organisationCountry(db, organisationId));
   checkWindow(window);
   checkPeriod(input.startsAt, input.endsAt);
+  checkDialMode(input.dialing ?? 'own-phone', input.dialMode ?? 'preview');
   const outcomes = checkOutcomes(input.outcomes ?? DEFAULT_OUTCOMES);
   const questions = input.questions ?? [];
   checkQuestions(questions);
@@ -119,6 +129,8 @@ async function insertCampaign(db: Database, clock: Clock, createdBy: string | nu
       endsAt: input.endsAt ? new Date(input.endsAt) : null,
       callingWindow: JSON.stringify(window),
       dialing: input.dialing ?? 'own-phone',
+      dialMode: input.dialMode ?? 'preview',
+      linesPerCaller: input.linesPerCaller ?? 2,
       maxAttempts: input.maxAttempts ?? 3,
       retryHours: JSON.stringify(input.retryHours ?? DEFAULT_RETRY_HOURS),
       shownAttributes: input.shownAttributes ?? [],
@@ -246,6 +258,8 @@ export async function updateSettings(db: Database, clock: Clock, userId: string,
   await db.transaction().execute(async (trx) => {
     const campaign = await repository.lockCampaign(trx, campaignId);
     if (!campaign) throw notFound('The campaign');
+    // Checked against the row as locked: the line and the mode may each change alone.
+    checkDialMode(input.dialing ?? (campaign.dialing as DialingValue), input.dialMode ?? (campaign.dialMode as DialModeValue));
     await repository.updateCampaign(trx, campaignId, {
       ...(name !== undefined ? { name } : {}),
       ...(input.briefing !== undefined ? { briefing: input.briefing } : {}),
@@ -253,6 +267,8 @@ export async function updateSettings(db: Database, clock: Clock, userId: string,
       endsAt,
       ...(input.callingWindow ? { callingWindow: JSON.stringify(input.callingWindow) } : {}),
       ...(input.dialing ? { dialing: input.dialing } : {}),
+      ...(input.dialMode ? { dialMode: input.dialMode } : {}),
+      ...(input.linesPerCaller !== undefined ? { linesPerCaller: input.linesPerCaller } : {}),
       ...(input.maxAttempts !== undefined ? { maxAttempts: input.maxAttempts } : {}),
       ...(input.retryHours ? { retryHours: JSON.stringify(input.retryHours) } : {}),
       ...(input.shownAttributes ? { shownAttributes: input.shownAttributes } : {}),
@@ -316,6 +332,8 @@ async function view(db: Database, clock: Clock, campaignId: string): Promise<Cam
     callingWindow: window,
     windowWarning: outsideNormalHours(window, normalWindow(await organisationCountry(db, campaign.organisationId))),
     dialing: campaign.dialing as CampaignViewValue['dialing'],
+    dialMode: campaign.dialMode as DialModeValue,
+    linesPerCaller: campaign.linesPerCaller,
     status: campaign.status as CampaignStatusValue,
     maxAttempts: campaign.maxAttempts,
     retryHours: campaign.retryHours as Record<string, number>,
@@ -439,6 +457,8 @@ async function readEngineCampaign(db: Database, campaignId: string): Promise<Eng
       callingWindow,
       timeZone: row.timeZone,
       dialing: row.dialing as EngineCampaign['forCaller']['dialing'],
+      dialMode: row.dialMode as DialModeValue,
+      linesPerCaller: row.linesPerCaller,
       status: row.status as CampaignStatusValue,
       goals: row.goals as GoalValue[],
     },

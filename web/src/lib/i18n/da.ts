@@ -743,6 +743,25 @@ export const da: Messages = {
       readySettings: 'Tjek perioden, ringetiderne og hvem der må ringe',
       readyOpen: 'Åbn kampagnen for opkald med knappen øverst',
     },
+    dialer: {
+      title: 'Opringningen lige nu',
+      mode: { power: 'Ringa ringer flere numre op for hver ringer', predictive: 'Ringa styrer tempoet for hele gruppen' },
+      linesRinging: 'Linjer, der ringer',
+      waiting: 'Ringere, der venter',
+      talking: 'I samtale',
+      wrapping: 'Udfylder udfald',
+      answerRate: 'Svarer (seneste opkald)',
+      linesPerCaller: 'Linjer pr. ringer nu',
+      abandonment: 'Afbrudte opkald, seneste 24 timer',
+      abandonmentOf: (abandoned: string, answered: string) => `${abandoned} af ${answered}, der svarede`,
+      limit: 'Grænse 3 %',
+      nearLimit: 'Tæt på grænsen',
+      fallback: {
+        'few-callers': 'Færre end 5 ringere: én linje hver.',
+        'abandonment-limit': 'Afbrudte opkald nåede 3 % de seneste 24 timer: én linje hver, indtil andelen falder.',
+      },
+      none: 'Ringa ringer ikke op for nogen lige nu. Tallene vises, når ringerne går i gang.',
+    },
 
     flags: {
       title: 'Markerede opkald',
@@ -902,6 +921,29 @@ export const da: Messages = {
         'own-phone': { label: 'Fra ringernes egne telefoner', help: 'Ringa viser nummeret; ringeren taster det på sin telefon.' },
         twilio: { label: 'Fra browseren (Twilio)', help: 'Opkaldene går gennem organisationens Twilio-konto og viser dens nummer.' },
         simulated: { label: 'Øvelse, ingen rigtige opkald', help: 'Ingen bliver ringet op: til at øve med ringerne og prøve samtaleguiden.' },
+      },
+      dialMode: {
+        title: 'Opringning',
+        intro: 'Ringerne kan selv taste numrene, eller Ringa kan ringe op for dem. Når Ringa ringer op, taler ringerne kun med dem, der svarer.',
+        modes: {
+          preview: { label: 'Ringerne ringer selv op', help: () => 'Én person ad gangen: ringeren ser, hvem det er, læser op på det, ringer og venter på svar. Roligst for nye ringere.' },
+          power: {
+            label: 'Ringa ringer flere numre op for hver ringer',
+            help: (lines: number) =>
+              lines === 1
+                ? 'Ringa ringer ét nummer op ad gangen for hver ledig ringer og stiller den, der svarer, igennem. Telefonsvarere og opkald, som ingen tager, når aldrig frem til ringeren.'
+                : `Ringa ringer ${lines} numre op ad gangen for hver ledig ringer og stiller den første, der svarer, igennem. Telefonsvarere og opkald, som ingen tager, når aldrig frem til ringeren.`,
+          },
+          predictive: {
+            label: 'Ringa styrer tempoet for hele gruppen',
+            help: () =>
+              'Ringa holder øje med, hvor mange der svarer, og hvor lange samtalerne er, og ringer lige præcis så mange numre op, at ringerne venter mindst muligt. Opkald, hvor nogen svarer, men ingen ringer er ledig (afbrudte opkald), holdes under 3 % efter den britiske myndighed Ofcoms mål. Kræver mindst 5 ringere på samme tid; er de færre, får hver én linje.',
+          },
+        },
+        lines: 'Linjer pr. ringer',
+        linesOption: (lines: number) => (lines === 1 ? '1 linje' : `${lines} linjer`),
+        linesWarning: 'Flere linjer betyder, at flere svarer, når ingen ringer er ledig. De får at vide, hvem der ringede, opkaldet afsluttes, og de bliver ikke ringet op igen i 72 timer.',
+        ownPhone: 'Ringa kan kun ringe op for ringerne, når opkaldene går gennem browseren (Twilio eller øvelse). Med egne telefoner taster hver ringer selv numrene.',
       },
       retries: 'Nye forsøg',
       maxAttempts: 'Højst antal opkald pr. person',
@@ -1200,6 +1242,24 @@ export const da: Messages = {
       mutedNote: 'Lyden er slået fra: de kan ikke høre dig.',
       pressed: (keys: string) => `Tastede taster: ${keys}`,
       useOwnPhone: 'Ring fra min egen telefon i stedet',
+    },
+    seat: {
+      intro: 'Ringa ringer op for dig i denne kampagne. Når nogen svarer, bliver de stillet igennem til dig, og navn, samtaleguide og spørgsmål vises med det samme.',
+      start: 'Begynd at ringe',
+      starting: 'Åbner din linje …',
+      waiting: 'Ringa ringer folk op for dig',
+      ringing: (lines: number) => (lines === 0 ? 'Finder de næste at ringe til …' : lines === 1 ? '1 linje ringer' : `${lines} linjer ringer`),
+      waitingHint: 'Telefonsvarere og opkald, som ingen tager, når aldrig frem til dig. Hav headsettet på: den næste kan komme når som helst.',
+      pause: 'Hold pause',
+      pausing: 'Holder pause: ingen nye efter denne.',
+      paused: 'Pause. Ringa ringer ikke op for dig lige nu.',
+      resume: 'Begynd at ringe igen',
+      connected: (name: string) => `Forbundet: ${name}`,
+      connectedHint: 'Personen kan høre dig nu.',
+      hangUp: 'Læg på',
+      ended: 'Samtalen er slut. Vælg, hvad der skete, og gem, så ringer Ringa de næste op for dig.',
+      failed: 'Din linje kunne ikke åbnes. Prøv igen om lidt.',
+      practice: 'Øvelseslinje: ingen bliver ringet op i virkeligheden.',
     },
     outcome: 'Hvad skete der?',
     outcomeHint: 'Tasterne 1–9 vælger et udfald.',

@@ -1,7 +1,7 @@
 // English: the reference dictionary. sv.ts and da.ts are typed `Messages`, so they must have
 // exactly these keys (and the same function signatures for texts with values in them).
 import type { NoContactReason } from '$contract/realtime';
-import type { AuditAction, CampaignDialing, CampaignStatus, Country, InviteStatus, LegalBasis, ListField, ListSourceKind, ListStatus, QueueFigures, Role } from '$contract/api';
+import type { AuditAction, CampaignDialing, CampaignDialMode, CampaignStatus, Country, InviteStatus, LegalBasis, ListField, ListSourceKind, ListStatus, QueueFigures, Role } from '$contract/api';
 import type { Day, GoalMetric } from '$lib/state/campaign-settings';
 import type { BuiltInOutcome, ProblemCode, QuestionKind, Tag } from '$lib/state/script-draft';
 import type { GoalStatus, PeriodPreset, PeriodProblem, Ratio, ResultsGoalMetric } from '$lib/state/stats-figures';
@@ -752,6 +752,25 @@ export const en = {
       readySettings: 'Check the period, the calling hours and who may call',
       readyOpen: 'Open the campaign for calling, with the button at the top',
     },
+    dialer: {
+      title: 'Ringa’s dialling now',
+      mode: { power: 'Ringa rings several numbers for each caller', predictive: 'Ringa paces the calls for the whole group' },
+      linesRinging: 'Lines ringing',
+      waiting: 'Callers waiting',
+      talking: 'Talking',
+      wrapping: 'Wrapping up',
+      answerRate: 'Answered (recent calls)',
+      linesPerCaller: 'Lines per caller now',
+      abandonment: 'Abandoned calls, last 24 hours',
+      abandonmentOf: (abandoned: string, answered: string) => `${abandoned} of ${answered} who answered`,
+      limit: 'Limit 3%',
+      nearLimit: 'Close to the limit',
+      fallback: {
+        'few-callers': 'Fewer than 5 callers: one line each.',
+        'abandonment-limit': 'Abandoned calls reached 3% in the last 24 hours: one line each until it falls.',
+      },
+      none: 'Ringa is not dialling for anyone right now. The figures appear when callers start.',
+    },
 
     flags: {
       title: 'Flagged calls',
@@ -912,6 +931,29 @@ export const en = {
         twilio: { label: 'From the browser (Twilio)', help: 'Calls go through the organisation’s Twilio account, showing its number.' },
         simulated: { label: 'Practice, no real calls', help: 'Nobody is called: for training callers and trying the script.' },
       } satisfies Record<CampaignDialing, { label: string; help: string }>,
+      dialMode: {
+        title: 'How calls are dialled',
+        intro: 'Callers can dial the numbers themselves, or Ringa can dial for them. When Ringa dials, callers only talk to people who answer.',
+        modes: {
+          preview: { label: 'Callers dial themselves', help: () => 'One person at a time: the caller sees who it is, reads up, calls and waits for an answer. The calmest way for new callers.' },
+          power: {
+            label: 'Ringa rings several numbers for each caller',
+            help: (lines: number) =>
+              lines === 1
+                ? 'Ringa rings one number at a time for each free caller and connects the person who answers. Answering machines and calls nobody answers never reach the caller.'
+                : `Ringa rings ${lines} numbers at once for each free caller and connects the first person who answers. Answering machines and calls nobody answers never reach the caller.`,
+          },
+          predictive: {
+            label: 'Ringa paces the calls for the whole group',
+            help: () =>
+              'Ringa follows how many people answer and how long conversations last, and rings just enough numbers that callers wait as little as possible. Calls where someone answers but no caller is free (abandoned calls) are kept under 3%, by the UK regulator Ofcom’s measure. Needs at least 5 callers at once; with fewer, one line each.',
+          },
+        } satisfies Record<CampaignDialMode, { label: string; help: (lines: number) => string }>,
+        lines: 'Lines per caller',
+        linesOption: (lines: number) => (lines === 1 ? '1 line' : `${lines} lines`),
+        linesWarning: 'More lines mean more people who answer when no caller is free. They hear who called, the call ends, and they are not called again for 72 hours.',
+        ownPhone: 'Ringa can dial for callers only when calls go through the browser (Twilio or practice). With the callers’ own phones, each caller dials themselves.',
+      },
       retries: 'Trying again',
       maxAttempts: 'Calls per person at most',
       maxAttemptsHint: 'From 1 to 20. After that many calls without a final outcome, the person is not called again.',
@@ -1209,6 +1251,24 @@ export const en = {
       mutedNote: 'Muted: they cannot hear you.',
       pressed: (keys: string) => `Keys pressed: ${keys}`,
       useOwnPhone: 'Call from my own phone instead',
+    },
+    seat: {
+      intro: 'Ringa dials for you in this campaign. When someone answers, they are connected to you and their card, script and questions appear at once.',
+      start: 'Start calling',
+      starting: 'Opening your line…',
+      waiting: 'Ringa is calling people for you',
+      ringing: (lines: number) => (lines === 0 ? 'Finding the next people to call…' : lines === 1 ? '1 line ringing' : `${lines} lines ringing`),
+      waitingHint: 'Answering machines and calls nobody answers never reach you. Keep your headset on: the next person can come at any moment.',
+      pause: 'Pause',
+      pausing: 'Pausing: no new people after this one.',
+      paused: 'Paused. Ringa is not calling anyone for you now.',
+      resume: 'Start calling again',
+      connected: (name: string) => `Connected: ${name}`,
+      connectedHint: 'They can hear you now.',
+      hangUp: 'Hang up',
+      ended: 'The call has ended. Choose what happened and save: then Ringa calls the next people for you.',
+      failed: 'Your line could not be opened. Try again in a moment.',
+      practice: 'Practice line: no one is really called.',
     },
     outcome: 'What happened?',
     outcomeHint: 'Keys 1–9 choose an outcome.',

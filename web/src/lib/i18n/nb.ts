@@ -721,6 +721,25 @@ export const nb: Messages = {
       readySettings: 'Sjekk perioden, ringetidene og hvem som får ringe',
       readyOpen: 'Åpne kampanjen for ringing med knappen øverst',
     },
+    dialer: {
+      title: 'Oppringingen akkurat nå',
+      mode: { power: 'Ringa ringer flere numre for hver ringer', predictive: 'Ringa styrer tempoet for hele gruppen' },
+      linesRinging: 'Linjer som ringer',
+      waiting: 'Ringere som venter',
+      talking: 'I samtale',
+      wrapping: 'Fyller ut utfall',
+      answerRate: 'Svarer (siste anrop)',
+      linesPerCaller: 'Linjer per ringer nå',
+      abandonment: 'Tapte anrop, siste 24 timer',
+      abandonmentOf: (abandoned: string, answered: string) => `${abandoned} av ${answered} som svarte`,
+      limit: 'Grense 3 %',
+      nearLimit: 'Nær grensen',
+      fallback: {
+        'few-callers': 'Færre enn 5 ringere: én linje hver.',
+        'abandonment-limit': 'Tapte anrop nådde 3 % de siste 24 timene: én linje hver til andelen synker.',
+      },
+      none: 'Ringa ringer ikke opp for noen nå. Tallene vises når ringerne begynner.',
+    },
 
     flags: {
       title: 'Flaggede samtaler',
@@ -880,6 +899,29 @@ export const nb: Messages = {
         'own-phone': { label: 'Fra ringernes egne telefoner', help: 'Ringa viser nummeret; ringeren taster det på telefonen sin.' },
         twilio: { label: 'Fra nettleseren (Twilio)', help: 'Samtalene går gjennom organisasjonens Twilio-konto og viser nummeret dens.' },
         simulated: { label: 'Øving, ingen ekte samtaler', help: 'Ingen blir ringt: for å øve med ringerne og prøve manuset.' },
+      },
+      dialMode: {
+        title: 'Oppringing',
+        intro: 'Ringerne kan slå numrene selv, eller Ringa kan ringe opp for dem. Når Ringa ringer opp, snakker ringerne bare med dem som svarer.',
+        modes: {
+          preview: { label: 'Ringerne ringer selv', help: () => 'Én person om gangen: ringeren ser hvem det er, leser seg opp, ringer og venter på svar. Roligst for nye ringere.' },
+          power: {
+            label: 'Ringa ringer flere numre for hver ringer',
+            help: (lines: number) =>
+              lines === 1
+                ? 'Ringa ringer ett nummer om gangen for hver ledige ringer og kobler til den som svarer. Telefonsvarere og anrop ingen svarer på, når aldri fram til ringeren.'
+                : `Ringa ringer ${lines} numre samtidig for hver ledige ringer og kobler til den første som svarer. Telefonsvarere og anrop ingen svarer på, når aldri fram til ringeren.`,
+          },
+          predictive: {
+            label: 'Ringa styrer tempoet for hele gruppen',
+            help: () =>
+              'Ringa følger med på hvor mange som svarer og hvor lange samtalene blir, og ringer akkurat så mange numre at ringerne venter minst mulig. Anrop der noen svarer, men ingen ringer er ledig (tapte anrop), holdes under 3 %, etter det britiske tilsynet Ofcoms mål. Krever minst 5 ringere samtidig; er de færre, får hver én linje.',
+          },
+        },
+        lines: 'Linjer per ringer',
+        linesOption: (lines: number) => (lines === 1 ? '1 linje' : `${lines} linjer`),
+        linesWarning: 'Flere linjer betyr at flere svarer når ingen ringer er ledig. De får høre hvem som ringte, samtalen avsluttes, og de blir ikke ringt igjen på 72 timer.',
+        ownPhone: 'Ringa kan bare ringe opp for ringerne når samtalene går gjennom nettleseren (Twilio eller øving). Med egne telefoner slår hver ringer numrene selv.',
       },
       retries: 'Nye forsøk',
       maxAttempts: 'Høyst antall anrop per person',
@@ -1178,6 +1220,24 @@ export const nb: Messages = {
       mutedNote: 'Lyden er slått av: de kan ikke høre deg.',
       pressed: (keys: string) => `Tastet: ${keys}`,
       useOwnPhone: 'Ring fra min egen telefon i stedet',
+    },
+    seat: {
+      intro: 'Ringa ringer opp for deg i denne kampanjen. Når noen svarer, blir de koblet til deg, og navn, manus og spørsmål vises med en gang.',
+      start: 'Begynn å ringe',
+      starting: 'Åpner linjen din …',
+      waiting: 'Ringa ringer folk for deg',
+      ringing: (lines: number) => (lines === 0 ? 'Finner de neste å ringe …' : lines === 1 ? '1 linje ringer' : `${lines} linjer ringer`),
+      waitingHint: 'Telefonsvarere og anrop ingen svarer på, når aldri fram til deg. Ha på headsettet: neste person kan komme når som helst.',
+      pause: 'Ta pause',
+      pausing: 'Tar pause: ingen nye etter denne.',
+      paused: 'Pause. Ringa ringer ikke noen for deg nå.',
+      resume: 'Begynn å ringe igjen',
+      connected: (name: string) => `Koblet til: ${name}`,
+      connectedHint: 'Personen hører deg nå.',
+      hangUp: 'Legg på',
+      ended: 'Samtalen er over. Velg hva som skjedde, og lagre, så ringer Ringa de neste for deg.',
+      failed: 'Linjen din kunne ikke åpnes. Prøv igjen om litt.',
+      practice: 'Øvingslinje: ingen blir ringt på ordentlig.',
     },
     outcome: 'Hva skjedde?',
     outcomeHint: 'Tastene 1–9 velger et utfall.',

@@ -743,6 +743,25 @@ export const sv: Messages = {
       readySettings: 'Kontrollera perioden, ringtiderna och vilka som får ringa',
       readyOpen: 'Öppna kampanjen för ringning med knappen högst upp',
     },
+    dialer: {
+      title: 'Uppringningen just nu',
+      mode: { power: 'Ringa ringer flera nummer åt varje ringare', predictive: 'Ringa anpassar takten för hela gruppen' },
+      linesRinging: 'Linjer som ringer',
+      waiting: 'Ringare som väntar',
+      talking: 'I samtal',
+      wrapping: 'Fyller i utfall',
+      answerRate: 'Svarar (senaste samtalen)',
+      linesPerCaller: 'Linjer per ringare nu',
+      abandonment: 'Övergivna samtal, senaste 24 timmarna',
+      abandonmentOf: (abandoned: string, answered: string) => `${abandoned} av ${answered} som svarade`,
+      limit: 'Gräns 3 %',
+      nearLimit: 'Nära gränsen',
+      fallback: {
+        'few-callers': 'Färre än 5 ringare: en linje var.',
+        'abandonment-limit': 'Övergivna samtal nådde 3 % de senaste 24 timmarna: en linje var tills andelen sjunker.',
+      },
+      none: 'Ringa ringer inte upp åt någon just nu. Siffrorna visas när ringarna börjar.',
+    },
 
     flags: {
       title: 'Flaggade samtal',
@@ -902,6 +921,29 @@ export const sv: Messages = {
         'own-phone': { label: 'Från ringarnas egna telefoner', help: 'Ringa visar numret; ringaren slår det på sin telefon.' },
         twilio: { label: 'Från webbläsaren (Twilio)', help: 'Samtalen går via organisationens Twilio-konto och visar dess nummer.' },
         simulated: { label: 'Övning, inga riktiga samtal', help: 'Ingen blir uppringd: för att öva med ringarna och prova manuset.' },
+      },
+      dialMode: {
+        title: 'Uppringning',
+        intro: 'Ringarna kan slå numren själva, eller så ringer Ringa upp åt dem. När Ringa ringer upp pratar ringarna bara med dem som svarar.',
+        modes: {
+          preview: { label: 'Ringarna ringer själva', help: () => 'En person i taget: ringaren ser vem det är, läser på, ringer och väntar på svar. Lugnast för nya ringare.' },
+          power: {
+            label: 'Ringa ringer flera nummer åt varje ringare',
+            help: (lines: number) =>
+              lines === 1
+                ? 'Ringa ringer ett nummer i taget åt varje ledig ringare och kopplar fram den som svarar. Telefonsvarare och samtal som ingen svarar på når aldrig ringaren.'
+                : `Ringa ringer ${lines} nummer samtidigt åt varje ledig ringare och kopplar fram den som svarar först. Telefonsvarare och samtal som ingen svarar på når aldrig ringaren.`,
+          },
+          predictive: {
+            label: 'Ringa anpassar takten för hela gruppen',
+            help: () =>
+              'Ringa håller koll på hur många som svarar och hur långa samtalen blir, och ringer precis så många nummer att ringarna väntar så lite som möjligt. Samtal där någon svarar men ingen ringare är ledig (övergivna samtal) hålls under 3 %, enligt brittiska Ofcoms mått. Kräver minst 5 ringare samtidigt; är de färre får var och en en linje.',
+          },
+        },
+        lines: 'Linjer per ringare',
+        linesOption: (lines: number) => (lines === 1 ? '1 linje' : `${lines} linjer`),
+        linesWarning: 'Fler linjer betyder att fler svarar när ingen ringare är ledig. De får höra vem som ringde, samtalet avslutas och de rings inte upp igen på 72 timmar.',
+        ownPhone: 'Ringa kan bara ringa upp åt ringarna när samtalen går via webbläsaren (Twilio eller övning). Med egna telefoner slår varje ringare numren själv.',
       },
       retries: 'Nya försök',
       maxAttempts: 'Högst antal samtal per person',
@@ -1200,6 +1242,24 @@ export const sv: Messages = {
       mutedNote: 'Ljudet är av: de hör dig inte.',
       pressed: (keys: string) => `Tryckta knappar: ${keys}`,
       useOwnPhone: 'Ring från min egen telefon i stället',
+    },
+    seat: {
+      intro: 'Ringa ringer upp åt dig i den här kampanjen. När någon svarar kopplas personen till dig, och namn, manus och frågor visas direkt.',
+      start: 'Börja ringa',
+      starting: 'Öppnar din linje …',
+      waiting: 'Ringa ringer upp folk åt dig',
+      ringing: (lines: number) => (lines === 0 ? 'Letar fram nästa att ringa …' : lines === 1 ? '1 linje ringer' : `${lines} linjer ringer`),
+      waitingHint: 'Telefonsvarare och samtal som ingen svarar på når aldrig dig. Ha headsetet på: nästa person kan komma när som helst.',
+      pause: 'Pausa',
+      pausing: 'Pausar: inga nya personer efter den här.',
+      paused: 'Pausat. Ringa ringer inte upp någon åt dig just nu.',
+      resume: 'Börja ringa igen',
+      connected: (name: string) => `Kopplad: ${name}`,
+      connectedHint: 'Personen hör dig nu.',
+      hangUp: 'Lägg på',
+      ended: 'Samtalet är slut. Välj vad som hände och spara, så ringer Ringa upp nästa åt dig.',
+      failed: 'Din linje kunde inte öppnas. Försök igen om en stund.',
+      practice: 'Övningslinje: ingen blir uppringd på riktigt.',
     },
     outcome: 'Vad hände?',
     outcomeHint: 'Tangenterna 1–9 väljer utfall.',

@@ -1,6 +1,6 @@
 // A campaign's settings as the form holds them (text as typed, dates in the organisation's time
 // zone), checked here the way the server checks them, and turned into what the server takes.
-import type { CallingWindow, CampaignDialing, CampaignGoal, CampaignSettings, CampaignView, Country } from '$contract/api';
+import type { CallingWindow, CampaignDialing, CampaignDialMode, CampaignGoal, CampaignSettings, CampaignView, Country } from '$contract/api';
 import { dateIn, lastDateBefore, startOfDate } from '$lib/zoned-date';
 import { normalWindow } from '../../../../server/src/modules/campaigns/outcomes';
 import { strayPlaceholder } from './notice';
@@ -10,6 +10,13 @@ export type Day = (typeof DAYS)[number];
 export type Span = [string, string];
 
 export const DIALING: readonly CampaignDialing[] = ['own-phone', 'twilio', 'simulated'];
+export const DIAL_MODES: readonly CampaignDialMode[] = ['preview', 'power', 'predictive'];
+export const LINES_PER_CALLER: readonly number[] = [1, 2, 3];
+
+/** How calls are dialled on a line: the server dials for callers only on a line it places calls on, never on their own phones. */
+export function dialModeOn(dialing: CampaignDialing, dialMode: CampaignDialMode): CampaignDialMode {
+  return dialing === 'own-phone' ? 'preview' : dialMode;
+}
 export type GoalMetric = CampaignGoal['metric'];
 export const GOAL_METRICS: readonly GoalMetric[] = ['conversations', 'recruits', 'volunteers', 'events', 'supporters', 'dials'];
 
@@ -52,6 +59,9 @@ export interface SettingsDraft {
   endDate: string;
   window: CallingWindow;
   dialing: CampaignDialing;
+  /** Kept while the line is own-phone (then preview is sent), so that choosing a browser line again brings it back. */
+  dialMode: CampaignDialMode;
+  linesPerCaller: number;
   maxAttempts: string;
   /** Hours to wait before trying again, by outcome code. */
   retryHours: Record<string, string>;
@@ -88,6 +98,8 @@ export function settingsDraftOf(view: CampaignView, timeZone: string): SettingsD
     endDate: view.endsAt ? lastDateBefore(view.endsAt, timeZone) : '',
     window: copyWindow(view.callingWindow),
     dialing: view.dialing,
+    dialMode: view.dialMode,
+    linesPerCaller: view.linesPerCaller,
     maxAttempts: String(view.maxAttempts),
     // In the order of the outcomes, as callers see them.
     retryHours: Object.fromEntries(
@@ -176,6 +188,8 @@ export function settingsInput(
       endsAt,
       callingWindow: copyWindow(draft.window),
       dialing: draft.dialing,
+      dialMode: dialModeOn(draft.dialing, draft.dialMode),
+      linesPerCaller: draft.linesPerCaller,
       maxAttempts: maxAttempts ?? 3,
       retryHours,
       goals,

@@ -59,7 +59,7 @@ export function campaignError(error: unknown): string {
 }
 
 /** The field of the settings form a refusal is about, to show it there. */
-export function settingsFieldOf(error: unknown): 'period' | 'window' | 'targetGroupIds' | 'callerTeamIds' | 'maxAttempts' | 'retryHours' | 'goals' | 'name' | 'notice' | null {
+export function settingsFieldOf(error: unknown): 'period' | 'window' | 'dialMode' | 'targetGroupIds' | 'callerTeamIds' | 'maxAttempts' | 'retryHours' | 'goals' | 'name' | 'notice' | null {
   if (!(error instanceof ApiError)) return null;
   switch (error.code) {
     case 'invalid_period':
@@ -70,6 +70,8 @@ export function settingsFieldOf(error: unknown): 'period' | 'window' | 'targetGr
       return 'targetGroupIds';
     case 'unknown_team':
       return 'callerTeamIds';
+    case 'dial_mode_needs_browser_line':
+      return 'dialMode';
     case 'unknown_placeholder':
     case 'notice_empty':
       return 'notice';
@@ -82,6 +84,10 @@ export function settingsFieldOf(error: unknown): 'period' | 'window' | 'targetGr
         return 'period';
       case 'callingWindow':
         return 'window';
+      case 'dialing':
+      case 'dialMode':
+      case 'linesPerCaller':
+        return 'dialMode';
       case 'targetGroupIds':
       case 'callerTeamIds':
       case 'maxAttempts':
