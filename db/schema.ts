@@ -168,10 +168,10 @@ export interface DialerOwner {
 
 export interface DialerSeat {
   campaignId: string;
-  hangupAt: Timestamp | null;
+  hangups: Generated<number>;
   id: string;
   lineId: string | null;
-  savedAt: Timestamp | null;
+  saves: Generated<number>;
   since: Timestamp;
   state: Generated<string>;
   userId: string;

@@ -5,7 +5,7 @@ import { sql, type Kysely } from 'kysely';
 // - dialer_owner: which process paces a campaign's dialing, until when (renewed every second); an
 //   expired row is anyone's to take.
 // - dialer_seat: a caller who opened their line in a power or predictive campaign. What the caller
-//   asks (wants: dial / pause; the last save and hang-up they made) is written by the process their
+//   asks (wants: dial / pause; the saves and hang-ups they made, counted) is written by the process their
 //   socket is on; state is the pacing process's (waiting, talking, wrapping, paused).
 // - dialer_line: each call the dialer placed, by its lease (no number and no person: the lease leads
 //   to them while it is held); what became of it, for the 24-hour abandonment figure (Ofcom's measure:
@@ -24,8 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       campaign_id uuid not null references campaign (id) on delete cascade,
       user_id uuid not null references app_user (id) on delete cascade,
       wants text not null default 'dial' check (wants in ('dial', 'pause')),
-      saved_at timestamptz,
-      hangup_at timestamptz,
+      -- How many saves and hang-ups the caller has made: the pacing process acts on each new one.
+      saves integer not null default 0,
+      hangups integer not null default 0,
       state text not null default 'waiting' check (state in ('waiting', 'talking', 'wrapping', 'paused')),
       line_id uuid,
       since timestamptz not null,

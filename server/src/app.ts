@@ -39,6 +39,11 @@ import { recordOfProcessingRoutes } from './modules/privacy/record-of-processing
 import type { Hosting } from './modules/privacy/record-of-processing.service';
 import { telephonyRoutes } from './modules/telephony/telephony.routes';
 import { TelephonyService } from './modules/telephony/telephony.service';
+import { DialerService } from './modules/dialer/dialer.service';
+import { SimulatedNetwork } from './modules/dialer/network';
+import { Pacer } from './modules/dialer/pacing';
+import { realScheduler } from './modules/dialer/scheduler';
+import { SimulatedDialer } from './modules/dialer/simulated-dialer';
 import auth from './plugins/auth';
 import errors from './plugins/errors';
 import metrics from './plugins/metrics';
@@ -74,6 +79,13 @@ export interface AppDeps {
   hosting?: Hosting;
   /** The SMTP server mail goes out through (SMTP_URL, MAIL_FROM); without it Ringa sends no mail. */
   mail?: MailSettings | undefined;
+  /** The dialer (power and predictive campaigns). */
+  dialer?: {
+    /** How many times faster than real time calls run on the simulated network (tests); default 1. */
+    simulatedSpeed?: number;
+    /** The simulated network's seed (default 1: the same fates every run). */
+    simulatedSeed?: number;
+  };
   telephony?: {
     /** Country calling codes calls may go to besides the organisation's own (default 46 and 45). */
     countryCodes?: string[];
@@ -118,6 +130,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const calling = new CallingEngine(deps.db, clock);
   // Only the error's code: a mail server's answer can quote the recipient's address.
   const mailer = new Mailer(deps.mail, (reason) => app.log.error({ mail: reason.code }, 'a mail could not be sent'));
+  const dialer = new DialerService(deps.db, clock, calling, {
+    processId: calling.processId,
+    scheduler: realScheduler,
+    pacer: () => new Pacer(),
+    provider: (line, sink) =>
+      line === 'simulated'
+        ? new SimulatedDialer(new SimulatedNetwork(deps.dialer?.simulatedSeed ?? 1), realScheduler, sink, failed('a simulated dialer call failed'), deps.dialer?.simulatedSpeed ?? 1)
+        : null,
+    onError: failed('the dialer failed'),
+  });
   const ctx: AppContext = {
     db: deps.db,
     clock,
@@ -142,8 +164,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hosting: deps.hosting ?? { operator: null, database: null },
     stats: new StatsService(deps.db, clock, failed('folding statistics failed')),
     // Counts only: what a purge deleted is never named in the log.
+    dialer,
     purger: new PrivacyPurger({ db: deps.db, clock, calling }, (summary) => app.log.info({ purge: { answers: summary.answers, people: summary.people } }, 'retention purge'), failed('the retention purge failed')),
   };
+  // Pacing runs once a second in the process that holds the campaign; it lets go before the database closes.
+  ctx.dialer.start();
+  app.addHook('preClose', () => ctx.dialer.close());
   // Saved calls reach the figures within a second (a few folds a second; one process folds at a time).
   ctx.stats.start();
   app.addHook('onClose', () => ctx.stats.close());

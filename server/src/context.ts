@@ -8,6 +8,7 @@ import type { ListImporter } from './modules/lists/lists.import';
 import type { CallingEngine } from './modules/calling/calling.service';
 import type { TelephonyService } from './modules/telephony/telephony.service';
 import type { StatsService } from './modules/stats/stats.service';
+import type { DialerService } from './modules/dialer/dialer.service';
 import type { Hosting } from './modules/privacy/record-of-processing.service';
 import type { PrivacyPurger } from './modules/privacy/retention';
 
@@ -25,6 +26,8 @@ export interface AppContext {
   importer: ListImporter;
   calling: CallingEngine;
   telephony: TelephonyService;
+  /** Dials for the callers of power and predictive campaigns. */
+  dialer: DialerService;
   stats: StatsService;
   /** The daily retention purge. */
   purger: PrivacyPurger;

@@ -77,6 +77,7 @@ export class TestContext {
       trustProxy?: boolean | string[];
       shareBroadcasts?: boolean;
       telephony?: AppDeps['telephony'];
+      dialer?: AppDeps['dialer'];
       socketSessionCheckMs?: number;
       /** An SMTP server to send mail through (server/test/mail-server.ts); without it Ringa sends none. */
       mail?: AppDeps['mail'];

@@ -58,8 +58,8 @@ export interface SeatRow {
   id: string;
   userId: string;
   wants: 'dial' | 'pause';
-  savedAt: Date | null;
-  hangupAt: Date | null;
+  saves: number;
+  hangups: number;
   state: Seat['state'];
   lineId: string | null;
 }
@@ -79,12 +79,12 @@ export async function seatOf(db: Database, seatId: string): Promise<{ userId: st
 }
 
 /** A caller's wish, for the pacing process to act on: pause, a save made, a hang-up. False: they have no seat. */
-export async function markSeat(db: Database, campaignId: string, userId: string, change: { wants?: 'dial' | 'pause'; savedAt?: Date; hangupAt?: Date }): Promise<boolean> {
+export async function markSeat(db: Database, campaignId: string, userId: string, change: { wants?: 'dial' | 'pause'; saved?: boolean; hangup?: boolean }): Promise<boolean> {
   const result = await sql`
     update dialer_seat set
       wants = coalesce(${change.wants ?? null}, wants),
-      saved_at = coalesce(${change.savedAt ?? null}, saved_at),
-      hangup_at = coalesce(${change.hangupAt ?? null}, hangup_at)
+      saves = saves + ${change.saved ? 1 : 0},
+      hangups = hangups + ${change.hangup ? 1 : 0}
     where campaign_id = ${campaignId} and user_id = ${userId}`.execute(db);
   return Number(result.numAffectedRows ?? 0) > 0;
 }
@@ -92,7 +92,7 @@ export async function markSeat(db: Database, campaignId: string, userId: string,
 /** The seats of callers connected to the campaign (in any process). */
 export async function liveSeats(db: Database, campaignId: string): Promise<SeatRow[]> {
   const { rows } = await sql<SeatRow>`
-    select s.id, s.user_id as "userId", s.wants, s.saved_at as "savedAt", s.hangup_at as "hangupAt", s.state, s.line_id as "lineId"
+    select s.id, s.user_id as "userId", s.wants, s.saves, s.hangups, s.state, s.line_id as "lineId"
     from dialer_seat s
     where s.campaign_id = ${campaignId}
       and exists (select 1 from caller_presence p where p.user_id = s.user_id and p.campaign_id = s.campaign_id)`.execute(db);

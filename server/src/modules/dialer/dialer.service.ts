@@ -46,8 +46,8 @@ interface Running {
   /** The campaign's writes, one after the other (a line's insert before its updates). */
   writes: Promise<void>;
   line: 'simulated' | 'twilio';
-  /** The last save and hang-up of each seat acted on. */
-  seen: Map<string, { savedAt: number; hangupAt: number }>;
+  /** How many saves and hang-ups of each seat were acted on. */
+  seen: Map<string, { saves: number; hangups: number }>;
 }
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -69,7 +69,7 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     calling.on('saved', ({ campaignId, callerId }) => {
       if (callerId === null) return;
       repository
-        .markSeat(this.db, campaignId, callerId, { savedAt: this.clock.now() })
+        .markSeat(this.db, campaignId, callerId, { saved: true })
         .then((had) => (had ? this.nudge(campaignId) : undefined))
         .catch(this.options.onError);
     });
@@ -110,7 +110,7 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   }
 
   async hangup(userId: string, campaignId: string): Promise<void> {
-    if (!(await repository.markSeat(this.db, campaignId, userId, { hangupAt: this.clock.now() }))) throw conflict('no_dialer_seat', 'Start calling first.');
+    if (!(await repository.markSeat(this.db, campaignId, userId, { hangup: true }))) throw conflict('no_dialer_seat', 'Start calling first.');
     await this.nudge(campaignId);
   }
 
@@ -256,21 +256,19 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     const present = new Set<string>();
     for (const row of rows) {
       present.add(row.userId);
-      const savedAt = row.savedAt ? new Date(row.savedAt).getTime() : 0;
-      const hangupAt = row.hangupAt ? new Date(row.hangupAt).getTime() : 0;
       const last = seen.get(row.id);
       if (!last || !dialer.seatOf(row.userId)) {
         // New here: a save or hang-up made before is not acted on again; one talking or wrapping up
         // (bridged by a process that stopped, or their page came back) gets nobody new until they save.
-        seen.set(row.id, { savedAt, hangupAt });
+        seen.set(row.id, { saves: row.saves, hangups: row.hangups });
         if (row.state === 'talking' || row.state === 'wrapping') dialer.restore(row.userId, row.id);
       } else {
-        if (hangupAt > last.hangupAt) {
-          last.hangupAt = hangupAt;
+        if (row.hangups > last.hangups) {
+          last.hangups = row.hangups;
           await dialer.hangup(row.userId);
         }
-        if (savedAt > last.savedAt) {
-          last.savedAt = savedAt;
+        if (row.saves > last.saves) {
+          last.saves = row.saves;
           dialer.saved(row.userId);
         }
       }

@@ -1,0 +1,119 @@
+// The dialer on a real PostgreSQL and the simulated phone network (40 times faster than real time): a
+// caller who starts calling in a power campaign gets people who answered, one at a time, without asking;
+// the calls nobody took (no answer, busy, machines, dead numbers) are saved by the server; a pause stops
+// new people; a preview campaign, or someone who may not call in it, is refused.
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { Assignment } from '../src/contract/realtime';
+import { TestContext, type TestUser } from './harness';
+
+let t: TestContext;
+let org: { id: string };
+let organizer: TestUser;
+let caller: TestUser;
+let campaignId: string;
+
+beforeAll(async () => {
+  t = await TestContext.create({ dialer: { simulatedSpeed: 40 } });
+  org = await t.newOrg({ name: 'S-föreningen Power', country: 'SE' });
+  organizer = await t.newUser([{ org, role: 'organizer' }]);
+  caller = await t.newUser([{ org, role: 'caller' }]);
+  campaignId = await t.newOpenCampaign(org, organizer, { people: 80, firstNumber: 7300000 });
+  const changed = await t.request('PUT', `/api/campaigns/${campaignId}`, { cookie: await t.login(organizer), body: { dialing: 'simulated', dialMode: 'power', linesPerCaller: 2 } });
+  expect(changed.statusCode, changed.body).toBe(200);
+});
+
+/** People bridged to the caller after the first test's two (saved in the second test). */
+const unsaved: Assignment[] = [];
+
+afterAll(async () => {
+  await t?.close();
+});
+
+function nextBridged(userId: string, timeoutMs = 20_000): Promise<Assignment> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      t.app.ctx.dialer.off('bridged', listener);
+      reject(new Error('nobody was bridged in time'));
+    }, timeoutMs);
+    const listener = (event: { userId: string; assignment: Assignment }) => {
+      if (event.userId !== userId) return;
+      clearTimeout(timer);
+      t.app.ctx.dialer.off('bridged', listener);
+      resolve(event.assignment);
+    };
+    t.app.ctx.dialer.on('bridged', listener);
+  });
+}
+
+async function openLines(): Promise<number> {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from dialer_line where campaign_id = ${campaignId} and state in ('placing', 'ringing')`.execute(t.db);
+  return rows[0]?.n ?? 0;
+}
+
+test('a caller in a power campaign gets people who answered, one after another, and saves them as any call', async () => {
+  // Connected to the campaign (as campaign:join records it), then starts calling.
+  await t.app.ctx.calling.joined(caller.id, campaignId);
+  const first = nextBridged(caller.id);
+  const seat = await t.app.ctx.dialer.startSeat(caller.id, campaignId);
+  expect(seat.line).toBe('simulated');
+  // Two lines ring for the one caller, never more.
+  let most = 0;
+  const watching = setInterval(() => void openLines().then((n) => (most = Math.max(most, n))), 50);
+  const person = await first;
+  expect(person.contact.phone).toMatch(/^\+467073\d{5}$/);
+  const saved = await t.app.ctx.calling.complete(caller.id, { assignmentId: person.id, key: randomUUID(), outcome: 'conversation', answers: {} });
+  expect(saved.callId).toBeTruthy();
+  // The save sends the caller back to waiting: the next person comes by themselves.
+  const second = await nextBridged(caller.id);
+  clearInterval(watching);
+  expect(second.contact.id).not.toBe(person.contact.id);
+  expect(most).toBeGreaterThan(0);
+  expect(most).toBeLessThanOrEqual(2);
+  t.app.ctx.dialer.on('bridged', (event) => {
+    if (event.userId === caller.id) unsaved.push(event.assignment);
+  });
+  await t.app.ctx.calling.complete(caller.id, { assignmentId: second.id, key: randomUUID(), outcome: 'refused', answers: {} });
+  // Calls nobody took were saved by the server, as calls of no caller with the unanswered outcomes.
+  const { rows } = await sql<{ outcome: string; callerId: string | null }>`select outcome, caller_id as "callerId" from call where campaign_id = ${campaignId}`.execute(t.db);
+  const byServer = rows.filter((row) => row.callerId === null);
+  expect(rows.filter((row) => row.callerId === caller.id).map((row) => row.outcome).sort()).toEqual(['conversation', 'refused']);
+  for (const row of byServer) expect(['no-answer', 'busy', 'voicemail', 'wrong-number']).toContain(row.outcome);
+});
+
+test('a pause stops new people once the person on the line is saved; the seat says so', async () => {
+  const states: string[] = [];
+  const paused = new Promise<void>((resolve) => {
+    const listener = (event: { userId: string; state: string }) => {
+      if (event.userId !== caller.id) return;
+      states.push(event.state);
+      if (event.state === 'paused') {
+        t.app.ctx.dialer.off('seat', listener);
+        resolve();
+      }
+    };
+    t.app.ctx.dialer.on('seat', listener);
+  });
+  // Someone may have answered since the last save: they stay the caller's, and the pause begins after their save.
+  const save = (assignment: Assignment) => void t.app.ctx.calling.complete(caller.id, { assignmentId: assignment.id, key: randomUUID(), outcome: 'refused', answers: {} });
+  const onLine = (event: { userId: string; assignment: Assignment }) => {
+    if (event.userId === caller.id) save(event.assignment);
+  };
+  t.app.ctx.dialer.on('bridged', onLine);
+  await t.app.ctx.dialer.pauseSeat(caller.id, campaignId);
+  for (const assignment of unsaved) save(assignment);
+  await paused;
+  t.app.ctx.dialer.off('bridged', onLine);
+  // Lines already ringing end by themselves; none is placed after.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  expect(await openLines()).toBe(0);
+});
+
+test('a preview campaign, or a person who may not call in the campaign, gets no seat', async () => {
+  const preview = await t.newOpenCampaign(org, organizer, { people: 2, firstNumber: 7400000 });
+  await expect(t.app.ctx.dialer.startSeat(caller.id, preview)).rejects.toMatchObject({ code: 'not_a_dialing_campaign' });
+  const stranger = await t.newUser([{ org: await t.newOrg({ name: 'Annan förening', country: 'SE' }), role: 'caller' }]);
+  await expect(t.app.ctx.dialer.startSeat(stranger.id, campaignId)).rejects.toMatchObject({ statusCode: 404 });
+  await expect(t.app.ctx.dialer.pauseSeat(stranger.id, campaignId)).rejects.toMatchObject({ code: 'no_dialer_seat' });
+});
