@@ -140,6 +140,29 @@ export interface CampaignVersion {
   version: number;
 }
 
+export interface DialerTwilioConference {
+  conferenceSid: string;
+  endedAt: Timestamp | null;
+  joinedAt: Timestamp | null;
+  seatId: string;
+}
+
+export interface DialerTwilioLine {
+  accountSid: string;
+  answeredAt: Timestamp | null;
+  answeredBy: string | null;
+  callSid: string | null;
+  createdAt: Timestamp;
+  decision: string | null;
+  lineId: string;
+  organisationId: string;
+  seatId: string | null;
+  status: string;
+  statusRank: number;
+  talkSeconds: number | null;
+  updatedAt: Timestamp;
+}
+
 export interface DoNotCall {
   createdAt: Timestamp;
   createdBy: string | null;
@@ -406,6 +429,8 @@ export interface TelephonySettings {
   apiSecretEncrypted: string;
   authTokenEncrypted: string;
   callerId: string;
+  callsPerSecond: Generated<number>;
+  maxConcurrentCalls: number | null;
   organisationId: string;
   twimlAppSid: string;
   updatedAt: Timestamp;
@@ -422,6 +447,8 @@ export interface DB {
   campaignContact: CampaignContact;
   campaignTargetGroup: CampaignTargetGroup;
   campaignVersion: CampaignVersion;
+  dialerTwilioConference: DialerTwilioConference;
+  dialerTwilioLine: DialerTwilioLine;
   doNotCall: DoNotCall;
   erasedLease: ErasedLease;
   goal: Goal;

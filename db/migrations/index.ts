@@ -20,6 +20,7 @@ import * as skippedContacts from './2026-12-05T02-00_skipped-contacts';
 import * as callVersionIndex from './2026-12-05T03-00_call-version-index';
 import * as storedTextsAsCodes from './2026-12-05T05-00_stored-texts-as-codes';
 import * as listRepairedNumbers from './2026-12-05T06-00_list-repaired-numbers';
+import * as twilioDialer from './2026-12-05T08-00_twilio-dialer';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T03-00_call-version-index': callVersionIndex,
   '2026-12-05T05-00_stored-texts-as-codes': storedTextsAsCodes,
   '2026-12-05T06-00_list-repaired-numbers': listRepairedNumbers,
+  '2026-12-05T08-00_twilio-dialer': twilioDialer,
 };
