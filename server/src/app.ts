@@ -38,7 +38,8 @@ import { StatsService } from './modules/stats/stats.service';
 import { recordOfProcessingRoutes } from './modules/privacy/record-of-processing.routes';
 import type { Hosting } from './modules/privacy/record-of-processing.service';
 import { telephonyRoutes } from './modules/telephony/telephony.routes';
-import { TelephonyService } from './modules/telephony/telephony.service';
+import { TelephonyService, type SeatLookup } from './modules/telephony/telephony.service';
+import { TwilioDialer } from './modules/dialer/twilio-dialer';
 import auth from './plugins/auth';
 import errors from './plugins/errors';
 import metrics from './plugins/metrics';
@@ -79,6 +80,10 @@ export interface AppDeps {
     countryCodes?: string[];
     /** How long the simulated line rings before it connects (default 1500 ms). */
     simulatedConnectMs?: number;
+    /** The dialer's seats: whose each is (a browser call with a seatId joins that seat's conference only for its caller). */
+    seatOf?: SeatLookup;
+    /** Twilio's REST API at another address (tests: a local fake of it). */
+    twilioApiBaseUrl?: string;
   };
 }
 
@@ -118,6 +123,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const calling = new CallingEngine(deps.db, clock);
   // Only the error's code: a mail server's answer can quote the recipient's address.
   const mailer = new Mailer(deps.mail, (reason) => app.log.error({ mail: reason.code }, 'a mail could not be sent'));
+  const telephony = new TelephonyService(deps.db, clock, calling, {
+    secretsKey: deps.secretsKey ?? randomBytes(32),
+    sessionSecret: deps.sessionSecret,
+    publicUrl: deps.publicUrl,
+    environment: deps.twilio,
+    countryCodes: deps.telephony?.countryCodes,
+    simulatedConnectMs: deps.telephony?.simulatedConnectMs,
+    seatOf: deps.telephony?.seatOf,
+    onError: failed('a simulated call failed'),
+  });
   const ctx: AppContext = {
     db: deps.db,
     clock,
@@ -127,15 +142,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     mailer,
     passwordResets: new PasswordResets(deps.db, clock, sessions, mailer, deps.publicUrl, deps.sessionSecret, failed('sending a password link failed')),
     calling,
-    telephony: new TelephonyService(deps.db, clock, calling, {
-      secretsKey: deps.secretsKey ?? randomBytes(32),
-      sessionSecret: deps.sessionSecret,
-      publicUrl: deps.publicUrl,
-      environment: deps.twilio,
-      countryCodes: deps.telephony?.countryCodes,
-      simulatedConnectMs: deps.telephony?.simulatedConnectMs,
-      onError: failed('a simulated call failed'),
-    }),
+    telephony,
+    twilioDialer: new TwilioDialer(deps.db, clock, telephony, { publicUrl: deps.publicUrl, apiBaseUrl: deps.telephony?.twilioApiBaseUrl }),
     importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
     uploadDir,
@@ -153,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Running imports roll back when the app closes; their lists are marked failed.
   app.addHook('onClose', () => ctx.importer.close());
   app.addHook('onClose', async () => ctx.telephony.close());
+  app.addHook('onClose', async () => ctx.twilioDialer.close());
   // Mails already promised go out before the connection to the mail server closes.
   app.addHook('onClose', async () => {
     await ctx.passwordResets.settled();

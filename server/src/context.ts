@@ -7,6 +7,7 @@ import type { Mailer } from './modules/mail/mailer';
 import type { ListImporter } from './modules/lists/lists.import';
 import type { CallingEngine } from './modules/calling/calling.service';
 import type { TelephonyService } from './modules/telephony/telephony.service';
+import type { TwilioDialer } from './modules/dialer/twilio-dialer';
 import type { StatsService } from './modules/stats/stats.service';
 import type { Hosting } from './modules/privacy/record-of-processing.service';
 import type { PrivacyPurger } from './modules/privacy/retention';
@@ -25,6 +26,8 @@ export interface AppContext {
   importer: ListImporter;
   calling: CallingEngine;
   telephony: TelephonyService;
+  /** The dialer's calls through Twilio (a dialer attaches itself to be told of them). */
+  twilioDialer: TwilioDialer;
   stats: StatsService;
   /** The daily retention purge. */
   purger: PrivacyPurger;

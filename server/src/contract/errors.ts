@@ -95,6 +95,8 @@ export const ERROR_CODES = [
   'invalid_caller_id',
   'invalid_auth_token',
   'invalid_api_secret',
+  'invalid_calls_per_second',
+  'invalid_max_concurrent_calls',
   // Statistics, goals and exports
   'invalid_goal',
   'too_many_goals',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context';
 import { requireUser } from '../../plugins/auth';
+import { twilioDialerWebhooks } from '../dialer/twilio-dialer.routes';
 import { errors, OrgParams } from '../../schemas';
 import {
   SimulatedCallAnswer,
@@ -112,6 +113,8 @@ export function telephonyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           return reply.status(204).send();
         },
       );
+      // The dialer's webhooks, under the same parser.
+      await webhooks.register(twilioDialerWebhooks(ctx));
     };
     await app.register(twilioWebhooks);
   };

@@ -36,6 +36,10 @@ export const TelephonySettingsView = Type.Object({
   callerId: Type.Union([Type.String(), Type.Null()]),
   hasAuthToken: Type.Boolean(),
   hasApiSecret: Type.Boolean(),
+  /** New calls a second Ringa places through the account (Twilio's default is 1); the dialer queues its calls to it. */
+  callsPerSecond: Type.Integer({ minimum: 1 }),
+  /** Calls alive at once through the account; null for no cap. */
+  maxConcurrentCalls: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
 });
 
 // Formats are checked by the service, so that each wrong field gets a message that says what it should look like.
@@ -47,6 +51,10 @@ export const TelephonySettingsInput = Type.Object(
     apiSecret: Type.Optional(Type.String({ maxLength: 200 })),
     twimlAppSid: Type.String({ maxLength: 100 }),
     callerId: Type.String({ maxLength: 40 }),
+    /** Left out: the stored value (1 for new settings). */
+    callsPerSecond: Type.Optional(Type.Number()),
+    /** Left out: the stored value (no cap for new settings); null: no cap. */
+    maxConcurrentCalls: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,83 @@
+import twilio from 'twilio';
+import type { Language } from '../../contract/language';
+
+// The TwiML and webhook addresses of the dialer's Twilio side, in one place: the caller's conference
+// (joined from the browser, by seat) and what the server puts a person into once answering-machine
+// detection has said who answered. A conference is named only here, from a seat the server checked.
+
+export const DIALER_WEBHOOK_PATHS = {
+  answer: '/api/dialer/twilio/answer',
+  amd: '/api/dialer/twilio/amd',
+  status: '/api/dialer/twilio/status',
+  conference: '/api/dialer/twilio/conference',
+} as const;
+
+/** How long a person who picked up is held in silence while answering-machine detection listens. */
+export const HOLD_SECONDS = 15;
+
+const SAY_LANGUAGE = { sv: 'sv-SE', da: 'da-DK', nb: 'nb-NO', en: 'en-GB' } as const satisfies Record<Language, string>;
+
+/** PUBLIC_URL + path + query: the address Twilio calls and signs (the signature covers the query). */
+export function webhookUrl(publicUrl: URL, path: string, query: Record<string, string>): string {
+  return `${publicUrl.origin}${path}?${new URLSearchParams(query).toString()}`;
+}
+
+export function conferenceName(seatId: string): string {
+  return `ringa-seat-${seatId}`;
+}
+
+/** The caller's own line: waits (without starting the conference) for the people the server bridges; ends the conference when the caller leaves. */
+export function callerConferenceTwiml(publicUrl: URL, seatId: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.dial().conference(
+    {
+      startConferenceOnEnter: false,
+      endConferenceOnExit: true,
+      beep: 'false',
+      statusCallback: webhookUrl(publicUrl, DIALER_WEBHOOK_PATHS.conference, { seatId }),
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: ['start', 'end', 'join', 'leave'],
+    },
+    conferenceName(seatId),
+  );
+  return response.toString();
+}
+
+/** A person who answered, into the caller's conference: it starts with them and goes on when they leave. */
+export function bridgeTwiml(publicUrl: URL, seatId: string): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.dial().conference(
+    {
+      startConferenceOnEnter: true,
+      endConferenceOnExit: false,
+      beep: 'false',
+      statusCallback: webhookUrl(publicUrl, DIALER_WEBHOOK_PATHS.conference, { seatId }),
+      statusCallbackMethod: 'POST',
+      statusCallbackEvent: ['start', 'end', 'join', 'leave'],
+    },
+    conferenceName(seatId),
+  );
+  return response.toString();
+}
+
+/** A person no caller could take: who called and where to call back, read out in the organisation's language, then goodbye. */
+export function abandonTwiml(text: string, language: Language): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.say({ language: SAY_LANGUAGE[language] }, text);
+  response.hangup();
+  return response.toString();
+}
+
+/** Whoever picked up hears nothing while detection listens (no recorded message is ever played to a machine). */
+export function holdTwiml(): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.pause({ length: HOLD_SECONDS });
+  response.hangup();
+  return response.toString();
+}
+
+export function hangupTwiml(): string {
+  const response = new twilio.twiml.VoiceResponse();
+  response.hangup();
+  return response.toString();
+}
