@@ -422,6 +422,25 @@ describe('the caller’s own line', () => {
     });
   };
 
+  test('an access token for the caller’s own seat only', async () => {
+    const seatId = randomUUID();
+    seats.set(seatId, { userId: callerA.id, campaignId: randomUUID(), organisationId: org.id });
+    const own = await t.request('POST', '/api/telephony/token', { cookie: await t.login(callerA), body: { seatId } });
+    expect(own.statusCode, own.body).toBe(200);
+    const { token, identity } = own.json<{ token: string; identity: string }>();
+    expect(identity).toBe(t.app.ctx.telephony.identityOf(callerA.id));
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss: string; grants: { identity: string; voice?: { outgoing?: { application_sid: string }; incoming?: { allow: boolean } } } };
+    expect(claims.iss).toBe(ORG_TWILIO.apiKey);
+    expect(claims.grants).toMatchObject({ identity, voice: { outgoing: { application_sid: ORG_TWILIO.twimlAppSid } } });
+    for (const [user, seat] of [[callerB, seatId], [callerA, randomUUID()]] as const) {
+      const refused = await t.request('POST', '/api/telephony/token', { cookie: await t.login(user), body: { seatId: seat } });
+      expect(refused.statusCode).toBe(404);
+    }
+    const both = await t.request('POST', '/api/telephony/token', { cookie: await t.login(callerA), body: { seatId, assignmentId: randomUUID() } });
+    expect(both.statusCode).toBe(400);
+    expect((await t.request('POST', '/api/telephony/token', { body: { seatId } })).statusCode).toBe(401);
+  });
+
   test('with their own seat: their conference, waiting without starting it and ending it when they leave; another’s seat or an unknown one: refused', async () => {
     const seatId = randomUUID();
     seats.set(seatId, { userId: callerA.id, campaignId: randomUUID(), organisationId: org.id });

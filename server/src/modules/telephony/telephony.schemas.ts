@@ -15,7 +15,8 @@ export const CallStatus = Type.Union([
   Type.Literal('canceled'),
 ]);
 
-export const TokenRequest = Type.Object({ assignmentId: Uuid }, { additionalProperties: false });
+/** For a browser call to the held person (assignmentId), or for a caller's own line in a dialing campaign (seatId). */
+export const TokenRequest = Type.Union([Type.Object({ assignmentId: Uuid }, { additionalProperties: false }), Type.Object({ seatId: Uuid }, { additionalProperties: false })]);
 /** A Twilio access token for the Voice JS SDK (outgoing calls only, 10 minutes) and the opaque identity it carries. */
 export const TokenAnswer = Type.Object({ token: Type.String(), identity: Type.String() });
 

@@ -301,7 +301,18 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
   /** A short-lived Twilio access token for the caller who holds the assignment: outgoing calls only, through the organisation's TwiML app. */
   async token(userId: string, assignmentId: string): Promise<{ token: string; identity: string }> {
     const contact = await this.held(userId, assignmentId, 'twilio');
-    const { credentials } = await this.credentialsFor(contact.organisationId);
+    return this.accessToken(userId, contact.organisationId);
+  }
+
+  /** The same for a caller's own line in a dialing campaign: only for their own seat. */
+  async seatToken(userId: string, seatId: string): Promise<{ token: string; identity: string }> {
+    const seat = this.options.seatOf ? await this.options.seatOf(seatId) : null;
+    if (!seat || seat.userId !== userId) throw notFound('The dialing seat');
+    return this.accessToken(userId, seat.organisationId);
+  }
+
+  private async accessToken(userId: string, organisationId: string): Promise<{ token: string; identity: string }> {
+    const { credentials } = await this.credentialsFor(organisationId);
     if (!credentials) throw conflict('telephony_not_configured', 'Calling through Twilio is not set up for this organisation. Ask an admin to add the Twilio settings.');
     const identity = this.identityOf(userId);
     await repository.saveIdentity(this.db, userId, identity);
