@@ -23,6 +23,8 @@ const account = () => ({
 const ORG_TWILIO = account();
 const PACED_TWILIO = { ...account(), callerId: '+46107654321' };
 const PHONE = '+46701234567';
+/** A number the fake Twilio refuses, quoting it in its message as Twilio does. */
+const INVALID_PHONE = '+46700000001';
 
 /** What the fake Twilio was asked: method, path, form body (repeated keys as arrays), when. */
 interface TwilioRequest {
@@ -58,6 +60,10 @@ class FakeTwilio {
           response.end(JSON.stringify(json));
         };
         if (request.method === 'POST' && path === `/2010-04-01/Accounts/${accountSid}/Calls.json`) {
+          if (body.To === INVALID_PHONE) {
+            send(400, { code: 21211, message: `The 'To' number ${INVALID_PHONE} is not a valid phone number.`, more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
+            return;
+          }
           send(201, { sid: `CA${hex(16)}`, account_sid: accountSid, status: 'queued' });
           return;
         }
@@ -202,6 +208,7 @@ describe('placing calls', () => {
       Method: 'POST',
       Timeout: '25',
       MachineDetection: 'Enable',
+      MachineDetectionTimeout: '6',
       AsyncAmd: 'true',
       AsyncAmdStatusCallback: `http://ringa.test/api/dialer/twilio/amd?${line}`,
       AsyncAmdStatusCallbackMethod: 'POST',
@@ -218,6 +225,29 @@ describe('placing calls', () => {
     const row = await lineRow(call.lineId);
     expect(row).toMatchObject({ callSid: providerCallId, status: 'queued', organisationId: org.id, accountSid: ORG_TWILIO.accountSid });
     expect(JSON.stringify(row)).not.toContain(PHONE.slice(1));
+  });
+
+  test('a number outside the organisation’s countries is not dialled', async () => {
+    const call = placeCall(org.id);
+    call.target.phone = '+12025550123';
+    await expect(t.app.ctx.twilioDialer.place(call)).rejects.toMatchObject({ statusCode: 409, code: 'call_country_not_allowed' });
+    expect(fake.requests).toEqual([]);
+  });
+
+  test('Twilio refusing a call: an error with its code only (its message quotes the number), the line failed, its place freed', async () => {
+    const queue = await t.app.ctx.twilioDialer.limiterFor(org.id);
+    const alive = queue?.inFlight();
+    const call = placeCall(org.id);
+    call.target.phone = INVALID_PHONE;
+    const failure = await t.app.ctx.twilioDialer.place(call).then(
+      () => null,
+      (error: unknown) => error as Error & { code?: number },
+    );
+    expect(failure?.name).toBe('TwilioFailure');
+    expect(failure?.code).toBe(21211);
+    expect(failure?.message).not.toContain(INVALID_PHONE.slice(3));
+    expect(await lineRow(call.lineId)).toMatchObject({ status: 'failed', callSid: null });
+    expect(queue?.inFlight()).toBe(alive);
   });
 
   test('an organisation without Twilio gets a clear refusal and nothing is dialled', async () => {
@@ -539,5 +569,16 @@ describe('Twilio’s limits are Ringa’s', () => {
     await webhook('/api/dialer/twilio/status', { lineId: firstLine }, { AccountSid: PACED_TWILIO.accountSid, CallSid: first?.providerCallId ?? '', CallStatus: 'busy' }, { authToken: PACED_TWILIO.authToken });
     await placed[2];
     expect(fake.creates(PACED_TWILIO.accountSid)).toHaveLength(3);
+
+    // A call whose end reached another server process (saved in PostgreSQL) frees its place here too.
+    const fourth = placeCall(pacedOrg.id);
+    const waiting = t.app.ctx.twilioDialer.place(fourth);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.creates(PACED_TWILIO.accountSid)).toHaveLength(3);
+    await t.db.updateTable('dialerTwilioLine').set({ status: 'completed', statusRank: 3 }).where('lineId', '=', calls[1]?.lineId ?? '').execute();
+    const started = Date.now();
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(fake.creates(PACED_TWILIO.accountSid)).toHaveLength(4);
   });
 });

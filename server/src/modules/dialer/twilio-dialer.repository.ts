@@ -19,6 +19,13 @@ export function lineOfCall(db: Database, callSid: string): Promise<LineRow | und
   return db.selectFrom('dialerTwilioLine').selectAll().where('callSid', '=', callSid).executeTakeFirst();
 }
 
+/** Of the given lines, those that have ended. */
+export async function endedLines(db: Database, lineIds: string[]): Promise<string[]> {
+  if (lineIds.length === 0) return [];
+  const rows = await db.selectFrom('dialerTwilioLine').select('lineId').where('lineId', 'in', lineIds).where('statusRank', '>=', 3).execute();
+  return rows.map((row) => row.lineId);
+}
+
 /** Ties the line to Twilio's call, once: a line never changes calls. False when it belongs to another call. */
 export async function bindCall(db: Database, lineId: string, callSid: string, at: Date): Promise<boolean> {
   const bound = await db

@@ -8,7 +8,7 @@ import { FINAL_RANK, RANK, TWILIO_STATUS, type TelephonyService } from '../telep
 import type { AnsweredBy, AnswerDecision, DialerProvider, DialerSink, LineEnd, PlaceCall, Scheduler } from './dialer.types';
 import { CallLimiter, type AccountLimits, type Release } from './limits';
 import * as repository from './twilio-dialer.repository';
-import { abandonTwiml, bridgeTwiml, conferenceName, DIALER_WEBHOOK_PATHS, hangupTwiml, holdTwiml, webhookUrl } from './twilio-twiml';
+import { abandonTwiml, bridgeTwiml, conferenceName, DIALER_WEBHOOK_PATHS, hangupTwiml, holdTwiml, MACHINE_DETECTION_TIMEOUT_SECONDS, webhookUrl } from './twilio-twiml';
 
 // The dialer's calls through Twilio. place() waits for the account's turn (calls per second, concurrent
 // calls: Ringa's queue, never Twilio's), then creates the call with asynchronous answering-machine
@@ -74,6 +74,26 @@ function callGone(error: unknown): boolean {
   return code === 21220 || code === 20404 || status === 404;
 }
 
+/** Twilio's error without its message, which can quote the number dialled: its code and HTTP status only. */
+export class TwilioFailure extends Error {
+  constructor(
+    readonly code: number | undefined,
+    readonly status: number | undefined,
+    what: string,
+  ) {
+    super(`Twilio refused ${what} (code ${code ?? 'none'}, HTTP ${status ?? 'none'}).`);
+    this.name = 'TwilioFailure';
+  }
+}
+
+function twilioFailure(what: string, error: unknown): TwilioFailure {
+  const { code, status } = (error ?? {}) as { code?: unknown; status?: unknown };
+  return new TwilioFailure(typeof code === 'number' ? code : undefined, typeof status === 'number' ? status : undefined, what);
+}
+
+/** How often a process looks for its calls that ended through another process's webhook (their places in the queue are freed). */
+const SWEEP_MS = 2000;
+
 export class TwilioDialer implements DialerProvider {
   private sink: DialerSink | null = null;
   private seats: SeatEvents | null = null;
@@ -82,6 +102,8 @@ export class TwilioDialer implements DialerProvider {
   private readonly releases = new Map<string, Release>();
   private readonly scheduler: Scheduler;
   private admission: Promise<unknown> = Promise.resolve();
+  private sweep: unknown = null;
+  private closed = false;
   private readonly httpClient: InstanceType<typeof twilio.RequestClient> | undefined;
 
   constructor(
@@ -101,6 +123,9 @@ export class TwilioDialer implements DialerProvider {
   }
 
   close(): void {
+    this.closed = true;
+    if (this.sweep !== null) this.scheduler.clearTimeout(this.sweep);
+    this.sweep = null;
     for (const limiter of this.limiters.values()) limiter.close();
     this.limiters.clear();
   }
@@ -134,6 +159,7 @@ export class TwilioDialer implements DialerProvider {
     const { credentials, turn } = await admitted;
     const release = await turn.granted;
     this.releases.set(call.lineId, release);
+    this.sweepSoon();
     const query = { lineId: call.lineId };
     try {
       const created = await this.client(credentials).calls.create({
@@ -143,6 +169,8 @@ export class TwilioDialer implements DialerProvider {
         method: 'POST',
         timeout: Math.max(15, Math.round(call.ringTimeoutSeconds)),
         machineDetection: 'Enable',
+        // Detection answers within this (else 'unknown', taken as a person): well inside the silent hold.
+        machineDetectionTimeout: MACHINE_DETECTION_TIMEOUT_SECONDS,
         asyncAmd: 'true',
         asyncAmdStatusCallback: webhookUrl(this.options.publicUrl, DIALER_WEBHOOK_PATHS.amd, query),
         asyncAmdStatusCallbackMethod: 'POST',
@@ -155,7 +183,7 @@ export class TwilioDialer implements DialerProvider {
     } catch (error) {
       this.releaseLine(call.lineId);
       await repository.advanceLine(this.db, call.lineId, { status: 'failed', rank: FINAL_RANK, at: this.clock.now(), answered: false, talkSeconds: 0 });
-      throw error;
+      throw twilioFailure('creating a call', error);
     }
   }
 
@@ -164,6 +192,9 @@ export class TwilioDialer implements DialerProvider {
     const account = await this.telephony.twilioAccount(call.target.organisationId);
     if (!account) throw conflict('telephony_not_configured', 'Calling through Twilio is not set up for this organisation. Ask an admin to add the Twilio settings.');
     const { credentials } = account;
+    if (!account.callingCodes.some((code) => call.target.phone.startsWith(`+${code}`))) {
+      throw conflict('call_country_not_allowed', 'The number is in a country this organisation may not call; it was not dialled.');
+    }
     const now = this.clock.now();
     await repository.insertLine(this.db, {
       lineId: call.lineId,
@@ -192,8 +223,29 @@ export class TwilioDialer implements DialerProvider {
     try {
       await this.client(credentials).calls(callSid).update(change);
     } catch (error) {
-      if (!callGone(error)) throw error;
+      if (!callGone(error)) throw twilioFailure('updating a call', error);
     }
+  }
+
+  /**
+   * Twilio may send a call's last callback to another process (behind a load balancer): this one then
+   * learns from PostgreSQL that its call ended and frees its place among the account's calls.
+   */
+  private sweepSoon(): void {
+    if (this.sweep !== null || this.releases.size === 0) return;
+    this.sweep = this.scheduler.setTimeout(() => {
+      const lineIds = [...this.releases.keys()];
+      repository
+        .endedLines(this.db, lineIds)
+        .then((ended) => {
+          for (const lineId of ended) this.releaseLine(lineId);
+        })
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => {
+          this.sweep = null;
+          if (!this.closed) this.sweepSoon();
+        });
+    }, SWEEP_MS);
   }
 
   private releaseLine(lineId: string): void {

@@ -14,6 +14,8 @@ export const DIALER_WEBHOOK_PATHS = {
 
 /** How long a person who picked up is held in silence while answering-machine detection listens. */
 export const HOLD_SECONDS = 15;
+/** How long detection may listen before it answers 'unknown' (Twilio's default, 30 s, is longer than anyone waits in silence). */
+export const MACHINE_DETECTION_TIMEOUT_SECONDS = 6;
 
 const SAY_LANGUAGE = { sv: 'sv-SE', da: 'da-DK', nb: 'nb-NO', en: 'en-GB' } as const satisfies Record<Language, string>;
 

@@ -59,6 +59,8 @@ export type SeatLookup = (seatId: string) => Promise<DialerSeat | null>;
 export interface TwilioAccount {
   credentials: TwilioCredentials;
   limits: AccountLimits;
+  /** Country calling codes the organisation may call (TELEPHONY_COUNTRY_CODES and its own country's). */
+  callingCodes: string[];
 }
 
 /** queued < ringing < in-progress < final: a status of the same or lower rank than the call's changes nothing. */
@@ -170,12 +172,18 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
 
   /** The Twilio account an organisation's dialer calls go through, with its limits; null when none is set up. */
   async twilioAccount(organisationId: string): Promise<TwilioAccount | null> {
-    const { settings } = await repository.settingsOnPath(this.db, organisationId);
+    const { settings, country } = await repository.settingsOnPath(this.db, organisationId);
+    const callingCodes = this.callingCodes(country);
     if (settings) {
-      return { credentials: this.credentialsOf(settings), limits: { callsPerSecond: settings.callsPerSecond, maxConcurrentCalls: settings.maxConcurrentCalls } };
+      return { credentials: this.credentialsOf(settings), limits: { callsPerSecond: settings.callsPerSecond, maxConcurrentCalls: settings.maxConcurrentCalls }, callingCodes };
     }
     const env = this.options.environment;
-    return env ? { credentials: env, limits: { callsPerSecond: env.callsPerSecond ?? 1, maxConcurrentCalls: env.maxConcurrentCalls ?? null } } : null;
+    return env ? { credentials: env, limits: { callsPerSecond: env.callsPerSecond ?? 1, maxConcurrentCalls: env.maxConcurrentCalls ?? null }, callingCodes } : null;
+  }
+
+  /** The country calling codes an organisation in the country may call. */
+  private callingCodes(country: string): string[] {
+    return [...new Set([...(this.options.countryCodes ?? ['46', '45']), ...(CALLING_CODE[country] ? [CALLING_CODE[country]] : [])])];
   }
 
   /** Whose Twilio account an organisation's calls would go through (no secrets): for its record of processing. */
@@ -353,8 +361,7 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     const { credentials, country } = await this.credentialsFor(contact.organisationId);
     // The account that asks must be the one this organisation calls through: its caller ID is used.
     if (!credentials || credentials.accountSid !== params.AccountSid) return refuse('This call cannot be made from this account.');
-    const allowed = new Set([...(this.options.countryCodes ?? ['46', '45']), ...(CALLING_CODE[country] ? [CALLING_CODE[country]] : [])]);
-    if (![...allowed].some((code) => contact.phone.startsWith(`+${code}`))) return refuse('Calls to this country are not allowed.');
+    if (!this.callingCodes(country).some((code) => contact.phone.startsWith(`+${code}`))) return refuse('Calls to this country are not allowed.');
     await this.startCall(callSid, 'twilio', userId, contact);
     const response = new twilio.twiml.VoiceResponse();
     const dial = response.dial({ callerId: credentials.callerId, answerOnBridge: true });
