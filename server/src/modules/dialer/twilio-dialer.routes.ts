@@ -19,31 +19,17 @@ export function twilioDialerWebhooks(ctx: AppContext): FastifyPluginAsyncTypebox
       },
     );
 
-    webhooks.post(
-      '/dialer/twilio/amd',
-      { schema: { tags: ['dialer'], description: 'Answering-machine detection’s result: the dialer decides (bridge, message and goodbye, hang up) and the call is updated.', body: TwilioParams } },
-      async (request, reply) => {
-        await ctx.twilioDialer.amdWebhook(request.body, signature(request.headers), addressOf(request.url));
+    // The rest answer 204: what they change goes to the call through Twilio's REST API, not in the answer.
+    const callbacks = [
+      ['/dialer/twilio/amd', 'Answering-machine detection’s result: the dialer decides (bridge, message and goodbye, hang up) and the call is updated.', 'amdWebhook'],
+      ['/dialer/twilio/status', 'Status callbacks of the calls the dialer placed.', 'statusWebhook'],
+      ['/dialer/twilio/conference', 'Events of a caller’s conference: the caller joining or leaving, a bridged person leaving, the end.', 'conferenceWebhook'],
+    ] as const;
+    for (const [path, description, handler] of callbacks) {
+      webhooks.post(path, { schema: { tags: ['dialer'], description, body: TwilioParams } }, async (request, reply) => {
+        await ctx.twilioDialer[handler](request.body, signature(request.headers), addressOf(request.url));
         return reply.status(204).send();
-      },
-    );
-
-    webhooks.post(
-      '/dialer/twilio/status',
-      { schema: { tags: ['dialer'], description: 'Status callbacks of the calls the dialer placed.', body: TwilioParams } },
-      async (request, reply) => {
-        await ctx.twilioDialer.statusWebhook(request.body, signature(request.headers), addressOf(request.url));
-        return reply.status(204).send();
-      },
-    );
-
-    webhooks.post(
-      '/dialer/twilio/conference',
-      { schema: { tags: ['dialer'], description: 'Events of a caller’s conference: the caller joining or leaving, a bridged person leaving, the end.', body: TwilioParams } },
-      async (request, reply) => {
-        await ctx.twilioDialer.conferenceWebhook(request.body, signature(request.headers), addressOf(request.url));
-        return reply.status(204).send();
-      },
-    );
+      });
+    }
   };
 }

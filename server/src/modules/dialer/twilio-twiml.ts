@@ -28,13 +28,16 @@ export function conferenceName(seatId: string): string {
   return `ringa-seat-${seatId}`;
 }
 
-/** The caller's own line: waits (without starting the conference) for the people the server bridges; ends the conference when the caller leaves. */
-export function callerConferenceTwiml(publicUrl: URL, seatId: string): string {
+/**
+ * Into a seat's conference. The caller waits in it without starting it and ends it when they leave;
+ * a person the server bridged starts it, and it goes on when they leave.
+ */
+function conferenceTwiml(publicUrl: URL, seatId: string, who: 'caller' | 'person'): string {
   const response = new twilio.twiml.VoiceResponse();
   response.dial().conference(
     {
-      startConferenceOnEnter: false,
-      endConferenceOnExit: true,
+      startConferenceOnEnter: who === 'person',
+      endConferenceOnExit: who === 'caller',
       beep: 'false',
       statusCallback: webhookUrl(publicUrl, DIALER_WEBHOOK_PATHS.conference, { seatId }),
       statusCallbackMethod: 'POST',
@@ -45,21 +48,14 @@ export function callerConferenceTwiml(publicUrl: URL, seatId: string): string {
   return response.toString();
 }
 
-/** A person who answered, into the caller's conference: it starts with them and goes on when they leave. */
+/** The caller's own line, from their browser. */
+export function callerConferenceTwiml(publicUrl: URL, seatId: string): string {
+  return conferenceTwiml(publicUrl, seatId, 'caller');
+}
+
+/** A person who answered, into the caller's conference. */
 export function bridgeTwiml(publicUrl: URL, seatId: string): string {
-  const response = new twilio.twiml.VoiceResponse();
-  response.dial().conference(
-    {
-      startConferenceOnEnter: true,
-      endConferenceOnExit: false,
-      beep: 'false',
-      statusCallback: webhookUrl(publicUrl, DIALER_WEBHOOK_PATHS.conference, { seatId }),
-      statusCallbackMethod: 'POST',
-      statusCallbackEvent: ['start', 'end', 'join', 'leave'],
-    },
-    conferenceName(seatId),
-  );
-  return response.toString();
+  return conferenceTwiml(publicUrl, seatId, 'person');
 }
 
 /** A person no caller could take: who called and where to call back, read out in the organisation's language, then goodbye. */
