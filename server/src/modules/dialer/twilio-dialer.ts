@@ -161,8 +161,9 @@ export class TwilioDialer implements DialerProvider {
     this.releases.set(call.lineId, release);
     this.sweepSoon();
     const query = { lineId: call.lineId };
+    let created: { sid: string };
     try {
-      const created = await this.client(credentials).calls.create({
+      created = await this.client(credentials).calls.create({
         to: call.target.phone,
         from: credentials.callerId,
         url: webhookUrl(this.options.publicUrl, DIALER_WEBHOOK_PATHS.answer, query),
@@ -178,13 +179,13 @@ export class TwilioDialer implements DialerProvider {
         statusCallbackMethod: 'POST',
         statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
       });
-      await repository.bindCall(this.db, call.lineId, created.sid, this.clock.now());
-      return { providerCallId: created.sid };
     } catch (error) {
       this.releaseLine(call.lineId);
       await repository.advanceLine(this.db, call.lineId, { status: 'failed', rank: FINAL_RANK, at: this.clock.now(), answered: false, talkSeconds: 0 });
       throw twilioFailure('creating a call', error);
     }
+    await repository.bindCall(this.db, call.lineId, created.sid, this.clock.now());
+    return { providerCallId: created.sid };
   }
 
   /** The call's account, its line saved, and its place in the account's queue (not yet its turn). */
