@@ -479,6 +479,9 @@ describe('the caller’s own line', () => {
     expect(own.body).toContain(`>ringa-seat-${seatId}</Conference>`);
     expect(own.body).toMatch(/startConferenceOnEnter="false"/);
     expect(own.body).toMatch(/endConferenceOnExit="true"/);
+    // Waiting in silence, not to hold music; no beeps.
+    expect(own.body).toMatch(/waitUrl=""/);
+    expect(own.body).toMatch(/beep="false"/);
     expect(own.body).toContain(`statusCallback="http://ringa.test/api/dialer/twilio/conference?seatId=${seatId}"`);
     // The number the browser sent is dialled by no one.
     expect(own.body).not.toMatch(/<Number|\+46709999999/);

@@ -39,6 +39,8 @@ function conferenceTwiml(publicUrl: URL, seatId: string, who: 'caller' | 'person
       startConferenceOnEnter: who === 'person',
       endConferenceOnExit: who === 'caller',
       beep: 'false',
+      // The caller waits in silence (their screen says they wait), not to Twilio's hold music.
+      ...(who === 'caller' ? { waitUrl: '' } : {}),
       statusCallback: webhookUrl(publicUrl, DIALER_WEBHOOK_PATHS.conference, { seatId }),
       statusCallbackMethod: 'POST',
       statusCallbackEvent: ['start', 'end', 'join', 'leave'],
