@@ -178,6 +178,29 @@ export interface DialerSeat {
   wants: Generated<string>;
 }
 
+export interface DialerTwilioConference {
+  conferenceSid: string;
+  endedAt: Timestamp | null;
+  joinedAt: Timestamp | null;
+  seatId: string;
+}
+
+export interface DialerTwilioLine {
+  accountSid: string;
+  answeredAt: Timestamp | null;
+  answeredBy: string | null;
+  callSid: string | null;
+  createdAt: Timestamp;
+  decision: string | null;
+  lineId: string;
+  organisationId: string;
+  seatId: string | null;
+  status: string;
+  statusRank: number;
+  talkSeconds: number | null;
+  updatedAt: Timestamp;
+}
+
 export interface DoNotCall {
   createdAt: Timestamp;
   createdBy: string | null;
@@ -444,6 +467,8 @@ export interface TelephonySettings {
   apiSecretEncrypted: string;
   authTokenEncrypted: string;
   callerId: string;
+  callsPerSecond: Generated<number>;
+  maxConcurrentCalls: number | null;
   organisationId: string;
   twimlAppSid: string;
   updatedAt: Timestamp;
@@ -463,6 +488,8 @@ export interface DB {
   dialerLine: DialerLine;
   dialerOwner: DialerOwner;
   dialerSeat: DialerSeat;
+  dialerTwilioConference: DialerTwilioConference;
+  dialerTwilioLine: DialerTwilioLine;
   doNotCall: DoNotCall;
   erasedLease: ErasedLease;
   goal: Goal;

@@ -21,6 +21,7 @@ import * as callVersionIndex from './2026-12-05T03-00_call-version-index';
 import * as storedTextsAsCodes from './2026-12-05T05-00_stored-texts-as-codes';
 import * as listRepairedNumbers from './2026-12-05T06-00_list-repaired-numbers';
 import * as campaignDialMode from './2026-12-05T07-00_campaign-dial-mode';
+import * as twilioDialer from './2026-12-05T08-00_twilio-dialer';
 import * as dialer from './2026-12-05T09-00_dialer';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
@@ -48,5 +49,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T05-00_stored-texts-as-codes': storedTextsAsCodes,
   '2026-12-05T06-00_list-repaired-numbers': listRepairedNumbers,
   '2026-12-05T07-00_campaign-dial-mode': campaignDialMode,
+  '2026-12-05T08-00_twilio-dialer': twilioDialer,
   '2026-12-05T09-00_dialer': dialer,
 };

@@ -38,12 +38,13 @@ import { StatsService } from './modules/stats/stats.service';
 import { recordOfProcessingRoutes } from './modules/privacy/record-of-processing.routes';
 import type { Hosting } from './modules/privacy/record-of-processing.service';
 import { telephonyRoutes } from './modules/telephony/telephony.routes';
-import { TelephonyService } from './modules/telephony/telephony.service';
 import { DialerService } from './modules/dialer/dialer.service';
 import { SimulatedNetwork } from './modules/dialer/network';
 import { Pacer } from './modules/dialer/pacing';
 import { realScheduler } from './modules/dialer/scheduler';
 import { SimulatedDialer } from './modules/dialer/simulated-dialer';
+import { TelephonyService, type DialerSeat, type SeatLookup } from './modules/telephony/telephony.service';
+import { TwilioDialer } from './modules/dialer/twilio-dialer';
 import auth from './plugins/auth';
 import errors from './plugins/errors';
 import metrics from './plugins/metrics';
@@ -91,6 +92,10 @@ export interface AppDeps {
     countryCodes?: string[];
     /** How long the simulated line rings before it connects (default 1500 ms). */
     simulatedConnectMs?: number;
+    /** The dialer's seats: whose each is (a browser call with a seatId joins that seat's conference only for its caller). */
+    seatOf?: SeatLookup;
+    /** Twilio's REST API at another address (tests: a local fake of it). */
+    twilioApiBaseUrl?: string;
   };
 }
 
@@ -130,6 +135,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const calling = new CallingEngine(deps.db, clock);
   // Only the error's code: a mail server's answer can quote the recipient's address.
   const mailer = new Mailer(deps.mail, (reason) => app.log.error({ mail: reason.code }, 'a mail could not be sent'));
+  const telephony = new TelephonyService(deps.db, clock, calling, {
+    secretsKey: deps.secretsKey ?? randomBytes(32),
+    sessionSecret: deps.sessionSecret,
+    publicUrl: deps.publicUrl,
+    environment: deps.twilio,
+    countryCodes: deps.telephony?.countryCodes,
+    simulatedConnectMs: deps.telephony?.simulatedConnectMs,
+    // A caller's seat, for their browser's line into their conference: the dialer's (a test may give its own).
+    seatOf: deps.telephony?.seatOf ?? ((seatId): Promise<DialerSeat | null> => dialer.seatOf(seatId)),
+    onError: failed('a simulated call failed'),
+  });
+  const twilioDialer = new TwilioDialer(deps.db, clock, telephony, { publicUrl: deps.publicUrl, apiBaseUrl: deps.telephony?.twilioApiBaseUrl });
   const dialer = new DialerService(deps.db, clock, calling, {
     processId: calling.processId,
     scheduler: realScheduler,
@@ -137,9 +154,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     provider: (line, sink) =>
       line === 'simulated'
         ? new SimulatedDialer(new SimulatedNetwork(deps.dialer?.simulatedSeed ?? 1), realScheduler, sink, failed('a simulated dialer call failed'), deps.dialer?.simulatedSpeed ?? 1)
-        : null,
+        : twilioDialer,
     onError: failed('the dialer failed'),
   });
+  // Twilio's webhooks for the dialer's calls go to the campaign's dialer, whichever it is.
+  twilioDialer.attach(dialer.twilioSink, dialer.twilioSeats);
   const ctx: AppContext = {
     db: deps.db,
     clock,
@@ -149,15 +168,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     mailer,
     passwordResets: new PasswordResets(deps.db, clock, sessions, mailer, deps.publicUrl, deps.sessionSecret, failed('sending a password link failed')),
     calling,
-    telephony: new TelephonyService(deps.db, clock, calling, {
-      secretsKey: deps.secretsKey ?? randomBytes(32),
-      sessionSecret: deps.sessionSecret,
-      publicUrl: deps.publicUrl,
-      environment: deps.twilio,
-      countryCodes: deps.telephony?.countryCodes,
-      simulatedConnectMs: deps.telephony?.simulatedConnectMs,
-      onError: failed('a simulated call failed'),
-    }),
+    telephony,
+    twilioDialer,
     importer: new ListImporter(deps.db, clock, deps.importMaxBytes ?? 200 * 1024 * 1024, (failure) => app.log.error({ failure }, 'list import failed')),
     importMaxBytes: deps.importMaxBytes ?? 200 * 1024 * 1024,
     uploadDir,
@@ -179,6 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Running imports roll back when the app closes; their lists are marked failed.
   app.addHook('onClose', () => ctx.importer.close());
   app.addHook('onClose', async () => ctx.telephony.close());
+  app.addHook('onClose', async () => ctx.twilioDialer.close());
   // Mails already promised go out before the connection to the mail server closes.
   app.addHook('onClose', async () => {
     await ctx.passwordResets.settled();

@@ -64,6 +64,11 @@ test('SECRETS_KEY is 32 bytes in base64 or hex, else generated and kept; Twilio 
   expect(loadConfig({ DATA_DIR: dir, ...twilio }, []).twilio).toMatchObject({ accountSid: twilio.TWILIO_ACCOUNT_SID, callerId: '+46101234567' });
   expect(() => loadConfig({ DATA_DIR: dir, TWILIO_ACCOUNT_SID: twilio.TWILIO_ACCOUNT_SID }, [])).toThrow(/missing: TWILIO_AUTH_TOKEN/);
   expect(() => loadConfig({ DATA_DIR: dir, ...twilio, TWILIO_CALLER_ID: '0701234567' }, [])).toThrow(/TWILIO_CALLER_ID must be a phone number in E.164/);
+  // Twilio's limits: 1 call a second and no cap unless set.
+  expect(loadConfig({ DATA_DIR: dir, ...twilio }, []).twilio).toMatchObject({ callsPerSecond: 1, maxConcurrentCalls: undefined });
+  expect(loadConfig({ DATA_DIR: dir, ...twilio, TWILIO_CALLS_PER_SECOND: '5', TWILIO_MAX_CONCURRENT_CALLS: '40' }, []).twilio).toMatchObject({ callsPerSecond: 5, maxConcurrentCalls: 40 });
+  expect(() => loadConfig({ DATA_DIR: dir, ...twilio, TWILIO_CALLS_PER_SECOND: '0.5' }, [])).toThrow(/TWILIO_CALLS_PER_SECOND must be a whole number from 1 to 100/);
+  expect(() => loadConfig({ DATA_DIR: dir, ...twilio, TWILIO_MAX_CONCURRENT_CALLS: '0' }, [])).toThrow(/TWILIO_MAX_CONCURRENT_CALLS must be a whole number from 1 to 10000/);
   expect(loadConfig({ DATA_DIR: dir }, []).telephonyCountryCodes).toEqual(['46', '45']);
   expect(loadConfig({ DATA_DIR: dir, TELEPHONY_COUNTRY_CODES: '+46, +47' }, []).telephonyCountryCodes).toEqual(['46', '47']);
   expect(() => loadConfig({ DATA_DIR: dir, TELEPHONY_COUNTRY_CODES: 'SE' }, [])).toThrow(/TELEPHONY_COUNTRY_CODES/);

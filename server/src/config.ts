@@ -44,6 +44,10 @@ export interface TwilioCredentials {
   apiSecret: string;
   twimlAppSid: string;
   callerId: string;
+  /** New calls a second Ringa places through the account (Twilio's default is 1). */
+  callsPerSecond?: number | undefined;
+  /** Calls alive at once through the account; undefined for no cap. */
+  maxConcurrentCalls?: number | undefined;
 }
 
 const TWILIO_ENV = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_API_KEY', 'TWILIO_API_SECRET', 'TWILIO_TWIML_APP_SID', 'TWILIO_CALLER_ID'] as const;
@@ -196,7 +200,20 @@ function parseTwilio(env: Env, problems: string[]): TwilioCredentials | undefine
     [/^\+[1-9]\d{6,14}$/.test(credentials.callerId), 'TWILIO_CALLER_ID must be a phone number in E.164 form, e.g. +46701234567'],
   ];
   for (const [ok, problem] of checks) if (!ok) problems.push(problem);
+  credentials.callsPerSecond = parseLimit(env, 'TWILIO_CALLS_PER_SECOND', 100, problems) ?? 1;
+  credentials.maxConcurrentCalls = parseLimit(env, 'TWILIO_MAX_CONCURRENT_CALLS', 10000, problems);
   return credentials;
+}
+
+/** A whole number from 1 to `max`, or undefined when unset. */
+function parseLimit(env: Env, name: string, max: number, problems: string[]): number | undefined {
+  const text = env[name]?.trim() ?? '';
+  if (text === '') return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) {
+    problems.push(`${name} must be a whole number from 1 to ${max} (got "${text}")`);
+    return undefined;
+  }
+  return Number(text);
 }
 
 function parseCountryCodes(value: string | undefined, problems: string[]): string[] {

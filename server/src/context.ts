@@ -7,6 +7,7 @@ import type { Mailer } from './modules/mail/mailer';
 import type { ListImporter } from './modules/lists/lists.import';
 import type { CallingEngine } from './modules/calling/calling.service';
 import type { TelephonyService } from './modules/telephony/telephony.service';
+import type { TwilioDialer } from './modules/dialer/twilio-dialer';
 import type { StatsService } from './modules/stats/stats.service';
 import type { DialerService } from './modules/dialer/dialer.service';
 import type { Hosting } from './modules/privacy/record-of-processing.service';
@@ -28,6 +29,8 @@ export interface AppContext {
   telephony: TelephonyService;
   /** Dials for the callers of power and predictive campaigns. */
   dialer: DialerService;
+  /** The dialer's calls through Twilio (a dialer attaches itself to be told of them). */
+  twilioDialer: TwilioDialer;
   stats: StatsService;
   /** The daily retention purge. */
   purger: PrivacyPurger;

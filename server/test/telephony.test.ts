@@ -166,7 +166,14 @@ describe('settings', () => {
       [{ callerId: '070-123 45 67' }, 'invalid_caller_id'],
       [{ authToken: 'short' }, 'invalid_auth_token'],
     ];
-    for (const [change, code] of bad) {
+    const badLimits: [Record<string, unknown>, string][] = [
+      [{ callsPerSecond: 0 }, 'invalid_calls_per_second'],
+      [{ callsPerSecond: 1.5 }, 'invalid_calls_per_second'],
+      [{ callsPerSecond: 101 }, 'invalid_calls_per_second'],
+      [{ maxConcurrentCalls: 0 }, 'invalid_max_concurrent_calls'],
+      [{ maxConcurrentCalls: 2.5 }, 'invalid_max_concurrent_calls'],
+    ];
+    for (const [change, code] of [...bad, ...badLimits]) {
       const response = await t.request('PUT', `/api/orgs/${association.id}/telephony`, { cookie: adminCookie, body: { ...ORG_TWILIO, ...change } });
       expect(response.statusCode, response.body).toBe(400);
       expect(errorCode(response)).toBe(code);
@@ -187,7 +194,17 @@ describe('settings', () => {
       callerId: ORG_TWILIO.callerId,
       hasAuthToken: true,
       hasApiSecret: true,
+      // Twilio's default rate and no cap until the admin sets them.
+      callsPerSecond: 1,
+      maxConcurrentCalls: null,
     });
+    const limited = await t.request('PUT', `/api/orgs/${association.id}/telephony`, { cookie: adminCookie, body: { ...ORG_TWILIO, callsPerSecond: 3, maxConcurrentCalls: 20 } });
+    expect(limited.json<TelephonySettingsView>()).toMatchObject({ callsPerSecond: 3, maxConcurrentCalls: 20 });
+    // Left out, they keep their values; null lifts the cap.
+    const kept = await t.request('PUT', `/api/orgs/${association.id}/telephony`, { cookie: adminCookie, body: ORG_TWILIO });
+    expect(kept.json<TelephonySettingsView>()).toMatchObject({ callsPerSecond: 3, maxConcurrentCalls: 20 });
+    const uncapped = await t.request('PUT', `/api/orgs/${association.id}/telephony`, { cookie: adminCookie, body: { ...ORG_TWILIO, callsPerSecond: 1, maxConcurrentCalls: null } });
+    expect(uncapped.json<TelephonySettingsView>()).toMatchObject({ callsPerSecond: 1, maxConcurrentCalls: null });
     // Saving again without the secrets keeps them.
     const again = await t.request('PUT', `/api/orgs/${association.id}/telephony`, { cookie: adminCookie, body: withoutSecrets });
     const read = await t.request('GET', `/api/orgs/${association.id}/telephony`, { cookie: adminCookie });
@@ -440,7 +457,7 @@ describe('Twilio from the environment', () => {
     const orgAdmin = await t.newUser([{ org: unconfigured, role: 'admin' }]);
     const cookie = await t.login(orgAdmin);
     const view = await envApp.inject({ method: 'GET', url: `/api/orgs/${unconfigured.id}/telephony`, headers: { cookie } });
-    expect(view.json<TelephonySettingsView>()).toMatchObject({ configured: true, source: 'environment', accountSid: ENV_TWILIO.accountSid, hasAuthToken: true });
+    expect(view.json<TelephonySettingsView>()).toMatchObject({ configured: true, source: 'environment', accountSid: ENV_TWILIO.accountSid, hasAuthToken: true, callsPerSecond: 1, maxConcurrentCalls: null });
     expect(view.body).not.toContain(ENV_TWILIO.authToken);
     expect(view.body).not.toContain(ENV_TWILIO.apiSecret);
     // An organisation's own settings still come first.

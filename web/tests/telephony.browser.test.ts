@@ -59,6 +59,11 @@ test('an admin saves, sees and removes the Twilio settings', async () => {
   await page.getByLabel('API secret').fill(API_SECRET);
   await page.getByLabel('TwiML app SID').fill(`AP${HEX}`);
   await page.getByLabel('Caller ID').fill('+46701234567');
+  // Twilio's limits: its default rate is filled in; the cap is empty (none) until set.
+  expect(await page.getByLabel('Calls per second').inputValue()).toBe('1');
+  expect(await page.getByLabel('Most calls at once').inputValue()).toBe('');
+  await page.getByLabel('Calls per second').fill('3');
+  await page.getByLabel('Most calls at once').fill('25');
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Telephony settings saved.').waitFor();
 
@@ -68,6 +73,8 @@ test('an admin saves, sees and removes the Twilio settings', async () => {
   expect(await page.getByLabel('API key SID').inputValue()).toBe(`SK${HEX}`);
   expect(await page.getByLabel('TwiML app SID').inputValue()).toBe(`AP${HEX}`);
   expect(await page.getByLabel('Caller ID').inputValue()).toBe('+46701234567');
+  expect(await page.getByLabel('Calls per second').inputValue()).toBe('3');
+  expect(await page.getByLabel('Most calls at once').inputValue()).toBe('25');
   expect(await page.getByTestId('telephony-source').textContent()).toContain('saved here');
   const token = page.getByLabel('Auth token');
   expect(await token.getAttribute('type')).toBe('password');
@@ -99,6 +106,30 @@ test('an admin saves, sees and removes the Twilio settings', async () => {
   await page.getByRole('button', { name: 'Save settings' }).click();
   await page.getByText('Telephony settings saved.').waitFor();
   expect(await callerError.count()).toBe(0);
+
+  // A rate that is not a whole number from 1 to 100 is refused next to its field, and so is a cap of 0.
+  for (const [label, field, value, words] of [
+    ['Calls per second', 'callsPerSecond', '1.5', 'whole number from 1 to 100'],
+    ['Calls per second', 'callsPerSecond', '500', 'whole number from 1 to 100'],
+    ['Most calls at once', 'maxConcurrentCalls', '0', 'or leave it empty'],
+  ] as const) {
+    await page.getByLabel(label).fill(value);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const fieldError = page.locator(`#telephony-${field}-error`);
+    await fieldError.waitFor();
+    expect(await fieldError.textContent()).toContain(words);
+    expect(await page.getByLabel(label).getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Calls per second').fill('3');
+    await page.getByLabel('Most calls at once').fill('25');
+  }
+  // Emptied, the cap is lifted.
+  await page.getByLabel('Most calls at once').fill('');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await page.getByText('Telephony settings saved.').waitFor();
+  await page.reload();
+  await page.getByRole('button', { name: 'Save settings' }).waitFor();
+  await expect.poll(() => page.getByLabel('Calls per second').inputValue()).toBe('3');
+  expect(await page.getByLabel('Most calls at once').inputValue()).toBe('');
 
   await page.getByRole('button', { name: 'Remove this organisation’s settings' }).click();
   await page.getByRole('button', { name: 'Yes, remove' }).click();

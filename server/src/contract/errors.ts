@@ -98,6 +98,9 @@ export const ERROR_CODES = [
   'invalid_caller_id',
   'invalid_auth_token',
   'invalid_api_secret',
+  'invalid_calls_per_second',
+  'invalid_max_concurrent_calls',
+  'call_country_not_allowed',
   // Statistics, goals and exports
   'invalid_goal',
   'too_many_goals',

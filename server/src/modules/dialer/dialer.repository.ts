@@ -73,9 +73,17 @@ export async function openSeat(db: Database, campaignId: string, userId: string,
   return (rows[0] as { id: string }).id;
 }
 
-export async function seatOf(db: Database, seatId: string): Promise<{ userId: string; campaignId: string } | undefined> {
-  const { rows } = await sql<{ userId: string; campaignId: string }>`select user_id as "userId", campaign_id as "campaignId" from dialer_seat where id = ${seatId}`.execute(db);
+export async function seatOf(db: Database, seatId: string): Promise<{ userId: string; campaignId: string; organisationId: string } | undefined> {
+  const { rows } = await sql<{ userId: string; campaignId: string; organisationId: string }>`
+    select s.user_id as "userId", s.campaign_id as "campaignId", c.organisation_id as "organisationId"
+    from dialer_seat s join campaign c on c.id = s.campaign_id where s.id = ${seatId}`.execute(db);
   return rows[0];
+}
+
+/** The caller's line went away (their Twilio conference ended): their seat pauses. Returns its campaign. */
+export async function pauseSeatById(db: Database, seatId: string): Promise<string | undefined> {
+  const { rows } = await sql<{ campaignId: string }>`update dialer_seat set wants = 'pause' where id = ${seatId} returning campaign_id as "campaignId"`.execute(db);
+  return rows[0]?.campaignId;
 }
 
 /** A caller's wish, for the pacing process to act on: pause, a save made, a hang-up. False: they have no seat. */

@@ -115,9 +115,36 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   }
 
   /** Whose a seat is (the Twilio voice webhook joins only its own caller to its conference). */
-  seatOf(seatId: string): Promise<{ userId: string; campaignId: string } | undefined> {
-    return repository.seatOf(this.db, seatId);
+  async seatOf(seatId: string): Promise<{ userId: string; campaignId: string; organisationId: string } | null> {
+    return (await repository.seatOf(this.db, seatId)) ?? null;
   }
+
+  /** The campaign dialer here that placed a line. */
+  private dialerOf(lineId: string): CampaignDialer | undefined {
+    for (const running of this.running.values()) if (running.dialer.lines.has(lineId)) return running.dialer;
+    return undefined;
+  }
+
+  /**
+   * Twilio's news of the dialer's calls, to the campaign's dialer in this process. A line placed by a
+   * process that has stopped is nobody's here: it is hung up (a person answering gets no caller).
+   */
+  readonly twilioSink: DialerSink = {
+    ringing: (lineId) => this.dialerOf(lineId)?.ringing(lineId),
+    answered: async (lineId, by) => (await this.dialerOf(lineId)?.answered(lineId, by)) ?? { action: 'hangup' },
+    ended: (lineId, status, talkSeconds) => this.dialerOf(lineId)?.ended(lineId, status, talkSeconds),
+  };
+
+  /** The caller's own line through Twilio: their conference ended, so they are gone for now (paused). */
+  readonly twilioSeats = {
+    joined: () => {},
+    left: (seatId: string) => {
+      repository
+        .pauseSeatById(this.db, seatId)
+        .then((campaignId) => (campaignId ? this.nudge(campaignId) : undefined))
+        .catch(this.options.onError);
+    },
+  };
 
   /** The figures of a campaign paced here (organizers' live view), or null. */
   figures(campaignId: string): DialerFigures | null {

@@ -41,6 +41,8 @@ export async function saveSettings(db: Database, row: Insertable<TelephonySettin
       callerId: eb.ref('excluded.callerId'),
       authTokenEncrypted: eb.ref('excluded.authTokenEncrypted'),
       apiSecretEncrypted: eb.ref('excluded.apiSecretEncrypted'),
+      callsPerSecond: eb.ref('excluded.callsPerSecond'),
+      maxConcurrentCalls: eb.ref('excluded.maxConcurrentCalls'),
       updatedAt: eb.ref('excluded.updatedAt'),
       updatedBy: eb.ref('excluded.updatedBy'),
     })))

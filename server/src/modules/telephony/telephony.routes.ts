@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../context';
 import { requireUser } from '../../plugins/auth';
+import { twilioDialerWebhooks } from '../dialer/twilio-dialer.routes';
 import { errors, OrgParams } from '../../schemas';
 import {
   SimulatedCallAnswer,
@@ -21,12 +22,15 @@ export function telephonyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       {
         schema: {
           tags: ['telephony'],
-          description: 'A Twilio access token (10 minutes, outgoing calls only) for the caller who holds the assignment.',
+          description: 'A Twilio access token (10 minutes, outgoing calls only) for the caller who holds the assignment, or whose dialing seat it is.',
           body: TokenRequest,
-          response: { 200: TokenAnswer, ...errors(400, 401, 409) },
+          response: { 200: TokenAnswer, ...errors(400, 401, 404, 409) },
         },
       },
-      async (request) => ctx.telephony.token(requireUser(request).userId, request.body.assignmentId),
+      async (request) => {
+        const { userId } = requireUser(request);
+        return 'seatId' in request.body ? ctx.telephony.seatToken(userId, request.body.seatId) : ctx.telephony.token(userId, request.body.assignmentId);
+      },
     );
 
     app.post(
@@ -112,6 +116,8 @@ export function telephonyRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           return reply.status(204).send();
         },
       );
+      // The dialer's webhooks, under the same parser.
+      await webhooks.register(twilioDialerWebhooks(ctx));
     };
     await app.register(twilioWebhooks);
   };

@@ -15,7 +15,8 @@ export const CallStatus = Type.Union([
   Type.Literal('canceled'),
 ]);
 
-export const TokenRequest = Type.Object({ assignmentId: Uuid }, { additionalProperties: false });
+/** For a browser call to the held person (assignmentId), or for a caller's own line in a dialing campaign (seatId). */
+export const TokenRequest = Type.Union([Type.Object({ assignmentId: Uuid }, { additionalProperties: false }), Type.Object({ seatId: Uuid }, { additionalProperties: false })]);
 /** A Twilio access token for the Voice JS SDK (outgoing calls only, 10 minutes) and the opaque identity it carries. */
 export const TokenAnswer = Type.Object({ token: Type.String(), identity: Type.String() });
 
@@ -36,6 +37,10 @@ export const TelephonySettingsView = Type.Object({
   callerId: Type.Union([Type.String(), Type.Null()]),
   hasAuthToken: Type.Boolean(),
   hasApiSecret: Type.Boolean(),
+  /** New calls a second Ringa places through the account (Twilio's default is 1); the dialer queues its calls to it. */
+  callsPerSecond: Type.Integer({ minimum: 1 }),
+  /** Calls alive at once through the account; null for no cap. */
+  maxConcurrentCalls: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
 });
 
 // Formats are checked by the service, so that each wrong field gets a message that says what it should look like.
@@ -47,6 +52,10 @@ export const TelephonySettingsInput = Type.Object(
     apiSecret: Type.Optional(Type.String({ maxLength: 200 })),
     twimlAppSid: Type.String({ maxLength: 100 }),
     callerId: Type.String({ maxLength: 40 }),
+    /** Left out: the stored value (1 for new settings). */
+    callsPerSecond: Type.Optional(Type.Number()),
+    /** Left out: the stored value (no cap for new settings); null: no cap. */
+    maxConcurrentCalls: Type.Optional(Type.Union([Type.Number(), Type.Null()])),
   },
   { additionalProperties: false },
 );

@@ -7,6 +7,8 @@ import type { Clock } from '../../clock';
 import type { TwilioCredentials } from '../../config';
 import { AppError, badRequest, conflict, notFound } from '../../errors';
 import type { CallingEngine, DialableContact } from '../calling/calling.service';
+import type { AccountLimits } from '../dialer/limits';
+import { callerConferenceTwiml } from '../dialer/twilio-twiml';
 import { authorize } from '../organisations/organisations.service';
 import * as repository from './telephony.repository';
 import { decryptSecret, encryptSecret } from './secrets';
@@ -40,15 +42,33 @@ export interface TelephonyOptions {
   countryCodes?: string[] | undefined;
   /** How long the simulated line rings before it connects (default 1.5 s). */
   simulatedConnectMs?: number | undefined;
+  /** The dialer's seats (a caller's place in a dialing campaign): whose each is; without it no browser call joins a conference. */
+  seatOf?: SeatLookup | undefined;
   onError?: ((error: unknown) => void) | undefined;
 }
 
+/** A caller's seat in a dialing campaign, as the dialer keeps it. */
+export interface DialerSeat {
+  userId: string;
+  campaignId: string;
+  organisationId: string;
+}
+export type SeatLookup = (seatId: string) => Promise<DialerSeat | null>;
+
+/** A Twilio account an organisation calls through, with the limits Ringa keeps for it. */
+export interface TwilioAccount {
+  credentials: TwilioCredentials;
+  limits: AccountLimits;
+  /** Country calling codes the organisation may call (TELEPHONY_COUNTRY_CODES and its own country's). */
+  callingCodes: string[];
+}
+
 /** queued < ringing < in-progress < final: a status of the same or lower rank than the call's changes nothing. */
-const RANK: Record<CallStatusValue, number> = { queued: 0, ringing: 1, 'in-progress': 2, completed: 3, busy: 3, 'no-answer': 3, failed: 3, canceled: 3 };
-const FINAL_RANK = 3;
+export const RANK: Record<CallStatusValue, number> = { queued: 0, ringing: 1, 'in-progress': 2, completed: 3, busy: 3, 'no-answer': 3, failed: 3, canceled: 3 };
+export const FINAL_RANK = 3;
 
 /** Twilio's CallStatus (and StatusCallbackEvent) values as Ringa's statuses. */
-const TWILIO_STATUS: Record<string, CallStatusValue> = {
+export const TWILIO_STATUS: Record<string, CallStatusValue> = {
   queued: 'queued',
   initiated: 'queued',
   ringing: 'ringing',
@@ -150,6 +170,22 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     return { credentials: settings ? this.credentialsOf(settings) : this.options.environment, country };
   }
 
+  /** The Twilio account an organisation's dialer calls go through, with its limits; null when none is set up. */
+  async twilioAccount(organisationId: string): Promise<TwilioAccount | null> {
+    const { settings, country } = await repository.settingsOnPath(this.db, organisationId);
+    const callingCodes = this.callingCodes(country);
+    if (settings) {
+      return { credentials: this.credentialsOf(settings), limits: { callsPerSecond: settings.callsPerSecond, maxConcurrentCalls: settings.maxConcurrentCalls }, callingCodes };
+    }
+    const env = this.options.environment;
+    return env ? { credentials: env, limits: { callsPerSecond: env.callsPerSecond ?? 1, maxConcurrentCalls: env.maxConcurrentCalls ?? null }, callingCodes } : null;
+  }
+
+  /** The country calling codes an organisation in the country may call. */
+  private callingCodes(country: string): string[] {
+    return [...new Set([...(this.options.countryCodes ?? ['46', '45']), ...(CALLING_CODE[country] ? [CALLING_CODE[country]] : [])])];
+  }
+
   /** Whose Twilio account an organisation's calls would go through (no secrets): for its record of processing. */
   async accountSource(organisationId: string): Promise<{ source: 'organisation'; organisationId: string } | { source: 'environment' } | null> {
     const { settings } = await repository.settingsOnPath(this.db, organisationId);
@@ -173,13 +209,39 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
         callerId: settings.callerId,
         hasAuthToken: true,
         hasApiSecret: true,
+        callsPerSecond: settings.callsPerSecond,
+        maxConcurrentCalls: settings.maxConcurrentCalls,
       };
     }
     const env = this.options.environment;
     if (env) {
-      return { configured: true, source: 'environment', inherited: false, accountSid: env.accountSid, apiKey: env.apiKey, twimlAppSid: env.twimlAppSid, callerId: env.callerId, hasAuthToken: true, hasApiSecret: true };
+      return {
+        configured: true,
+        source: 'environment',
+        inherited: false,
+        accountSid: env.accountSid,
+        apiKey: env.apiKey,
+        twimlAppSid: env.twimlAppSid,
+        callerId: env.callerId,
+        hasAuthToken: true,
+        hasApiSecret: true,
+        callsPerSecond: env.callsPerSecond ?? 1,
+        maxConcurrentCalls: env.maxConcurrentCalls ?? null,
+      };
     }
-    return { configured: false, source: null, inherited: false, accountSid: null, apiKey: null, twimlAppSid: null, callerId: null, hasAuthToken: false, hasApiSecret: false };
+    return {
+      configured: false,
+      source: null,
+      inherited: false,
+      accountSid: null,
+      apiKey: null,
+      twimlAppSid: null,
+      callerId: null,
+      hasAuthToken: false,
+      hasApiSecret: false,
+      callsPerSecond: 1,
+      maxConcurrentCalls: null,
+    };
   }
 
   /** Saves an organisation's settings; a secret left out keeps its stored value. */
@@ -198,6 +260,16 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     const authToken = input.authToken === undefined ? undefined : value('authToken', input.authToken);
     const apiSecret = input.apiSecret === undefined ? undefined : value('apiSecret', input.apiSecret);
     const stored = await repository.findSettings(this.db, organisationId);
+    const limit = (given: number | null | undefined, max: number, code: 'invalid_calls_per_second' | 'invalid_max_concurrent_calls', message: string) => {
+      if (given !== null && given !== undefined && (!Number.isInteger(given) || given < 1 || given > max)) throw badRequest(code, message);
+      return given;
+    };
+    const callsPerSecond =
+      limit(input.callsPerSecond, 100, 'invalid_calls_per_second', 'Calls per second is a whole number from 1 to 100, as set for the account in Twilio (Voice → Settings → General; the default is 1).') ??
+      stored?.callsPerSecond ??
+      1;
+    const givenCap = limit(input.maxConcurrentCalls, 10_000, 'invalid_max_concurrent_calls', 'The most concurrent calls is a whole number from 1 to 10,000, or null for no cap.');
+    const maxConcurrentCalls = givenCap === undefined ? (stored?.maxConcurrentCalls ?? null) : givenCap;
     if ((authToken === undefined || apiSecret === undefined) && !stored) {
       throw badRequest('secrets_required', 'Give the auth token and the API secret the first time; later, leave them out to keep the stored ones.');
     }
@@ -211,6 +283,8 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
       callerId,
       authTokenEncrypted: encrypt(authToken, 'auth_token', stored?.authTokenEncrypted),
       apiSecretEncrypted: encrypt(apiSecret, 'api_secret', stored?.apiSecretEncrypted),
+      callsPerSecond,
+      maxConcurrentCalls,
       updatedAt: this.clock.now(),
       updatedBy: userId,
     });
@@ -235,7 +309,18 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
   /** A short-lived Twilio access token for the caller who holds the assignment: outgoing calls only, through the organisation's TwiML app. */
   async token(userId: string, assignmentId: string): Promise<{ token: string; identity: string }> {
     const contact = await this.held(userId, assignmentId, 'twilio');
-    const { credentials } = await this.credentialsFor(contact.organisationId);
+    return this.accessToken(userId, contact.organisationId);
+  }
+
+  /** The same for a caller's own line in a dialing campaign: only for their own seat. */
+  async seatToken(userId: string, seatId: string): Promise<{ token: string; identity: string }> {
+    const seat = this.options.seatOf ? await this.options.seatOf(seatId) : null;
+    if (!seat || seat.userId !== userId) throw notFound('The dialing seat');
+    return this.accessToken(userId, seat.organisationId);
+  }
+
+  private async accessToken(userId: string, organisationId: string): Promise<{ token: string; identity: string }> {
+    const { credentials } = await this.credentialsFor(organisationId);
     if (!credentials) throw conflict('telephony_not_configured', 'Calling through Twilio is not set up for this organisation. Ask an admin to add the Twilio settings.');
     const identity = this.identityOf(userId);
     await repository.saveIdentity(this.db, userId, identity);
@@ -246,7 +331,7 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
   }
 
   /** Refuses (403) a webhook unless it is signed with the auth token of the account it names, for this very address. */
-  private async verify(params: Record<string, string>, signature: string | undefined, url: string): Promise<void> {
+  async verifyWebhook(params: Record<string, string>, signature: string | undefined, url: string): Promise<void> {
     const accountSid = params.AccountSid ?? '';
     if (!signature || !/^AC[0-9a-f]{32}$/.test(accountSid)) throw forgery();
     const tokens = new Set<string>();
@@ -258,7 +343,7 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
 
   /** The TwiML for a caller's browser call: the held person's number, from the organisation's caller ID, or a refusal. */
   async voice(params: Record<string, string>, signature: string | undefined, url: string): Promise<string> {
-    await this.verify(params, signature, url);
+    await this.verifyWebhook(params, signature, url);
     const refuse = (words: string) => {
       const response = new twilio.twiml.VoiceResponse();
       response.say(words);
@@ -267,6 +352,7 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     };
     const identity = /^client:(c_[0-9a-f]{32})$/.exec(params.From ?? '')?.[1];
     const userId = identity === undefined ? undefined : await repository.userOfIdentity(this.db, identity);
+    if (params.seatId !== undefined) return this.seatVoice(params, userId, refuse);
     const assignmentId = params.assignmentId ?? '';
     const callSid = params.CallSid ?? '';
     if (!userId || !/^[0-9a-f-]{36}$/.test(assignmentId) || !/^CA[0-9a-f]{32}$/.test(callSid)) return refuse('There is no one for you to call right now.');
@@ -275,8 +361,7 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     const { credentials, country } = await this.credentialsFor(contact.organisationId);
     // The account that asks must be the one this organisation calls through: its caller ID is used.
     if (!credentials || credentials.accountSid !== params.AccountSid) return refuse('This call cannot be made from this account.');
-    const allowed = new Set([...(this.options.countryCodes ?? ['46', '45']), ...(CALLING_CODE[country] ? [CALLING_CODE[country]] : [])]);
-    if (![...allowed].some((code) => contact.phone.startsWith(`+${code}`))) return refuse('Calls to this country are not allowed.');
+    if (!this.callingCodes(country).some((code) => contact.phone.startsWith(`+${code}`))) return refuse('Calls to this country are not allowed.');
     await this.startCall(callSid, 'twilio', userId, contact);
     const response = new twilio.twiml.VoiceResponse();
     const dial = response.dial({ callerId: credentials.callerId, answerOnBridge: true });
@@ -287,9 +372,23 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     return response.toString();
   }
 
+  /**
+   * A caller's own line in a dialing campaign: their seat's conference, which they wait in for the people
+   * the dialer bridges. Only the seat's own caller gets it, through the account their organisation calls through.
+   */
+  private async seatVoice(params: Record<string, string>, userId: string | undefined, refuse: (words: string) => string): Promise<string> {
+    const seatId = params.seatId ?? '';
+    if (!userId || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(seatId) || !this.options.seatOf) return refuse('There is no dialing session for you right now.');
+    const seat = await this.options.seatOf(seatId);
+    if (!seat || seat.userId !== userId) return refuse('There is no dialing session for you right now.');
+    const { credentials } = await this.credentialsFor(seat.organisationId);
+    if (!credentials || credentials.accountSid !== params.AccountSid) return refuse('This call cannot be made from this account.');
+    return callerConferenceTwiml(this.options.publicUrl, seatId);
+  }
+
   /** Twilio's status callback for the dialled number (its ParentCallSid is the browser's call). */
   async twilioStatus(params: Record<string, string>, signature: string | undefined, url: string): Promise<void> {
-    await this.verify(params, signature, url);
+    await this.verifyWebhook(params, signature, url);
     const status = TWILIO_STATUS[params.CallStatus ?? ''];
     const callSid = params.ParentCallSid || params.CallSid;
     if (!status || !callSid) return;
