@@ -155,6 +155,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       line === 'simulated'
         ? new SimulatedDialer(new SimulatedNetwork(deps.dialer?.simulatedSeed ?? 1), realScheduler, sink, failed('a simulated dialer call failed'), deps.dialer?.simulatedSpeed ?? 1)
         : twilioDialer,
+    callBackNumber: async (organisationId) => (await telephony.twilioAccount(organisationId))?.credentials.callerId ?? null,
     onError: failed('the dialer failed'),
   });
   // Twilio's webhooks for the dialer's calls go to the campaign's dialer, whichever it is.

@@ -76,6 +76,7 @@ export const ERROR_CODES = [
   'invalid_status_change',
   'dialing_mismatch',
   'not_a_dialing_campaign',
+  'campaign_dials_for_you',
   'no_dialer_seat',
   'dial_mode_needs_browser_line',
   'notice_empty',

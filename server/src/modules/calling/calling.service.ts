@@ -180,6 +180,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     const started = performance.now();
     try {
       const campaign = await this.campaign(userId, campaignId);
+      if (campaign.forCaller.dialMode !== 'preview') throw conflict('campaign_dials_for_you', 'Ringa dials for the callers of this campaign: start calling, and people who answer come to you.');
       const answer = await this.db.transaction().execute((trx) => this.claimIn(trx, campaign, userId));
       this.emit('measured', { operation: 'claim', result: answer.assignment ? 'assigned' : 'none', seconds: (performance.now() - started) / 1000 });
       if (answer.assignment) this.emit('held', { campaignId });

@@ -480,9 +480,10 @@ export class CampaignDialer implements DialerSink {
 
   private async dial(): Promise<void> {
     while (!this.closed) {
+      const room = this.provider.room ? await this.provider.room(this.campaign.organisationId) : undefined;
       const now = this.scheduler.now();
-      // toDial is what is still missing, with the lines placed so far counted.
-      this.decision = this.pacer.decide(this.pacingInput(now));
+      // toDial is what is still missing, with the lines placed so far counted; never more than the account's limits let start soon.
+      this.decision = this.pacer.decide({ ...this.pacingInput(now), ...(room === undefined ? {} : { maxNewLines: room }) });
       if (this.decision.toDial <= 0 || now < this.drainedUntil) return;
       const forUserId = this.nextFor();
       if (!forUserId) return;

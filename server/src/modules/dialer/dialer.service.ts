@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { EventEmitter } from 'node:events';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
@@ -38,6 +39,8 @@ export interface DialerOptions {
   pacer: () => Pacing;
   /** The provider a campaign's calls go through, by its line ('simulated' or 'twilio'). */
   provider: (line: 'simulated' | 'twilio', sink: () => DialerSink) => DialerProvider | null;
+  /** The number an abandoned person may call back: the caller ID of the organisation's Twilio account, if any. */
+  callBackNumber?: (organisationId: string) => Promise<string | null>;
   onError: (error: unknown) => void;
 }
 
@@ -203,6 +206,9 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     const now = this.clock.now();
     const history = await repository.answeredSince(this.db, campaignId, new Date(now.getTime() - DAY_MS));
     const language = countryLanguage(campaign.country as Country);
+    const callBack = line === 'twilio' && this.options.callBackNumber ? await this.options.callBackNumber(campaign.organisationId) : null;
+    // Said by text-to-speech: the number as people at home write it.
+    const callBackSaid = callBack ? (parsePhoneNumberFromString(callBack)?.formatNational() ?? callBack) : null;
     const dialer = new CampaignDialer(
       {
         id: campaignId,
@@ -211,7 +217,7 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
         linesPerCaller: campaign.linesPerCaller,
         timeZone: campaign.timeZone,
         language,
-        abandonMessage: ABANDON_MESSAGE[language](campaign.organisationName, null),
+        abandonMessage: ABANDON_MESSAGE[language](campaign.organisationName, callBackSaid),
         machineVerdict: 'bridge-if-caller-waiting',
       },
       {

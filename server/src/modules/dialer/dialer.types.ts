@@ -75,6 +75,8 @@ export interface DialerProvider {
   place(call: PlaceCall): Promise<{ providerCallId: string }>;
   /** Ends a call (ringing: cancelled; answered: hung up). Ending an ended call does nothing. */
   hangup(line: { lineId: string; providerCallId: string; organisationId: string }): Promise<void>;
+  /** How many more calls may be asked for now without waiting long for the account's limits (none: no limit). */
+  room?(organisationId: string): Promise<number | undefined>;
 }
 
 /** The calling engine as the dialer sees it. */

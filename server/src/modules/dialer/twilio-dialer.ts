@@ -19,6 +19,9 @@ import { abandonTwiml, bridgeTwiml, conferenceName, DIALER_WEBHOOK_PATHS, hangup
 // changes nothing and a call that has ended is bridged to no one.
 
 /** A caller's own line (their browser in their seat's conference), as Twilio's conference events tell it. */
+/** The longest the pacer lets the account's queue of calls grow, in expected wait. */
+const QUEUE_AHEAD_MS = 2000;
+
 export interface SeatEvents {
   /** The caller is in their conference, ready for the people the dialer bridges. */
   joined(seatId: string): void;
@@ -150,6 +153,16 @@ export class TwilioDialer implements DialerProvider {
   async limiterFor(organisationId: string): Promise<Pick<CallLimiter, 'queued' | 'expectedWaitMs' | 'atCapacity' | 'inFlight'> | null> {
     const account = await this.telephony.twilioAccount(organisationId);
     return account ? this.limiterOf(account.credentials.accountSid, account.limits) : null;
+  }
+
+  /**
+   * For the pacer: no more calls while the account is at its concurrent-call cap or its queue is two
+   * seconds long (a call dialled later than it was decided rings for a caller who may no longer wait).
+   */
+  async room(organisationId: string): Promise<number | undefined> {
+    const limiter = await this.limiterFor(organisationId);
+    if (!limiter) return undefined;
+    return limiter.atCapacity() || limiter.expectedWaitMs() >= QUEUE_AHEAD_MS ? 0 : undefined;
   }
 
   async place(call: PlaceCall): Promise<{ providerCallId: string }> {
