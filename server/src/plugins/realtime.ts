@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { Server, type Socket } from 'socket.io';
+import { Server } from 'socket.io';
 import { Compile } from 'typebox/compile';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../../../db/availability';
 import { noteDatabaseError } from '../../../db/database';
 import { createBroadcastAdapter } from './broadcasts';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../contract/realtime';
+import type { Ack } from '../contract/realtime';
+import type { RealtimeServer } from '../realtime-types';
 import type { AppContext } from '../context';
 import { AppError } from '../errors';
 import { SESSION_COOKIE } from '../modules/accounts/sessions.service';
@@ -15,14 +16,6 @@ import { OrganisationRequest } from '../schemas';
 import { guardSockets, invalidPayload, SESSION_CHECK_MS } from './socket-guard';
 
 const checkOrganisationRequest = Compile(OrganisationRequest);
-
-interface SocketData {
-  userId: string;
-  sessionId: string;
-}
-
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -1,5 +1,5 @@
 import type { Ack } from '../../contract/realtime';
-import type { RealtimeSocket } from '../../plugins/realtime';
+import type { RealtimeSocket } from '../../realtime-types';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../../../../db/availability';
 import { invalidPayload, type Checker } from '../../plugins/socket-guard';
 import type { TSchema } from 'typebox';
