@@ -121,12 +121,33 @@ function resultOf(error: unknown): 'refused' | 'failed' {
 }
 
 
+/** Connected callers' leases are moved on this often (see EXTEND_AFTER_MS). */
+const HEARTBEAT_MS = 30_000;
+/** This process beats, and leases past their time go back to the queue, this often (see PROCESS_GONE_MS). */
+const REAP_MS = 5_000;
+
 export class CallingEngine extends EventEmitter<EngineEvents> {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly onError: (error: unknown) => void = () => {},
   ) {
     super();
+  }
+
+  private timers: ReturnType<typeof setInterval>[] = [];
+
+  /** Starts the heartbeat: the connected callers (of this process) keep their person; leases whose time ran out go back to the queue. */
+  start(connected: () => { userId: string; campaignId: string }[]): void {
+    if (this.timers.length > 0) return;
+    this.timers = [setInterval(() => void this.extend(connected()).catch(this.onError), HEARTBEAT_MS), setInterval(() => void this.reap().catch(this.onError), REAP_MS)];
+    for (const timer of this.timers) timer.unref();
+  }
+
+  /** Stops the heartbeat (before this process leaves, see leave()). */
+  close(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
   }
 
   /** Callers found allowed in a campaign, until when (performance.now()): every event is authorized, at most once per AUTHORIZED_MS from the database. */

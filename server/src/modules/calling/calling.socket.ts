@@ -67,35 +67,33 @@ export const callingSocket: SocketDomainFactory = (io, { ctx, log }) => {
   // A large campaign's figures take a while to count: the next count waits 20 times as long as the
   // last took (at least the second), so counting never takes more than a twentieth of the database.
   const nextCount = new Map<string, number>();
-  const timers = [
-    setInterval(() => {
-      const now = performance.now();
-      for (const campaignId of changed) {
-        if ((nextCount.get(campaignId) ?? 0) > now) continue;
-        changed.delete(campaignId);
-        nextCount.set(campaignId, Infinity); // one count at a time
-        Promise.all([engine.figures(campaignId), callersOnline(io, campaignId)]).then(
-          ([figures, online]) => {
-            nextCount.set(campaignId, performance.now() + 19 * (performance.now() - now));
-            io.to(`campaign:${campaignId}`).emit('campaign:stats', { campaignId, ...figures, callersOnline: online });
-          },
-          (error: unknown) => {
-            nextCount.delete(campaignId);
-            log(error);
-          },
-        );
-      }
-    }, 1000),
-    // Connected callers keep their person; leases whose time ran out go back to the queue.
-    setInterval(() => void engine.extend(presence.connected()).catch(log), 30_000),
-    setInterval(() => void engine.reap().catch(log), 5_000),
-  ];
-  for (const timer of timers) timer.unref();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    for (const campaignId of changed) {
+      if ((nextCount.get(campaignId) ?? 0) > now) continue;
+      changed.delete(campaignId);
+      nextCount.set(campaignId, Infinity); // one count at a time
+      Promise.all([engine.figures(campaignId), callersOnline(io, campaignId)]).then(
+        ([figures, online]) => {
+          nextCount.set(campaignId, performance.now() + 19 * (performance.now() - now));
+          io.to(`campaign:${campaignId}`).emit('campaign:stats', { campaignId, ...figures, callersOnline: online });
+        },
+        (error: unknown) => {
+          nextCount.delete(campaignId);
+          log(error);
+        },
+      );
+    }
+  }, 1000);
+  timer.unref();
+  // The callers connected here keep their person while their sockets are open.
+  engine.start(() => presence.connected());
 
   return {
     onConnection: (socket) => callerEvents(socket, engine, { presence, callersOnline: (campaignId) => callersOnline(io, campaignId) }, log),
     close: () => {
-      for (const timer of timers) clearInterval(timer);
+      clearInterval(timer);
+      engine.close();
     },
   };
 };
