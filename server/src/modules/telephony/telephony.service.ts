@@ -10,7 +10,7 @@ import type { CallingEngine, DialableContact } from '../calling/calling.service'
 import { authorize } from '../organisations/organisations.service';
 import * as repository from './telephony.repository';
 import { decryptSecret, encryptSecret } from './secrets';
-import type { CallStatus, TelephonySettingsInput, TelephonySettingsView } from './telephony.schemas';
+import type { CallStatus, TelephonySettingsInput, TelephonySettingsView, TelephonyStatusEvent } from './telephony.schemas';
 
 // Telephony: browser calls through Twilio and the simulated line. The number dialled is always the one
 // of the person the caller holds, looked up here, never one the browser sends; every status, Twilio's
@@ -18,15 +18,10 @@ import type { CallStatus, TelephonySettingsInput, TelephonySettingsView } from '
 
 export type CallStatusValue = Static<typeof CallStatus>;
 
-export interface TelephonyStatusEvent {
-  assignmentId: string;
-  callSid: string;
-  status: CallStatusValue;
-  durationSeconds?: number;
-}
+export type TelephonyStatusEventValue = Static<typeof TelephonyStatusEvent>;
 
 export interface TelephonyEvents {
-  status: [TelephonyStatusEvent & { userId: string }];
+  status: [TelephonyStatusEventValue & { userId: string }];
 }
 
 export interface TelephonyOptions {
