@@ -132,7 +132,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await prepareUploadDir(uploadDir);
   if (deps.uploadDir === undefined) app.addHook('onClose', () => rm(uploadDir, { recursive: true, force: true }));
   const sessions = new SessionService(deps.db, clock, deps.sessionSecret);
-  const calling = new CallingEngine(deps.db, clock);
+  // Its heartbeat and reaper are started by the calling socket (with the callers connected here) and stopped before the sockets end.
+  const calling = new CallingEngine(deps.db, clock, failed('the calling heartbeat failed'));
   // Only the error's code: a mail server's answer can quote the recipient's address.
   const mailer = new Mailer(deps.mail, (reason) => app.log.error({ mail: reason.code }, 'a mail could not be sent'));
   const telephony = new TelephonyService(deps.db, clock, calling, {

@@ -27,5 +27,8 @@ export function errors(...statuses: number[]): Record<number, typeof ErrorRespon
 
 export const OrgParams = Type.Object({ orgId: Uuid });
 
+/** This socket is closed by the server, and why: the user opened more sockets (tabs, windows) than the server keeps; this was the oldest. */
+export const ConnectionClosedEvent = Type.Object({ reason: Type.Literal('too-many-connections') });
+
 /** A socket request about one organisation (lists:watch, stats:watch). */
 export const OrganisationRequest = Type.Object({ organisationId: Uuid }, { additionalProperties: false });

@@ -1,13 +1,13 @@
-// The socket.io events, once for both sides. Types only. Events are named domain:action; acks are
-// { ok: true, data } | { ok: false, error }.
+// The socket.io events, once for both sides. Types only: every payload and answer is derived from the
+// TypeBox schemas in the modules (as contract/api.ts is), so none is defined twice. Events are named
+// domain:action; acks are { ok: true, data } | { ok: false, error }.
 import type { Static } from 'typebox';
 import type * as Shared from '../schemas';
-import type { CampaignForCaller } from '../modules/campaigns/campaigns.schemas';
-import type { Assignment, NoContactReason, Opening } from '../modules/calling/calling.service';
 import type * as Calling from '../modules/calling/calling.schemas';
-import type { TelephonyStatusEvent } from '../modules/telephony/telephony.service';
+import type * as Lists from '../modules/lists/lists.schemas';
+import type * as Stats from '../modules/stats/stats.schemas';
+import type * as Telephony from '../modules/telephony/telephony.schemas';
 
-export type { Assignment, NoContactReason, Opening, TelephonyStatusEvent };
 export type CampaignRequest = Static<typeof Calling.CampaignRequest>;
 export type CompleteCallRequest = Static<typeof Calling.CompleteCall>;
 export type ReleaseRequest = Static<typeof Calling.ReleaseContact>;
@@ -16,61 +16,22 @@ export type SkipReason = Static<typeof Calling.SkipReason>;
 export type CorrectCallRequest = Static<typeof Calling.CorrectCall>;
 export type OrganisationRequest = Static<typeof Shared.OrganisationRequest>;
 
-export interface JoinAnswer {
-  campaign: Static<typeof CampaignForCaller>;
-  me: { callsToday: number; conversationsToday: number; recruitsToday: number };
-  /** The campaign's calls so far, all callers: for its shared goals. */
-  shared: { calls: number; conversations: number; tags: { recruit: number; volunteer: number; event: number; supporter: number } };
-  /** Whether calling is open now, and when closed by the clock, when it opens next. */
-  opening: Opening;
-}
-export interface NextAnswer {
-  assignment: Assignment | null;
-  reason?: NoContactReason;
-  /** With reason outside-calling-window: when calling opens next (null: not known). */
-  opensAt?: string | null;
-}
-export interface CompleteAnswer {
-  callId: string;
-  next?: Assignment | null;
-  reason?: NoContactReason;
-  opensAt?: string | null;
-}
-export interface SkipAnswer {
-  next: Assignment | null;
-  reason?: NoContactReason;
-  opensAt?: string | null;
-}
-export interface CorrectAnswer {
-  callId: string;
-  correctedAt: string;
-}
-export interface RevokedEvent {
-  assignmentId: string;
-  /** erased: an organizer erased the person (GDPR Art. 17). */
-  reason: 'do-not-call' | 'expired' | 'erased';
-}
-export interface CampaignStatsEvent {
-  campaignId: string;
-  /** Calls saved in the campaign, all callers. */
-  calls: number;
-  conversations: number;
-  /** Calls that count for each tag, for the campaign's goals. */
-  tags: { recruit: number; volunteer: number; event: number; supporter: number };
-  /** Callers connected to the campaign now. */
-  callersOnline: number;
-}
+export type NoContactReason = Static<typeof Calling.NoContactReason>;
+export type Opening = Static<typeof Calling.Opening>;
+export type Assignment = Static<typeof Calling.Assignment>;
+export type JoinAnswer = Static<typeof Calling.JoinAnswer>;
+export type NextAnswer = Static<typeof Calling.NextAnswer>;
+export type CompleteAnswer = Static<typeof Calling.CompleteAnswer>;
+export type SkipAnswer = Static<typeof Calling.SkipAnswer>;
+export type CorrectAnswer = Static<typeof Calling.CorrectAnswer>;
+export type RevokedEvent = Static<typeof Calling.RevokedEvent>;
+export type CampaignStatsEvent = Static<typeof Calling.CampaignStatsEvent>;
+export type ListProgressEvent = Static<typeof Lists.ListProgressEvent>;
+export type StatsChangedEvent = Static<typeof Stats.StatsChangedEvent>;
+export type TelephonyStatusEvent = Static<typeof Telephony.TelephonyStatusEvent>;
+export type ConnectionClosedEvent = Static<typeof Shared.ConnectionClosedEvent>;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: Static<typeof Shared.ErrorResponse>['error'] };
-
-export interface ListProgressEvent {
-  listId: string;
-  organisationId: string;
-  phase: 'reading' | 'merging' | 'ready' | 'failed';
-  rowsRead: number;
-  /** 0–1 of the file read. */
-  fraction: number;
-}
 
 export interface ServerToClientEvents {
   'list:progress': (event: ListProgressEvent) => void;
@@ -86,15 +47,6 @@ export interface ServerToClientEvents {
   'telephony:status': (event: TelephonyStatusEvent) => void;
   /** The statistics of a watched organisation (its subtree) moved; at most once a second. Fetch them again. */
   'stats:changed': (event: StatsChangedEvent) => void;
-}
-
-export interface ConnectionClosedEvent {
-  /** The user opened more sockets (tabs, windows) than the server keeps; this was the oldest. */
-  reason: 'too-many-connections';
-}
-
-export interface StatsChangedEvent {
-  organisationId: string;
 }
 
 export interface ClientToServerEvents {

@@ -4,7 +4,7 @@ import type { Validator } from 'typebox/compile';
 import type { Ack } from '../contract/realtime';
 import { isDatabaseUnavailable } from '../../../db/availability';
 import type { SessionService } from '../modules/accounts/sessions.service';
-import type { RealtimeServer, RealtimeSocket } from './realtime';
+import type { RealtimeServer, RealtimeSocket } from '../realtime-types';
 import { findUnstorableText, unstorableTextMessage } from './text-guard';
 
 // What every socket goes through, whatever its events: one rate limit and a bound on unanswered

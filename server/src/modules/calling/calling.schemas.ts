@@ -1,7 +1,7 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Timestamp, Uuid } from '../../schemas';
-import { Dialing, OutcomeCode } from '../campaigns/campaigns.schemas';
+import { CampaignForCaller, Dialing, OutcomeCode, TagFigures } from '../campaigns/campaigns.schemas';
 
 // The calling events' payloads, checked on arrival: a socket gets { ok: false, error } for any other shape.
 
@@ -51,11 +51,91 @@ export const SkipContact = Type.Object(
   { additionalProperties: false },
 );
 
+export type CompleteCallValue = Static<typeof CompleteCall>;
+export type CorrectCallValue = Static<typeof CorrectCall>;
+export type SkipReasonValue = Static<typeof SkipReason>;
+export type SkipContactValue = Static<typeof SkipContact>;
+
 export const checkCampaignRequest = Compile(CampaignRequest);
 export const checkCompleteCall = Compile(CompleteCall);
 export const checkReleaseContact = Compile(ReleaseContact);
 export const checkSkipContact = Compile(SkipContact);
 export const checkCorrectCall = Compile(CorrectCall);
+
+// --- the calling events' answers, and what the server sends on its own ------------------------------
+
+/** Why no one can be called now. */
+export const NoContactReason = Type.Union([Type.Literal('empty'), Type.Literal('outside-calling-window'), Type.Literal('paused'), Type.Literal('finished')]);
+
+/** Whether calling in a campaign is open now (closed: null) and, if not, when it opens next (null: not known). */
+export const Opening = Type.Object({ closed: Type.Union([NoContactReason, Type.Null()]), opensAt: Type.Union([Timestamp, Type.Null()]) });
+
+/** The person a caller holds (the lease), with what the caller sees of them. */
+export const Assignment = Type.Object({
+  id: Uuid,
+  campaignId: Uuid,
+  leaseExpiresAt: Timestamp,
+  /** The first-contact notice (GDPR Art. 14) filled for the person, when no one has spoken to them before; else null. */
+  notice: Type.Union([Type.String(), Type.Null()]),
+  contact: Type.Object({
+    id: Type.Integer(),
+    firstName: Type.String(),
+    lastName: Type.String(),
+    phone: Type.String(),
+    phoneDisplay: Type.String(),
+    attributes: Type.Record(Type.String(), Type.String()),
+    history: Type.Array(Type.Object({ at: Timestamp, outcome: Type.String(), noteForNext: Type.String() })),
+  }),
+});
+
+export const JoinAnswer = Type.Object({
+  campaign: CampaignForCaller,
+  me: Type.Object({ callsToday: Type.Integer(), conversationsToday: Type.Integer(), recruitsToday: Type.Integer() }),
+  /** The campaign's calls so far, all callers: for its shared goals. */
+  shared: Type.Object({ calls: Type.Integer(), conversations: Type.Integer(), tags: TagFigures }),
+  /** Whether calling is open now, and when closed by the clock, when it opens next. */
+  opening: Opening,
+});
+
+/** With reason outside-calling-window: when calling opens next (null: not known). */
+const OpensAt = Type.Union([Timestamp, Type.Null()]);
+
+export const NextAnswer = Type.Object({ assignment: Type.Union([Assignment, Type.Null()]), reason: Type.Optional(NoContactReason), opensAt: Type.Optional(OpensAt) });
+export const CompleteAnswer = Type.Object({
+  callId: Uuid,
+  next: Type.Optional(Type.Union([Assignment, Type.Null()])),
+  reason: Type.Optional(NoContactReason),
+  opensAt: Type.Optional(OpensAt),
+});
+export const SkipAnswer = Type.Object({ next: Type.Union([Assignment, Type.Null()]), reason: Type.Optional(NoContactReason), opensAt: Type.Optional(OpensAt) });
+export const CorrectAnswer = Type.Object({ callId: Uuid, correctedAt: Timestamp });
+
+export const RevokedEvent = Type.Object({
+  assignmentId: Uuid,
+  /** erased: an organizer erased the person (GDPR Art. 17). */
+  reason: Type.Union([Type.Literal('do-not-call'), Type.Literal('expired'), Type.Literal('erased')]),
+});
+
+export const CampaignStatsEvent = Type.Object({
+  campaignId: Uuid,
+  /** Calls saved in the campaign, all callers. */
+  calls: Type.Integer(),
+  conversations: Type.Integer(),
+  /** Calls that count for each tag, for the campaign's goals. */
+  tags: TagFigures,
+  /** Callers connected to the campaign now. */
+  callersOnline: Type.Integer(),
+});
+
+export type NoContactReasonValue = Static<typeof NoContactReason>;
+export type OpeningValue = Static<typeof Opening>;
+export type JoinAnswerValue = Static<typeof JoinAnswer>;
+export type AssignmentValue = Static<typeof Assignment>;
+export type NextAnswerValue = Static<typeof NextAnswer>;
+export type CompleteAnswerValue = Static<typeof CompleteAnswer>;
+export type SkipAnswerValue = Static<typeof SkipAnswer>;
+export type CorrectAnswerValue = Static<typeof CorrectAnswer>;
+export type RevokedReasonValue = Static<typeof RevokedEvent>['reason'];
 
 // --- the organizers' HTTP routes ------------------------------------------------------------------
 

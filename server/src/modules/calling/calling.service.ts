@@ -14,6 +14,20 @@ import { recordObjection } from '../lists/lists.service';
 import { authorize, isOwnOrganizer } from '../organisations/organisations.service';
 import { noticeDue, noticeFor } from '../privacy/notice.service';
 import * as repository from './calling.repository';
+import type {
+  AssignmentValue,
+  CompleteAnswerValue,
+  CompleteCallValue,
+  CorrectAnswerValue,
+  CorrectCallValue,
+  JoinAnswerValue,
+  NextAnswerValue,
+  NoContactReasonValue,
+  OpeningValue,
+  RevokedReasonValue,
+  SkipAnswerValue,
+  SkipContactValue,
+} from './calling.schemas';
 
 // The calling engine: claims, completions and releases, with the rules of DOMAIN.md kept here
 // rather than in the browser. Each answer is one transaction; no transaction stays open while a
@@ -40,44 +54,8 @@ export const ABANDONED_HOLD_MS = 72 * 60 * 60_000;
 const leaseLost = () =>
   conflict('lease_lost', 'This person is no longer yours to call (the time ran out or they were given back). Nothing was saved; ask for the next person.');
 
-export type NoContactReason = 'empty' | 'outside-calling-window' | 'paused' | 'finished';
-
-/** Whether calling in a campaign is open now (closed: null) and, if not, when it opens next (null: not known). */
-export interface Opening {
-  closed: NoContactReason | null;
-  opensAt: string | null;
-}
-
-export interface Assignment {
-  id: string;
-  campaignId: string;
-  leaseExpiresAt: string;
-  /** The first-contact notice (GDPR Art. 14) filled for the person, when no one has spoken to them before; else null. */
-  notice: string | null;
-  contact: {
-    id: number;
-    firstName: string;
-    lastName: string;
-    phone: string;
-    phoneDisplay: string;
-    attributes: Record<string, string>;
-    history: { at: string; outcome: string; noteForNext: string }[];
-  };
-}
-
-export interface CompleteRequest {
-  assignmentId: string;
-  key: string;
-  outcome: string;
-  answers: Record<string, unknown>;
-  notes?: string | undefined;
-  noteForNext?: string | undefined;
-  flag?: string | undefined;
-  callbackAt?: string | undefined;
-  /** The caller gave the first-contact notice; kept only when one was due (the server decides). */
-  noticeGiven?: boolean | undefined;
-  next?: boolean | undefined;
-}
+/** A save as the socket checks it (CompleteCall); its answers are checked here against the campaign's questions, so any are taken. */
+type CompleteRequest = Omit<CompleteCallValue, 'answers'> & { answers: Record<string, unknown> };
 
 /** The person a caller holds, with the number telephony may dial: never a number the browser sends. */
 export interface DialableContact {
@@ -89,18 +67,9 @@ export interface DialableContact {
   dialing: EngineCampaign['forCaller']['dialing'];
 }
 
-export type SkipReason = 'knows-person' | 'number-looks-wrong' | 'earlier-note' | 'other';
-export interface SkipRequest {
-  assignmentId: string;
-  reason: SkipReason;
-  note?: string | undefined;
-}
-
-export type CorrectRequest = Omit<CompleteRequest, 'assignmentId' | 'key' | 'next'> & { callId: string };
-
 export interface EngineEvents {
   /** A lease ended without its caller: a number went on the register, or the lease ran out. */
-  revoked: [{ userId: string; assignmentId: string; campaignId: string; reason: 'do-not-call' | 'expired' | 'erased' }];
+  revoked: [{ userId: string; assignmentId: string; campaignId: string; reason: RevokedReasonValue }];
   /** A call was saved (for live figures); callerId null: saved by the dialer. */
   saved: [{ campaignId: string; callerId: string | null; outcome: string }];
   /** A caller joined or left a campaign (for the callers-online figure). */
@@ -124,12 +93,33 @@ function resultOf(error: unknown): 'refused' | 'failed' {
 }
 
 
+/** Connected callers' leases are moved on this often (see EXTEND_AFTER_MS). */
+const HEARTBEAT_MS = 30_000;
+/** This process beats, and leases past their time go back to the queue, this often (see PROCESS_GONE_MS). */
+const REAP_MS = 5_000;
+
 export class CallingEngine extends EventEmitter<EngineEvents> {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    private readonly onError: (error: unknown) => void = () => {},
   ) {
     super();
+  }
+
+  private timers: ReturnType<typeof setInterval>[] = [];
+
+  /** Starts the heartbeat: the connected callers (of this process) keep their person; leases whose time ran out go back to the queue. */
+  start(connected: () => { userId: string; campaignId: string }[]): void {
+    if (this.timers.length > 0) return;
+    this.timers = [setInterval(() => void this.extend(connected()).catch(this.onError), HEARTBEAT_MS), setInterval(() => void this.reap().catch(this.onError), REAP_MS)];
+    for (const timer of this.timers) timer.unref();
+  }
+
+  /** Stops the heartbeat (before this process leaves, see leave()). */
+  close(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers = [];
   }
 
   /** Callers found allowed in a campaign, until when (performance.now()): every event is authorized, at most once per AUTHORIZED_MS from the database. */
@@ -158,7 +148,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  async join(userId: string, campaignId: string) {
+  async join(userId: string, campaignId: string): Promise<JoinAnswerValue> {
     const campaign = await this.campaign(userId, campaignId);
     if (campaign.status === 'draft') throw conflict('campaign_not_open', 'This campaign has not been opened for calling yet.');
     const midnight = startOfLocalDay(this.clock.now(), campaign.timeZone);
@@ -172,11 +162,11 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   }
 
   /** Why no one can be called now, or null when calling may go on. */
-  private closedReason(campaign: EngineCampaign, now: Date): NoContactReason | null {
+  private closedReason(campaign: EngineCampaign, now: Date): NoContactReasonValue | null {
     return closedReason(campaign, now);
   }
 
-  async next(userId: string, campaignId: string): Promise<{ assignment: Assignment | null; reason?: NoContactReason; opensAt?: string | null }> {
+  async next(userId: string, campaignId: string): Promise<NextAnswerValue> {
     const started = performance.now();
     try {
       const campaign = await this.campaign(userId, campaignId);
@@ -191,7 +181,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private async claimIn(trx: Database, campaign: EngineCampaign, userId: string, mayHold = true): Promise<{ assignment: Assignment | null; reason?: NoContactReason; opensAt?: string | null }> {
+  private async claimIn(trx: Database, campaign: EngineCampaign, userId: string, mayHold = true): Promise<NextAnswerValue> {
     const now = this.clock.now();
     const reason = this.closedReason(campaign, now);
     if (reason) return { assignment: null, reason, opensAt: openingOf(campaign, now).opensAt };
@@ -203,7 +193,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     return { assignment: await this.assignment(trx, campaign, claimed) };
   }
 
-  private async assignment(db: Database, campaign: EngineCampaign, { personId, leaseId, leaseExpiresAt, attempts }: repository.Claimed): Promise<Assignment> {
+  private async assignment(db: Database, campaign: EngineCampaign, { personId, leaseId, leaseExpiresAt, attempts }: repository.Claimed): Promise<AssignmentValue> {
     const { person, history } = await repository.contactForCaller(db, campaign.id, personId, attempts > 0);
     const attributes = person.attributes as Record<string, string>;
     const shown: Record<string, string> = {};
@@ -232,7 +222,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     return campaignId;
   }
 
-  async complete(userId: string, request: CompleteRequest): Promise<{ callId: string; next?: Assignment | null; reason?: NoContactReason }> {
+  async complete(userId: string, request: CompleteRequest): Promise<CompleteAnswerValue> {
     const started = performance.now();
     try {
       const answer = await this.save(userId, request);
@@ -245,7 +235,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     }
   }
 
-  private async save(userId: string, request: CompleteRequest): Promise<{ callId: string; next?: Assignment | null; reason?: NoContactReason }> {
+  private async save(userId: string, request: CompleteRequest): Promise<CompleteAnswerValue> {
     const campaignId = await this.campaignOf(userId, request.assignmentId, request.key);
     const campaign = await this.campaign(userId, campaignId);
     const revoked: repository.Revoked[] = [];
@@ -362,7 +352,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
    * since, their place in the queue follows the corrected outcome (the attempt stays counted). A
    * do-not-call is not undone here: the number stays on the register until an organizer removes it.
    */
-  async correct(userId: string, request: CorrectRequest): Promise<{ callId: string; correctedAt: string }> {
+  async correct(userId: string, request: CorrectCallValue): Promise<CorrectAnswerValue> {
     const tooLate = () => conflict('correction_closed', 'Only your last call can be corrected, within 10 minutes of saving it.');
     const found = await repository.findOwnCall(this.db, request.callId, userId);
     if (!found) throw notFound('The call');
@@ -416,7 +406,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
    * as a give-back does, the reason stays with them in the campaign, and the next person comes in the
    * answer. The next is claimed while the skipped one is still held, so the skip never brings them back.
    */
-  async skip(userId: string, request: SkipRequest): Promise<{ next: Assignment | null; reason?: NoContactReason; opensAt?: string | null }> {
+  async skip(userId: string, request: SkipContactValue): Promise<SkipAnswerValue> {
     const note = request.note?.trim() ?? '';
     if (request.reason === 'other' && !note) throw badRequest('validation', 'Say in a few words why the person is skipped.');
     const campaign = await this.campaign(userId, await this.campaignOf(userId, request.assignmentId));
@@ -508,7 +498,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
   }
 
   /** What a caller's screen shows of the person bridged to them (the card, as contact:next gives it). */
-  async assignmentOf(userId: string, campaignId: string, leaseId: string): Promise<Assignment | null> {
+  async assignmentOf(userId: string, campaignId: string, leaseId: string): Promise<AssignmentValue | null> {
     const campaign = await this.campaign(userId, campaignId);
     const held = (await repository.heldBy(this.db, userId, campaignId)).find((lease) => lease.leaseId === leaseId);
     return held ? this.assignment(this.db, campaign, held) : null;
@@ -821,7 +811,7 @@ function startOfLocalDay(now: Date, timeZone: string): Date {
 type OpeningCampaign = Pick<EngineCampaign, 'status' | 'startsAt' | 'endsAt' | 'callingWindow' | 'timeZone'>;
 
 /** Why no one can be called in the campaign now, or null when calling may go on. */
-function closedReason(campaign: OpeningCampaign, now: Date): NoContactReason | null {
+function closedReason(campaign: OpeningCampaign, now: Date): NoContactReasonValue | null {
   if (campaign.status === 'finished' || (campaign.endsAt !== null && now >= campaign.endsAt)) return 'finished';
   if (campaign.status !== 'active') return 'paused';
   if (campaign.startsAt !== null && now < campaign.startsAt) return 'outside-calling-window';
@@ -833,7 +823,7 @@ function closedReason(campaign: OpeningCampaign, now: Date): NoContactReason | n
  * Whether calling is open now and, when it is closed by the clock (the window, or a period not begun),
  * when it opens next; null when no one knows (paused until an organizer opens it again, or over).
  */
-export function openingOf(campaign: OpeningCampaign, now: Date): Opening {
+export function openingOf(campaign: OpeningCampaign, now: Date): OpeningValue {
   const closed = closedReason(campaign, now);
   if (closed !== 'outside-calling-window') return { closed, opensAt: null };
   const from = campaign.startsAt !== null && campaign.startsAt > now ? campaign.startsAt : now;

@@ -1,18 +1,14 @@
-import type { Ack } from '../../contract/realtime';
-import type { RealtimeSocket } from '../../plugins/realtime';
-import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../../../../db/availability';
-import { invalidPayload, type Checker } from '../../plugins/socket-guard';
-import type { TSchema } from 'typebox';
 import { AppError } from '../../errors';
+import { handle, type SocketDomainFactory } from '../../plugins/socket-handlers';
+import type { RealtimeServer, RealtimeSocket } from '../../realtime-types';
 import type { CallingEngine } from './calling.service';
 import { checkCampaignRequest, checkCompleteCall, checkCorrectCall, checkReleaseContact, checkSkipContact } from './calling.schemas';
 
-// The calling events of one socket (callers, and organizers watching). Every payload is checked first; every answer is an ack of
-// { ok: true, data } or { ok: false, error: { code, message } }. The rate limit, shared by every event
-// of a socket, is the socket guard's (plugins/socket-guard.ts).
+// The calling events of one socket (callers, and organizers watching), registered through plugins/socket-handlers.ts.
+// The rate limit, shared by every event of a socket, is the socket guard's (plugins/socket-guard.ts).
 
 /** Which callers are connected to which campaigns in this process, for their leases' heartbeat. */
-export class Presence {
+class Presence {
   private readonly sockets = new Map<string, number>();
 
   private static key(userId: string, campaignId: string): string {
@@ -41,45 +37,82 @@ export class Presence {
   }
 }
 
-function failure(error: unknown, log: (error: unknown) => void): Ack<never> {
-  if (error instanceof AppError) return { ok: false, error: { code: error.code, message: error.message } };
-  log(error);
-  // PostgreSQL is away: the web app keeps the save and sends it again with the same key.
-  if (isDatabaseUnavailable(error)) return { ok: false, error: { code: 'database_unavailable', message: DATABASE_UNAVAILABLE_MESSAGE } };
-  return { ok: false, error: { code: 'internal', message: 'Something went wrong on our side; nothing was saved. Try again in a moment.' } };
+/** The callers connected to a campaign, across every server process (one per person, however many tabs). */
+async function callersOnline(io: RealtimeServer, campaignId: string): Promise<number> {
+  const sockets = await io.in(`callers:${campaignId}`).fetchSockets();
+  return new Set(sockets.map((socket) => socket.data.userId)).size;
 }
 
+/**
+ * Calling over sockets: callers join campaigns and take, save, correct, give back and skip people;
+ * organizers watch a campaign's figures, sent at most once a second while they move; a caller whose
+ * person is taken from them is told. Connected callers keep their leases (the engine's heartbeat).
+ */
+export const callingSocket: SocketDomainFactory = (io, { ctx, log }) => {
+  const engine = ctx.calling;
+  const presence = new Presence();
+
+  engine.on('revoked', ({ userId, assignmentId, reason }) => io.to(`user:${userId}`).emit('assignment:revoked', { assignmentId, reason }));
+
+  /** Campaigns whose live figures (campaign:stats) are due: callers came or went, or their calls were folded. */
+  const changed = new Set<string>();
+  // A campaign's live figures are read from the statistics' roll-ups: they go out once these are folded.
+  ctx.stats.on('changed', ({ campaigns }) => {
+    for (const campaignId of campaigns) changed.add(campaignId);
+  });
+  engine.on('saved', ({ campaignId }) => changed.add(campaignId));
+  engine.on('presence', ({ campaignId }) => changed.add(campaignId));
+  // Someone held is a change of the queue: the watchers' next figures make them read it again.
+  engine.on('held', ({ campaignId }) => changed.add(campaignId));
+  // A large campaign's figures take a while to count: the next count waits 20 times as long as the
+  // last took (at least the second), so counting never takes more than a twentieth of the database.
+  const nextCount = new Map<string, number>();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    for (const campaignId of changed) {
+      if ((nextCount.get(campaignId) ?? 0) > now) continue;
+      changed.delete(campaignId);
+      nextCount.set(campaignId, Infinity); // one count at a time
+      Promise.all([engine.figures(campaignId), callersOnline(io, campaignId)]).then(
+        ([figures, online]) => {
+          nextCount.set(campaignId, performance.now() + 19 * (performance.now() - now));
+          io.to(`campaign:${campaignId}`).emit('campaign:stats', { campaignId, ...figures, callersOnline: online });
+        },
+        (error: unknown) => {
+          nextCount.delete(campaignId);
+          log(error);
+        },
+      );
+    }
+  }, 1000);
+  timer.unref();
+  // The callers connected here keep their person while their sockets are open.
+  engine.start(() => presence.connected());
+
+  return {
+    onConnection: (socket) => callerEvents(socket, engine, { presence, callersOnline: (campaignId) => callersOnline(io, campaignId) }, log),
+    close: () => {
+      clearInterval(timer);
+      engine.close();
+    },
+  };
+};
+
 /** What the sockets of a process share: who is connected here, and how many callers a campaign has across processes. */
-export interface CallingPresence {
+interface CallingPresence {
   presence: Presence;
   callersOnline: (campaignId: string) => Promise<number>;
 }
 
-export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, { presence, callersOnline }: CallingPresence, log: (error: unknown) => void): void {
+function callerEvents(socket: RealtimeSocket, engine: CallingEngine, { presence, callersOnline }: CallingPresence, log: (error: unknown) => void): void {
   const userId = socket.data.userId;
   const joined = new Set<string>();
-
-  /** Registers an event whose payload must pass `check` and whose answer `run` gives. */
-  function handle<T extends TSchema, P, R>(event: string, check: Checker<T>, run: (payload: P) => Promise<R>): void {
-    (socket as unknown as { on(event: string, listener: (payload: unknown, ack: unknown) => void): void }).on(event, (payload, ack) => {
-      if (typeof ack !== 'function') return; // every calling event is answered; one without an ack is ignored
-      const answer = ack as (answer: Ack<R>) => void;
-      if (!check.Check(payload)) {
-        answer(invalidPayload(check, payload));
-        return;
-      }
-      run(payload as P).then(
-        (data) => answer({ ok: true, data }),
-        (error: unknown) => answer(failure(error, log)),
-      );
-    });
-  }
 
   const requireJoined = (campaignId: string) => {
     if (!joined.has(campaignId)) throw new AppError(409, 'not_joined', 'Join the campaign first (campaign:join).');
   };
 
-  handle('campaign:join', checkCampaignRequest, async ({ campaignId }: { campaignId: string }) => {
+  handle(socket, log, 'campaign:join', checkCampaignRequest, async ({ campaignId }) => {
     const answer = await engine.join(userId, campaignId);
     if (!joined.has(campaignId)) {
       joined.add(campaignId);
@@ -92,28 +125,28 @@ export function callingSocket(socket: RealtimeSocket, engine: CallingEngine, { p
     return answer;
   });
 
-  handle('contact:next', checkCampaignRequest, async ({ campaignId }: { campaignId: string }) => {
+  handle(socket, log, 'contact:next', checkCampaignRequest, async ({ campaignId }) => {
     requireJoined(campaignId);
     return engine.next(userId, campaignId);
   });
 
-  handle('call:complete', checkCompleteCall, async (request: Parameters<CallingEngine['complete']>[1]) => engine.complete(userId, request));
+  handle(socket, log, 'call:complete', checkCompleteCall, async (request) => engine.complete(userId, request));
 
-  handle('call:correct', checkCorrectCall, async (request: Parameters<CallingEngine['correct']>[1]) => engine.correct(userId, request));
+  handle(socket, log, 'call:correct', checkCorrectCall, async (request) => engine.correct(userId, request));
 
   // Organizers follow a campaign: its figures now, then campaign:stats while calls are saved.
-  handle('campaign:watch', checkCampaignRequest, async ({ campaignId }: { campaignId: string }) => {
+  handle(socket, log, 'campaign:watch', checkCampaignRequest, async ({ campaignId }) => {
     const figures = await engine.watch(userId, campaignId);
     await socket.join(`campaign:${campaignId}`);
     return { campaignId, ...figures, callersOnline: await callersOnline(campaignId) };
   });
 
-  handle('contact:release', checkReleaseContact, async ({ assignmentId }: { assignmentId: string }) => {
+  handle(socket, log, 'contact:release', checkReleaseContact, async ({ assignmentId }) => {
     await engine.release(userId, assignmentId);
     return null;
   });
 
-  handle('contact:skip', checkSkipContact, async (request: Parameters<CallingEngine['skip']>[1]) => engine.skip(userId, request));
+  handle(socket, log, 'contact:skip', checkSkipContact, async (request) => engine.skip(userId, request));
 
   socket.on('disconnect', () => {
     for (const campaignId of joined) {

@@ -3,12 +3,14 @@ import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { rawClient, type Database } from '../../../../db/database';
+import type { Static } from 'typebox';
 import type { Clock } from '../../clock';
 import type { Country } from '../../contract/api';
 import { notFound } from '../../errors';
 import { proposeMapping, requirePhoneColumn, validateMapping, type ColumnMapping } from './columns';
 import { sourceColumns, type ListSourceValue } from './list-source';
 import * as repository from './lists.repository';
+import type { ListProgressEvent } from './lists.schemas';
 import { stagingLines } from './staging';
 import { ListFileError, openTable, type Table } from './table-reader';
 
@@ -27,14 +29,7 @@ export interface ImportRequest {
   removeFile: boolean;
 }
 
-export interface ImportProgress {
-  listId: string;
-  organisationId: string;
-  phase: 'reading' | 'merging' | 'ready' | 'failed';
-  rowsRead: number;
-  /** 0–1 of the file read, when the size is known. */
-  fraction: number;
-}
+export type ImportProgress = Static<typeof ListProgressEvent>;
 
 interface Running {
   done: Promise<void>;

@@ -3,6 +3,16 @@ import { Country, Timestamp, Uuid } from '../../schemas';
 
 export const ListStatus = Type.Union([Type.Literal('importing'), Type.Literal('ready'), Type.Literal('failed')]);
 
+/** How an import goes, sent to the organisation's watchers as list:progress. */
+export const ListProgressEvent = Type.Object({
+  listId: Uuid,
+  organisationId: Uuid,
+  phase: Type.Union([Type.Literal('reading'), Type.Literal('merging'), Type.Literal('ready'), Type.Literal('failed')]),
+  rowsRead: Type.Integer({ minimum: 0 }),
+  /** 0–1 of the file read, when the size is known. */
+  fraction: Type.Number({ minimum: 0, maximum: 1 }),
+});
+
 export const ListCounts = Type.Object({
   rows: Type.Integer(),
   imported: Type.Integer(),

@@ -1,4 +1,4 @@
-import type { SkipReason } from '../calling/calling.service';
+import type { SkipReasonValue } from '../calling/calling.schemas';
 import type { Database } from '../../../../db/database';
 import type { Clock } from '../../clock';
 import type { Country, DoNotCallEntry } from '../../contract/api';
@@ -174,7 +174,7 @@ async function personRecord(db: Database, person: PersonRow, mayRead: (organisat
               // The caller's own words for "other" are shown as the calls' notes are: to the campaign's own organizers.
               skipped:
                 contact.skipReason && contact.skippedAt
-                  ? { reason: contact.skipReason as SkipReason, note: visible ? contact.skipNote : '', times: contact.skips, at: new Date(contact.skippedAt).toISOString() }
+                  ? { reason: contact.skipReason as SkipReasonValue, note: visible ? contact.skipNote : '', times: contact.skips, at: new Date(contact.skippedAt).toISOString() }
                   : null,
             }
           : null,

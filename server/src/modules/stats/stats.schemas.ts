@@ -185,3 +185,6 @@ export type OrganisationWelcomeValue = Static<typeof OrganisationWelcome>;
 export type OrganisationStatsValue = Static<typeof OrganisationStats>;
 export type CampaignStatsValue = Static<typeof CampaignStats>;
 export type GoalProgressValue = Static<typeof GoalProgress>;
+
+/** A watched organisation's statistics (its subtree) moved, sent as stats:changed: fetch them again. */
+export const StatsChangedEvent = Type.Object({ organisationId: Uuid });

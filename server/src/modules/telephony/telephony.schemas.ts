@@ -15,6 +15,14 @@ export const CallStatus = Type.Union([
   Type.Literal('canceled'),
 ]);
 
+/** A status of a caller's phone call (Twilio's or the simulated line's), sent to the caller as telephony:status. */
+export const TelephonyStatusEvent = Type.Object({
+  assignmentId: Uuid,
+  callSid: Type.String(),
+  status: CallStatus,
+  durationSeconds: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+
 /** For a browser call to the held person (assignmentId), or for a caller's own line in a dialing campaign (seatId). */
 export const TokenRequest = Type.Union([Type.Object({ assignmentId: Uuid }, { additionalProperties: false }), Type.Object({ seatId: Uuid }, { additionalProperties: false })]);
 /** A Twilio access token for the Voice JS SDK (outgoing calls only, 10 minutes) and the opaque identity it carries. */

@@ -12,7 +12,7 @@ import { callerConferenceTwiml } from '../dialer/twilio-twiml';
 import { authorize } from '../organisations/organisations.service';
 import * as repository from './telephony.repository';
 import { decryptSecret, encryptSecret } from './secrets';
-import type { CallStatus, TelephonySettingsInput, TelephonySettingsView } from './telephony.schemas';
+import type { CallStatus, TelephonySettingsInput, TelephonySettingsView, TelephonyStatusEvent } from './telephony.schemas';
 
 // Telephony: browser calls through Twilio and the simulated line. The number dialled is always the one
 // of the person the caller holds, looked up here, never one the browser sends; every status, Twilio's
@@ -20,15 +20,10 @@ import type { CallStatus, TelephonySettingsInput, TelephonySettingsView } from '
 
 export type CallStatusValue = Static<typeof CallStatus>;
 
-export interface TelephonyStatusEvent {
-  assignmentId: string;
-  callSid: string;
-  status: CallStatusValue;
-  durationSeconds?: number;
-}
+export type TelephonyStatusEventValue = Static<typeof TelephonyStatusEvent>;
 
 export interface TelephonyEvents {
-  status: [TelephonyStatusEvent & { userId: string }];
+  status: [TelephonyStatusEventValue & { userId: string }];
 }
 
 export interface TelephonyOptions {
