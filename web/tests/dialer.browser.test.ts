@@ -1,0 +1,158 @@
+// NOT YET RUN: needs the dialer core and its socket events (dialer:start, dialer:seat, dialer:bridged,
+// dialer:ended, dialer:live; issue 15), which come with the integrator's merge.
+//
+// A calling evening in power mode on the simulated network, in a real Chromium against the real server
+// and the built app. The caller reads in the briefing that Ringa dials for them, presses "Start calling"
+// and waits: the screen says that Ringa is calling people for them and how many lines ring. A person
+// answers on the simulated network and appears by themself, marked connected, with the script filled in
+// for them and the questions; the caller talks, hangs up (or the person has), records the outcome and
+// saves (call:complete with no `next`): the seat waits again and the next person appears by themself.
+// The call is saved once, by this caller. The organizer watching the campaign sees the dialer live:
+// lines per caller, callers waiting / talking / wrapping up, the answer rate and abandoned calls against
+// the 3 % limit. Screenshots at 1280 and 375 px to docs/screenshots (the README shows them).
+import path from 'node:path';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { createUser } from '../../server/src/modules/accounts/accounts.service';
+import { changeStatus, createCampaign } from '../../server/src/modules/campaigns/campaigns.service';
+import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
+import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
+import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
+import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { launchBrowser, screenshotsAtWidths, signIn } from './browser';
+
+const SHOTS = path.join(root, 'docs', 'screenshots');
+const CALLER = { name: 'Vera Ringare', email: 'vera@kraftlinje.example' };
+const ORGANIZER = { name: 'Kent Kampanjledare', email: 'kent@kraftlinje.example' };
+/** The simulated network answers about one call in five, after ringing: a person may take a while to come. */
+const PERSON_WITHIN_MS = 90_000;
+
+// Forty people, so that two lines for one caller find someone who answers within the wait.
+const FIRST_NAMES = ['Anna', 'Bo', 'Cecilia', 'David', 'Eva', 'Filip', 'Greta', 'Hugo', 'Ida', 'Jonas'];
+const CSV = ['Förnamn;Efternamn;Mobil;Ort', ...Array.from({ length: 40 }, (_, i) => `${FIRST_NAMES[i % 10]};Kraft${i};070-556 ${String(10 + Math.floor(i / 10))} ${String(10 + (i % 10))};Norrköping`)].join('\n');
+const SCRIPT = 'Hej **{first_name}**! Jag heter {caller_name} och ringer från S-föreningen Kraftlinjen.';
+
+let server: TestServer;
+let browser: Browser;
+let caller: Page;
+let organizer: Page;
+let contexts: BrowserContext[] = [];
+let campaignId = '';
+let callerId = '';
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  const { db } = server;
+  const { clock, importer } = server.app.ctx;
+  const org = await insertOrganisation(db, clock, null, { name: 'S-föreningen Kraftlinjen', kind: 'association', country: 'SE' }, null);
+  const organizerUser = await createUser(db, clock, { ...ORGANIZER, password: PASSWORD });
+  await addMembership(db, clock, organizerUser.id, org.id, 'organizer', null);
+  const callerUser = await createUser(db, clock, { ...CALLER, password: PASSWORD });
+  callerId = callerUser.id;
+  await addMembership(db, clock, callerUser.id, org.id, 'caller', null);
+  const filePath = path.join(mkdtempSync(path.join(tmpdir(), 'ringa-dialer-')), 'kraft.csv');
+  writeFileSync(filePath, CSV);
+  const listId = await importer.start({ organisationId: org.id, name: 'Kraft', country: 'SE', filePath, originalName: 'kraft.csv', source: MEMBER_REGISTER, createdBy: organizerUser.id, removeFile: true });
+  await importer.wait(listId);
+  const group = await createGroupAsSystem(db, clock, org.id, { name: 'Kraft', listIds: [listId], filters: [] });
+  const campaign = await createCampaign(db, clock, organizerUser.id, org.id, {
+    name: 'Ringkväll med kraft',
+    callingWindow: ALWAYS_WINDOW,
+    dialing: 'simulated',
+    dialMode: 'power',
+    linesPerCaller: 2,
+    shownAttributes: ['Ort'],
+    targetGroupIds: [group.id],
+    script: SCRIPT,
+    questions: [{ id: 'join', kind: 'yes-no', text: 'Vill **{first_name}** bli medlem?', tags: ['recruit'] }],
+    outcomes: DEFAULT_OUTCOMES,
+  });
+  campaignId = campaign.id;
+  await changeStatus(db, clock, organizerUser.id, campaign.id, 'active');
+
+  const callerContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  const organizerContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+  contexts = [callerContext, organizerContext];
+  caller = await callerContext.newPage();
+  caller.on('dialog', (dialog) => void dialog.accept());
+  organizer = await organizerContext.newPage();
+  await signIn(organizer, server.url, ORGANIZER.email, PASSWORD);
+  await organizer.goto(`${server.url}/campaigns/${campaignId}`);
+  await organizer.getByRole('heading', { level: 1, name: 'Ringkväll med kraft' }).waitFor();
+  await caller.goto(`${server.url}/login`);
+  await caller.getByLabel('Email address').fill(CALLER.email);
+  await caller.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await caller.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await caller.waitForURL(`${server.url}/`);
+});
+
+afterAll(async () => {
+  for (const context of contexts) await context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+const personName = () => caller.locator('#person-name');
+const seatLine = () => caller.getByTestId('seat-line');
+
+/** The calls this caller saved, with their outcomes. */
+const savedCalls = () => server.db.selectFrom('call').select(['outcome', 'callerId']).where('campaignId', '=', campaignId).where('callerId', '=', callerId).execute();
+
+test('the caller starts once and waits while Ringa rings for them; no "next person" to ask for', async () => {
+  await caller.goto(`${server.url}/call/${campaignId}`);
+  await caller.getByText('Ringa dials for you in this campaign.').waitFor();
+  await caller.getByRole('button', { name: 'Start calling' }).click();
+  const waiting = caller.getByTestId('seat-waiting');
+  await waiting.getByRole('heading', { name: 'Ringa is calling people for you' }).waitFor();
+  await expect.poll(() => caller.getByTestId('seat-ringing').textContent(), { timeout: 15_000 }).toMatch(/^(1 line ringing|2 lines ringing|Finding the next people to call…)$/);
+  expect(await waiting.getByRole('button', { name: 'Pause' }).isVisible()).toBe(true);
+  // Nothing to dial and no one to ask for: the caller only waits.
+  expect(await caller.getByRole('button', { name: 'Call', exact: true }).count()).toBe(0);
+});
+
+test('a person who answers appears by themself, connected, with the script and questions; the caller saves and the next appears', async () => {
+  await personName().waitFor({ timeout: PERSON_WITHIN_MS });
+  const first = (await personName().textContent())?.trim() ?? '';
+  expect(first).toMatch(/^\w+ Kraft\d+$/);
+  await seatLine().getByText(`Connected: ${first}`).waitFor();
+  await caller.getByText(`Hej ${first.split(' ')[0]}! Jag heter Vera Ringare`).waitFor();
+  await caller.getByText(`Vill ${first.split(' ')[0]} bli medlem?`).waitFor();
+  await screenshotsAtWidths(caller, 'the caller connected', (width) => path.join(SHOTS, `dialer-caller-${width}.png`));
+
+  // The caller ends the conversation (the simulated person may have hung up first).
+  const hangUp = seatLine().getByRole('button', { name: 'Hang up' });
+  if (await hangUp.isVisible()) await hangUp.click();
+  await seatLine().getByText('The call has ended', { exact: true }).waitFor();
+  await caller.locator('[data-outcome="conversation"]').click();
+  await caller.getByRole('button', { name: 'Save and next' }).click();
+  await expect.poll(async () => (await savedCalls()).map((call) => call.outcome)).toEqual(['conversation']);
+
+  // Back to waiting, and the next person comes by themself.
+  const shown = async () => ((await personName().count()) > 0 ? ((await personName().textContent())?.trim() ?? null) : null);
+  await expect.poll(shown, { timeout: PERSON_WITHIN_MS }).toSatisfy((name) => typeof name === 'string' && name !== first);
+  await seatLine().getByText(/^Connected: /).waitFor();
+});
+
+test('the organizer sees the dialer live: lines per caller, callers, answer rate, abandonment against 3 %', async () => {
+  const live = organizer.getByTestId('dialer-live');
+  await live.getByRole('heading', { name: 'Ringa’s dialling now' }).waitFor({ timeout: 15_000 });
+  await expect.poll(() => live.locator('[data-dialer="lines-per-caller"]').textContent(), { timeout: 15_000 }).toBe('2'); // power: the campaign's lines, whatever the number of callers
+  await expect.poll(() => live.locator('[data-dialer="talking"]').textContent(), { timeout: 15_000 }).toBe('1');
+  await live.getByText('Limit 3%').waitFor();
+  expect(await live.locator('[data-dialer="abandonment"]').textContent()).toMatch(/^\d+(\.\d)?%$/);
+  await screenshotsAtWidths(organizer, 'the organizer watching the dialer', (width) => path.join(SHOTS, `dialer-live-${width}.png`));
+});
+
+test('pause: no new people after this one; the pause shows once the call is saved', async () => {
+  await caller.getByRole('button', { name: 'Pause' }).first().click();
+  await seatLine().getByText('Pausing: no new people after this one.').waitFor();
+  const hangUp = seatLine().getByRole('button', { name: 'Hang up' });
+  if (await hangUp.isVisible()) await hangUp.click();
+  await caller.locator('[data-outcome="no-answer"]').click();
+  await caller.getByRole('button', { name: 'Save and next' }).click();
+  await caller.getByRole('heading', { name: 'You are on a pause' }).waitFor();
+  expect((await savedCalls()).length).toBe(2);
+});
