@@ -22,7 +22,7 @@ import { launchBrowser, screenshotsAtWidths, signIn } from './browser';
 const SHOTS = path.join(root, 'test-output', 'screenshots');
 const CALLER = { name: 'Vera Ringare', email: 'vera@standin.example' };
 const ORGANIZER = { name: 'Kent Kampanjledare', email: 'kent@standin.example' };
-const CSV = ['Förnamn;Efternamn;Mobil;Ort', 'Anna;Andersson;070-557 10 01;Norrköping', 'Bo;Berg;070-557 10 02;Norrköping', 'Cecilia;Carlsson;070-557 10 03;Linköping'].join('\n');
+const CSV = ['Förnamn;Efternamn;Mobil;Ort', 'Anna;Andersson;070-557 10 01;Norrköping', 'Bo;Berg;070-557 10 02;Norrköping', 'Cecilia;Carlsson;070-557 10 03;Linköping', 'David;Dahl;070-557 10 04;Linköping', 'Eva;Ek;070-557 10 05;Motala'].join('\n');
 
 let server: TestServer;
 let browser: Browser;
@@ -165,7 +165,7 @@ test('bridged: the person appears at once, connected, with script and questions;
   const first = await bridgeNext();
   await personName().waitFor();
   const name = `${first.contact.firstName} ${first.contact.lastName}`;
-  await seatLine().getByText(`Connected: ${name}`).waitFor();
+  await seatLine().getByText(`Connected to ${name}`).waitFor();
   await caller.getByText(`Hej ${first.contact.firstName}! Jag heter Vera Ringare.`).waitFor();
   await caller.getByText(`Vill ${first.contact.firstName} bli medlem?`).waitFor();
   // No number to dial and no skipping: the person is on the line.
@@ -184,7 +184,7 @@ test('bridged: the person appears at once, connected, with script and questions;
 
 test('the person hangs up first (dialer:ended): the outcome is recorded; the next person appears by themself', async () => {
   const second = await bridgeNext();
-  await seatLine().getByText(`Connected: ${second.contact.firstName} ${second.contact.lastName}`).waitFor();
+  await seatLine().getByText(`Connected to ${second.contact.firstName} ${second.contact.lastName}`).waitFor();
   callerSocket?.send(event('dialer:ended', { campaignId, assignmentId: second.id }));
   await seatLine().getByText('Choose what happened and save').waitFor();
   await caller.locator('[data-outcome="callback"]').click();
@@ -196,7 +196,7 @@ test('the person hangs up first (dialer:ended): the outcome is recorded; the nex
 
 test('pause while talking: no new people after this one, the pause comes with the save', async () => {
   const third = await bridgeNext();
-  await seatLine().getByText(`Connected: ${third.contact.firstName} ${third.contact.lastName}`).waitFor();
+  await seatLine().getByText(`Connected to ${third.contact.firstName} ${third.contact.lastName}`).waitFor();
   await caller.getByRole('button', { name: 'Pause' }).click();
   await seatLine().getByText('Pausing: no new people after this one.').waitFor();
   expect(sent.at(-1)).toBe('dialer:pause');
@@ -227,4 +227,23 @@ test('the organizer sees the dialer live and why it dials one line each', async 
   organizerSocket?.send(event('dialer:live', { ...LIVE, fallback: 'few-callers', abandonment: { abandoned: 1, answered: 250, rate: 0.004 } }));
   await organizer.getByTestId('dialer-fallback').getByText('Fewer than 5 callers: one line each.').waitFor();
   expect(await live.getByText('Close to the limit').count()).toBe(0);
+});
+
+test('the waiting and connected screens read as Swedish, Danish and Norwegian, and fit a phone', async () => {
+  const words = [
+    { language: 'sv', waiting: 'Ringa ringer upp folk åt dig', ringing: '2 linjer ringer' },
+    { language: 'da', waiting: 'Ringa ringer folk op for dig', ringing: '2 linjer ringer' },
+    { language: 'nb', waiting: 'Ringa ringer folk for deg', ringing: '2 linjer ringer' },
+  ];
+  for (const { language, waiting, ringing } of words) {
+    await caller.locator('#language').selectOption(language);
+    callerSocket?.send(event('dialer:seat', { campaignId, seatId: 'seat-1', state: 'waiting', ringing: 2 }));
+    await caller.getByTestId('seat-waiting').getByRole('heading', { name: waiting }).waitFor();
+    await caller.getByTestId('seat-ringing').getByText(ringing).waitFor();
+    if (language === 'sv') await screenshotsAtWidths(caller, `${language} waiting`, (width) => path.join(SHOTS, `dialer-waiting-${language}-${width}.png`));
+  }
+  const person = await bridgeNext();
+  await seatLine().getByText(`Koblet til ${person.contact.firstName} ${person.contact.lastName}`).waitFor();
+  await seatLine().getByRole('button', { name: 'Legg på' }).waitFor();
+  await screenshotsAtWidths(caller, 'nb connected', (width) => path.join(SHOTS, `dialer-caller-nb-${width}.png`));
 });

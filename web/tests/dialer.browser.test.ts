@@ -117,7 +117,7 @@ test('a person who answers appears by themself, connected, with the script and q
   await personName().waitFor({ timeout: PERSON_WITHIN_MS });
   const first = (await personName().textContent())?.trim() ?? '';
   expect(first).toMatch(/^\w+ Kraft\d+$/);
-  await seatLine().getByText(`Connected: ${first}`).waitFor();
+  await seatLine().getByText(`Connected to ${first}`).waitFor();
   await caller.getByText(`Hej ${first.split(' ')[0]}! Jag heter Vera Ringare`).waitFor();
   await caller.getByText(`Vill ${first.split(' ')[0]} bli medlem?`).waitFor();
   await screenshotsAtWidths(caller, 'the caller connected', (width) => path.join(SHOTS, `dialer-caller-${width}.png`));
@@ -133,7 +133,7 @@ test('a person who answers appears by themself, connected, with the script and q
   // Back to waiting, and the next person comes by themself.
   const shown = async () => ((await personName().count()) > 0 ? ((await personName().textContent())?.trim() ?? null) : null);
   await expect.poll(shown, { timeout: PERSON_WITHIN_MS }).toSatisfy((name) => typeof name === 'string' && name !== first);
-  await seatLine().getByText(/^Connected: /).waitFor();
+  await seatLine().getByText(/^Connected to /).waitFor();
 });
 
 test('the organizer sees the dialer live: lines per caller, callers, answer rate, abandonment against 3 %', async () => {
