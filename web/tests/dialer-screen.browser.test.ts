@@ -5,19 +5,14 @@
 // saved by call:complete as in any campaign. This shows the screens follow the events as the contract
 // says, whatever the dialer core does; web/tests/dialer.browser.test.ts runs the same evening against it.
 import path from 'node:path';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Ack, Assignment, DialerLive, NextAnswer } from '../../server/src/contract/realtime';
-import { createUser } from '../../server/src/modules/accounts/accounts.service';
-import { changeStatus, createCampaign } from '../../server/src/modules/campaigns/campaigns.service';
-import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
-import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
-import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
 import { ask, connectAt, signInAt, type Client } from '../../server/test/ask';
-import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser, screenshotsAtWidths, signIn } from './browser';
+import { dialingCampaign } from './dialing-campaign';
 
 const SHOTS = path.join(root, 'test-output', 'screenshots');
 const CALLER = { name: 'Vera Ringare', email: 'vera@standin.example' };
@@ -81,33 +76,8 @@ const LIVE: DialerLive = {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  const { db } = server;
-  const { clock, importer } = server.app.ctx;
-  const org = await insertOrganisation(db, clock, null, { name: 'S-föreningen Stand-in', kind: 'association', country: 'SE' }, null);
-  const organizerUser = await createUser(db, clock, { ...ORGANIZER, password: PASSWORD });
-  await addMembership(db, clock, organizerUser.id, org.id, 'organizer', null);
-  const callerUser = await createUser(db, clock, { ...CALLER, password: PASSWORD });
-  callerId = callerUser.id;
-  await addMembership(db, clock, callerUser.id, org.id, 'caller', null);
-  const filePath = path.join(mkdtempSync(path.join(tmpdir(), 'ringa-standin-')), 'lista.csv');
-  writeFileSync(filePath, CSV);
-  const listId = await importer.start({ organisationId: org.id, name: 'Lista', country: 'SE', filePath, originalName: 'lista.csv', source: MEMBER_REGISTER, createdBy: organizerUser.id, removeFile: true });
-  await importer.wait(listId);
-  const group = await createGroupAsSystem(db, clock, org.id, { name: 'Lista', listIds: [listId], filters: [] });
-  const campaign = await createCampaign(db, clock, organizerUser.id, org.id, {
-    name: 'Ringkväll med kraft',
-    callingWindow: ALWAYS_WINDOW,
-    dialing: 'simulated',
-    dialMode: 'predictive',
-    shownAttributes: ['Ort'],
-    targetGroupIds: [group.id],
-    script: 'Hej **{first_name}**! Jag heter {caller_name}.',
-    questions: [{ id: 'join', kind: 'yes-no', text: 'Vill **{first_name}** bli medlem?', tags: ['recruit'] }],
-    outcomes: DEFAULT_OUTCOMES,
-  });
-  campaignId = campaign.id;
+  ({ campaignId, callerId } = await dialingCampaign(server, { organisation: 'S-föreningen Stand-in', organizer: ORGANIZER, caller: CALLER, csv: CSV, dialMode: 'predictive' }));
   LIVE.campaignId = campaignId;
-  await changeStatus(db, clock, organizerUser.id, campaign.id, 'active');
 
   claimer = await connectAt(server.url, await signInAt(server.url, CALLER.email, PASSWORD));
   const joined = await ask(claimer, 'campaign:join', { campaignId });
@@ -131,11 +101,7 @@ beforeAll(async () => {
     standIn(ws, () => {});
   });
   await signIn(organizer, server.url, ORGANIZER.email, PASSWORD);
-  await caller.goto(`${server.url}/login`);
-  await caller.getByLabel('Email address').fill(CALLER.email);
-  await caller.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await caller.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await caller.waitForURL(`${server.url}/`);
+  await signIn(caller, server.url, CALLER.email, PASSWORD);
 });
 
 afterAll(async () => {

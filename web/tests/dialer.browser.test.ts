@@ -11,17 +11,12 @@
 // lines per caller, callers waiting / talking / wrapping up, the answer rate and abandoned calls against
 // the 3 % limit. Screenshots at 1280 and 375 px to docs/screenshots (the README shows them).
 import path from 'node:path';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createUser } from '../../server/src/modules/accounts/accounts.service';
-import { changeStatus, createCampaign } from '../../server/src/modules/campaigns/campaigns.service';
-import { ALWAYS_WINDOW, DEFAULT_OUTCOMES } from '../../server/src/modules/campaigns/outcomes';
-import { addMembership, insertOrganisation } from '../../server/src/modules/organisations/organisations.service';
-import { createGroupAsSystem } from '../../server/src/modules/target-groups/target-groups.service';
-import { MEMBER_REGISTER, PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
+import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser, screenshotsAtWidths, signIn } from './browser';
+import { CAMPAIGN, dialingCampaign } from './dialing-campaign';
 
 const SHOTS = path.join(root, 'docs', 'screenshots');
 const CALLER = { name: 'Vera Ringare', email: 'vera@kraftlinje.example' };
@@ -32,7 +27,6 @@ const PERSON_WITHIN_MS = 90_000;
 // Forty people, so that two lines for one caller find someone who answers within the wait.
 const FIRST_NAMES = ['Anna', 'Bo', 'Cecilia', 'David', 'Eva', 'Filip', 'Greta', 'Hugo', 'Ida', 'Jonas'];
 const CSV = ['Förnamn;Efternamn;Mobil;Ort', ...Array.from({ length: 40 }, (_, i) => `${FIRST_NAMES[i % 10]};Kraft${i};070-556 ${String(10 + Math.floor(i / 10))} ${String(10 + (i % 10))};Norrköping`)].join('\n');
-const SCRIPT = 'Hej **{first_name}**! Jag heter {caller_name} och ringer från S-föreningen Kraftlinjen.';
 
 let server: TestServer;
 let browser: Browser;
@@ -45,33 +39,7 @@ let callerId = '';
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  const { db } = server;
-  const { clock, importer } = server.app.ctx;
-  const org = await insertOrganisation(db, clock, null, { name: 'S-föreningen Kraftlinjen', kind: 'association', country: 'SE' }, null);
-  const organizerUser = await createUser(db, clock, { ...ORGANIZER, password: PASSWORD });
-  await addMembership(db, clock, organizerUser.id, org.id, 'organizer', null);
-  const callerUser = await createUser(db, clock, { ...CALLER, password: PASSWORD });
-  callerId = callerUser.id;
-  await addMembership(db, clock, callerUser.id, org.id, 'caller', null);
-  const filePath = path.join(mkdtempSync(path.join(tmpdir(), 'ringa-dialer-')), 'kraft.csv');
-  writeFileSync(filePath, CSV);
-  const listId = await importer.start({ organisationId: org.id, name: 'Kraft', country: 'SE', filePath, originalName: 'kraft.csv', source: MEMBER_REGISTER, createdBy: organizerUser.id, removeFile: true });
-  await importer.wait(listId);
-  const group = await createGroupAsSystem(db, clock, org.id, { name: 'Kraft', listIds: [listId], filters: [] });
-  const campaign = await createCampaign(db, clock, organizerUser.id, org.id, {
-    name: 'Ringkväll med kraft',
-    callingWindow: ALWAYS_WINDOW,
-    dialing: 'simulated',
-    dialMode: 'power',
-    linesPerCaller: 2,
-    shownAttributes: ['Ort'],
-    targetGroupIds: [group.id],
-    script: SCRIPT,
-    questions: [{ id: 'join', kind: 'yes-no', text: 'Vill **{first_name}** bli medlem?', tags: ['recruit'] }],
-    outcomes: DEFAULT_OUTCOMES,
-  });
-  campaignId = campaign.id;
-  await changeStatus(db, clock, organizerUser.id, campaign.id, 'active');
+  ({ campaignId, callerId } = await dialingCampaign(server, { organisation: 'S-föreningen Kraftlinjen', organizer: ORGANIZER, caller: CALLER, csv: CSV, dialMode: 'power', linesPerCaller: 2 }));
 
   const callerContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
   const organizerContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
@@ -81,12 +49,8 @@ beforeAll(async () => {
   organizer = await organizerContext.newPage();
   await signIn(organizer, server.url, ORGANIZER.email, PASSWORD);
   await organizer.goto(`${server.url}/campaigns/${campaignId}`);
-  await organizer.getByRole('heading', { level: 1, name: 'Ringkväll med kraft' }).waitFor();
-  await caller.goto(`${server.url}/login`);
-  await caller.getByLabel('Email address').fill(CALLER.email);
-  await caller.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await caller.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await caller.waitForURL(`${server.url}/`);
+  await organizer.getByRole('heading', { level: 1, name: CAMPAIGN }).waitFor();
+  await signIn(caller, server.url, CALLER.email, PASSWORD);
 });
 
 afterAll(async () => {
@@ -118,7 +82,7 @@ test('a person who answers appears by themself, connected, with the script and q
   const first = (await personName().textContent())?.trim() ?? '';
   expect(first).toMatch(/^\w+ Kraft\d+$/);
   await seatLine().getByText(`Connected to ${first}`).waitFor();
-  await caller.getByText(`Hej ${first.split(' ')[0]}! Jag heter Vera Ringare`).waitFor();
+  await caller.getByText(`Hej ${first.split(' ')[0]}! Jag heter Vera Ringare.`).waitFor();
   await caller.getByText(`Vill ${first.split(' ')[0]} bli medlem?`).waitFor();
   await screenshotsAtWidths(caller, 'the caller connected', (width) => path.join(SHOTS, `dialer-caller-${width}.png`));
 
