@@ -62,8 +62,17 @@ afterAll(async () => {
 const personName = () => caller.locator('#person-name');
 const seatLine = () => caller.getByTestId('seat-line');
 
-/** The calls this caller saved, with their outcomes. */
-const savedCalls = () => server.db.selectFrom('call').select(['outcome', 'callerId']).where('campaignId', '=', campaignId).where('callerId', '=', callerId).execute();
+/** The outcomes this caller saved after talking (the server saves the calls no one took, as no-answer, busy, voicemail …). */
+const talkedCalls = () =>
+  server.db
+    .selectFrom('call')
+    .select('outcome')
+    .where('campaignId', '=', campaignId)
+    .where('callerId', '=', callerId)
+    .where('outcome', 'in', ['conversation', 'refused'])
+    .orderBy('createdAt')
+    .execute()
+    .then((rows) => rows.map((row) => row.outcome));
 
 test('the caller starts once and waits while Ringa rings for them; no "next person" to ask for', async () => {
   await caller.goto(`${server.url}/call/${campaignId}`);
@@ -92,7 +101,7 @@ test('a person who answers appears by themself, connected, with the script and q
   await seatLine().getByText('The call has ended', { exact: true }).waitFor();
   await caller.locator('[data-outcome="conversation"]').click();
   await caller.getByRole('button', { name: 'Save and next' }).click();
-  await expect.poll(async () => (await savedCalls()).map((call) => call.outcome)).toEqual(['conversation']);
+  await expect.poll(talkedCalls).toEqual(['conversation']);
 
   // Back to waiting, and the next person comes by themself.
   const shown = async () => ((await personName().count()) > 0 ? ((await personName().textContent())?.trim() ?? null) : null);
@@ -115,8 +124,8 @@ test('pause: no new people after this one; the pause shows once the call is save
   await seatLine().getByText('Pausing: no new people after this one.').waitFor();
   const hangUp = seatLine().getByRole('button', { name: 'Hang up' });
   if (await hangUp.isVisible()) await hangUp.click();
-  await caller.locator('[data-outcome="no-answer"]').click();
+  await caller.locator('[data-outcome="refused"]').click();
   await caller.getByRole('button', { name: 'Save and next' }).click();
   await caller.getByRole('heading', { name: 'You are on a pause' }).waitFor();
-  expect((await savedCalls()).length).toBe(2);
+  await expect.poll(talkedCalls).toEqual(['conversation', 'refused']);
 });
