@@ -20,7 +20,7 @@ import { CallingEngine } from '../server/src/modules/calling/calling.service';
 import { erasePerson } from '../server/src/modules/privacy/erasure';
 import { purgeNow } from '../server/src/modules/privacy/retention';
 import type { ListView } from '../server/src/modules/lists/lists.schemas';
-import { CampaignSettings, type DialingValue } from '../server/src/modules/campaigns/campaigns.schemas';
+import { CampaignSettings, type DialingValue, type DialModeValue } from '../server/src/modules/campaigns/campaigns.schemas';
 import { changeStatusAsSystem, createCampaignAsSystem } from '../server/src/modules/campaigns/campaigns.service';
 import { ALWAYS_WINDOW } from '../server/src/modules/campaigns/outcomes';
 import { createGroupAsSystem } from '../server/src/modules/target-groups/target-groups.service';
@@ -76,6 +76,14 @@ function parseDialing(value: string): DialingValue {
   const dialing = DIALINGS.find((candidate) => candidate === value);
   if (!dialing) throw new UsageError(`--dialing must be one of ${DIALINGS.join(', ')} (got "${value}")`);
   return dialing;
+}
+
+const DIAL_MODES: readonly DialModeValue[] = ['preview', 'power', 'predictive'];
+
+function parseDialMode(value: string): DialModeValue {
+  const mode = DIAL_MODES.find((candidate) => candidate === value);
+  if (!mode) throw new UsageError(`--dial-mode must be one of ${DIAL_MODES.join(', ')} (got "${value}")`);
+  return mode;
 }
 
 /** The one ready list of the organisation with this name, or an error that says what is wrong. */
@@ -253,13 +261,15 @@ const commands: Record<string, Command> = {
   'campaign:create': {
     summary: 'Create a campaign calling the named lists of an organisation (all their people); --activate opens it and fills its queue.',
     usage:
-      'campaign:create --org PATH --name NAME --lists NAME[,NAME] [--window always|default] [--dialing own-phone|twilio|simulated] [--activate] [--json]',
+      'campaign:create --org PATH --name NAME --lists NAME[,NAME] [--window always|default] [--dialing own-phone|twilio|simulated] [--dial-mode preview|power|predictive] [--lines 1-3] [--activate] [--json]',
     options: {
       org: { type: 'string' },
       name: { type: 'string' },
       lists: { type: 'string' },
       window: { type: 'string' },
       dialing: { type: 'string' },
+      'dial-mode': { type: 'string' },
+      lines: { type: 'string' },
       activate: { type: 'boolean' },
     },
     async run(db, values) {
@@ -271,9 +281,12 @@ const commands: Record<string, Command> = {
       if (window !== 'always' && window !== 'default') throw new UsageError(`--window must be always or default (got "${window}")`);
       const dialing = typeof values.dialing === 'string' ? parseDialing(values.dialing) : 'own-phone';
       // The default window is the organisation's country's usual hours (Norway's differ), chosen where the campaign is made.
-      const settings = { name, ...(window === 'always' ? { callingWindow: ALWAYS_WINDOW } : {}), dialing };
+      // Power and predictive need a line the server dials on: the service refuses them on own phones.
+      const dialMode = typeof values['dial-mode'] === 'string' ? parseDialMode(values['dial-mode']) : 'preview';
+      const lines = typeof values.lines === 'string' ? { linesPerCaller: Number(values.lines) } : {};
+      const settings = { name, ...(window === 'always' ? { callingWindow: ALWAYS_WINDOW } : {}), dialing, dialMode, ...lines };
       const problem = Value.Errors(CampaignSettings, settings)[0];
-      if (problem) throw new UsageError(`--${problem.instancePath.slice(1)} ${problem.message}`);
+      if (problem) throw new UsageError(`--${problem.instancePath.slice(1) === 'linesPerCaller' ? 'lines' : problem.instancePath.slice(1)} ${problem.message}`);
       const organisation = await findOrganisationAtPath(db, orgPath);
       const lists = await listViewsOf(db, organisation.id);
       const listIds = listNames.map((listName) => readyListNamed(lists, listName, orgPath));

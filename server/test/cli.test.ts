@@ -147,16 +147,22 @@ test('campaign:create makes a target group of the named lists and a campaign, --
   expect(window.stderr).toContain('--window must be always or default');
   const dialing = cli('campaign:create', '--org', 'Region Nord', '--name', 'X', '--lists', 'Nord A', '--dialing', 'fax');
   expect(dialing.status).toBe(2);
+  const lines = cli('campaign:create', '--org', 'Region Nord', '--name', 'X', '--lists', 'Nord A', '--dialing', 'simulated', '--dial-mode', 'power', '--lines', '4');
+  expect([lines.status, lines.stderr]).toEqual([2, expect.stringContaining('--lines') as string]);
+  // The server dials only on a line it places calls on: never on the callers' own phones.
+  const ownPhones = cli('campaign:create', '--org', 'Region Nord', '--name', 'X', '--lists', 'Nord A', '--dial-mode', 'power');
+  expect(ownPhones.status).toBe(1);
+  expect(ownPhones.stderr).toContain('only when calls go through the browser');
   const tooLong = cli('campaign:create', '--org', 'Region Nord', '--name', 'X'.repeat(201), '--lists', 'Nord A');
   expect(tooLong.status).toBe(2);
   expect(tooLong.stderr).toContain('name');
   // None of the refused attempts left a target group or a campaign behind.
   expect(await campaignRows()).toEqual(before);
 
-  const activated = cli('campaign:create', '--org', 'Region Nord', '--name', 'Höstens ringning', '--lists', 'Nord A,Nord B', '--window', 'always', '--dialing', 'simulated', '--activate', '--json');
+  const activated = cli('campaign:create', '--org', 'Region Nord', '--name', 'Höstens ringning', '--lists', 'Nord A,Nord B', '--window', 'always', '--dialing', 'simulated', '--dial-mode', 'power', '--lines', '3', '--activate', '--json');
   expect(activated.status, activated.stderr).toBe(0);
   const campaign = JSON.parse(activated.stdout) as { id: string; name: string; status: string; dialing: string; windowWarning: boolean; targetGroupIds: string[]; queue: Record<string, number> };
-  expect(campaign).toMatchObject({ name: 'Höstens ringning', status: 'active', dialing: 'simulated', windowWarning: true, queue: { total: 4, fresh: 4, done: 0 } });
+  expect(campaign).toMatchObject({ name: 'Höstens ringning', status: 'active', dialing: 'simulated', dialMode: 'power', linesPerCaller: 3, windowWarning: true, queue: { total: 4, fresh: 4, done: 0 } });
   const row = await t.db.selectFrom('campaign').select(['createdBy', 'callingWindow']).where('id', '=', campaign.id).executeTakeFirstOrThrow();
   expect(row.createdBy).toBeNull();
   expect(row.callingWindow).toMatchObject({ mon: [['00:00', '24:00']], sun: [['00:00', '24:00']] });
@@ -166,4 +172,4 @@ test('campaign:create makes a target group of the named lists and a campaign, --
   const draft = cli('campaign:create', '--org', 'Region Nord', '--name', 'Utkast', '--lists', 'Nord A');
   expect(draft.status, draft.stderr).toBe(0);
   expect(draft.stdout).toMatch(/^Created campaign "Utkast" \(.+\) in Region Nord: draft, 0 people in the queue\.\n$/);
-}, 120_000); // ten CLI processes, each starting tsx: seconds apiece on a busy 2-core machine
+}, 150_000); // twelve CLI processes, each starting tsx: seconds apiece on a busy 2-core machine

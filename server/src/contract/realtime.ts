@@ -47,6 +47,47 @@ export interface ServerToClientEvents {
   'telephony:status': (event: TelephonyStatusEvent) => void;
   /** The statistics of a watched organisation (its subtree) moved; at most once a second. Fetch them again. */
   'stats:changed': (event: StatsChangedEvent) => void;
+  /** The caller's state in a dialing campaign, and how many lines ring for them now. */
+  'dialer:seat': (event: DialerSeatEvent) => void;
+  /** A person answered and is connected to the caller. */
+  'dialer:bridged': (event: DialerBridgedEvent) => void;
+  /** The person hung up; the caller records the outcome. */
+  'dialer:ended': (event: DialerEndedEvent) => void;
+  /** To organizers watching the campaign (campaign:watch room), at most once a second. */
+  'dialer:live': (event: DialerLive) => void;
+}
+
+/** A caller's seat in a dialing campaign (power, predictive): their state, and how many lines ring for them now. */
+export interface DialerSeatEvent {
+  campaignId: string;
+  seatId: string;
+  state: 'waiting' | 'talking' | 'wrapping' | 'paused';
+  ringing: number;
+}
+/** A person answered and is connected to the caller: their card, script and questions at once. */
+export interface DialerBridgedEvent {
+  campaignId: string;
+  assignment: Assignment;
+}
+/** The bridged person hung up: the caller records the outcome (the seat is wrapping). */
+export interface DialerEndedEvent {
+  campaignId: string;
+  assignmentId: string;
+}
+/** A dialing campaign as its organizers watch it, at most once a second. */
+export interface DialerLive {
+  campaignId: string;
+  mode: 'power' | 'predictive';
+  linesPerCaller: number;
+  /** Why the campaign dials one line per caller (null: it does not fall back). */
+  fallback: null | 'few-callers' | 'abandonment-limit';
+  linesRinging: number;
+  callers: { waiting: number; talking: number; wrapping: number };
+  /** 0–1, of the recent calls. */
+  answerRate: number;
+  /** Over the last 24 hours: abandoned ÷ answered by a person (Ofcom's measure). */
+  abandonment: { abandoned: number; answered: number; rate: number };
+  limit: 0.03;
 }
 
 export interface ClientToServerEvents {
@@ -68,4 +109,10 @@ export interface ClientToServerEvents {
   'contact:release': (request: ReleaseRequest, ack: (answer: Ack<null>) => void) => void;
   /** Skip the person without a call, saying why: given back as contact:release does, with the reason kept; the next person comes in the answer. */
   'contact:skip': (request: SkipRequest, ack: (answer: Ack<SkipAnswer>) => void) => void;
+  /** Open the caller's line for the evening in a dialing campaign; with twilio the browser connects Twilio Device with params { seatId }. */
+  'dialer:start': (request: CampaignRequest, ack: (answer: Ack<{ seatId: string; line: 'twilio' | 'simulated' }>) => void) => void;
+  /** Stop getting people (after the current one). */
+  'dialer:pause': (request: CampaignRequest, ack: (answer: Ack<null>) => void) => void;
+  /** End the conversation with the bridged person. */
+  'dialer:hangup': (request: CampaignRequest, ack: (answer: Ack<null>) => void) => void;
 }

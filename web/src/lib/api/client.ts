@@ -331,6 +331,8 @@ export const telephonyApi = {
   simulatedCall: (assignmentId: string) => request<{ callSid: string }>('POST', '/api/telephony/simulated/call', { assignmentId }),
   simulatedHangup: (callSid: string) => request<{ status: 'completed'; durationSeconds: number }>('POST', '/api/telephony/simulated/hangup', { callSid }),
   twilioToken: (assignmentId: string) => request<{ token: string; identity: string }>('POST', '/api/telephony/token', { assignmentId }),
+  /** For a caller's seat in a dialing campaign (issue 15): the browser joins the seat's conference for the evening. */
+  twilioSeatToken: (seatId: string) => request<{ token: string; identity: string }>('POST', '/api/telephony/token', { seatId }),
   settings: (orgId: string) => request<TelephonySettingsView>('GET', `${org(orgId)}/telephony`),
   saveSettings: (orgId: string, body: TelephonySettingsInput) => request<TelephonySettingsView>('PUT', `${org(orgId)}/telephony`, body),
   removeSettings: (orgId: string) => request<TelephonySettingsView>('DELETE', `${org(orgId)}/telephony`),

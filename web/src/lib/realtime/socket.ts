@@ -1,7 +1,7 @@
 // The one socket.io connection of the app: opened on first use, same origin, the session cookie sent
 // by the browser. Rooms are joined again after a reconnect, since the server forgets them.
 import { io, type Socket } from 'socket.io-client';
-import type { CampaignStatsEvent, ClientToServerEvents, ListProgressEvent, ServerToClientEvents } from '$contract/realtime';
+import type { CampaignStatsEvent, ClientToServerEvents, DialerLive, ListProgressEvent, ServerToClientEvents } from '$contract/realtime';
 import { reportUnauthenticated } from '$lib/api/client';
 import { connectionNotice } from './notice.svelte';
 
@@ -13,6 +13,8 @@ const watched = new Map<string, number>();
 const progressListeners = new Set<(event: ListProgressEvent) => void>();
 /** The campaigns whose figures are followed, each with its listeners. */
 const campaignListeners = new Map<string, Set<(event: CampaignStatsEvent) => void>>();
+/** The dialing campaigns whose live dialer is followed (through the same campaign:watch room), each with its listeners. */
+const dialerListeners = new Map<string, Set<(event: DialerLive) => void>>();
 
 function connection(): RealtimeSocket {
   if (socket) return socket;
@@ -24,6 +26,9 @@ function connection(): RealtimeSocket {
   });
   created.on('campaign:stats', (event) => {
     for (const listener of campaignListeners.get(event.campaignId) ?? []) listener(event);
+  });
+  created.on('dialer:live', (event) => {
+    for (const listener of dialerListeners.get(event.campaignId) ?? []) listener(event);
   });
   created.on('list:progress', (event) => {
     for (const listener of progressListeners) listener(event);
@@ -101,6 +106,25 @@ export function watchCampaign(campaignId: string, listener: (event: CampaignStat
 }
 
 /**
+ * Follows a dialing campaign's dialer (lines ringing, callers, abandonment), for organizers. The events come
+ * to the campaign:watch room: use it beside watchCampaign, which joins the room. Returns the function that stops it.
+ */
+export function watchDialer(campaignId: string, listener: (event: DialerLive) => void): () => void {
+  connection();
+  let listeners = dialerListeners.get(campaignId);
+  if (!listeners) {
+    listeners = new Set();
+    dialerListeners.set(campaignId, listeners);
+  }
+  listeners.add(listener);
+  return () => {
+    const current = dialerListeners.get(campaignId);
+    current?.delete(listener);
+    if (current?.size === 0) dialerListeners.delete(campaignId);
+  };
+}
+
+/**
  * The connection itself, for the caller's screen, which follows connects and disconnects (to show
  * when it is offline and to join its campaign again) and answers every calling event itself.
  */
@@ -116,4 +140,5 @@ export function close(): void {
   socket = null;
   watched.clear();
   campaignListeners.clear();
+  dialerListeners.clear();
 }

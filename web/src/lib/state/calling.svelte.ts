@@ -2,10 +2,24 @@
 // that are never lost. Every save goes into the outbox (the browser's storage) before it is sent and
 // leaves it only when the server has answered; whatever is waiting is sent again, in order and with
 // its key, each time the connection comes back, so the server saves each call exactly once.
-import type { Assignment, CampaignStatsEvent, ClientToServerEvents, CompleteCallRequest, CorrectCallRequest, JoinAnswer, NoContactReason, Opening, SkipReason } from '$contract/realtime';
+import type {
+  Assignment,
+  CampaignStatsEvent,
+  ClientToServerEvents,
+  CompleteCallRequest,
+  CorrectCallRequest,
+  DialerBridgedEvent,
+  DialerEndedEvent,
+  DialerSeatEvent,
+  JoinAnswer,
+  NoContactReason,
+  Opening,
+  SkipReason,
+} from '$contract/realtime';
 import { realtime, type RealtimeSocket } from '$lib/realtime/socket';
 import { figuresOf, type CallFigures } from './campaign-figures';
 import { browserStorage, Outbox, outboxKey, type QueuedSave } from './outbox';
+import { SeatLine } from './seat-line';
 
 export type CallerCampaign = JoinAnswer['campaign'];
 
@@ -24,7 +38,7 @@ const SERVER_RETRY_MS = 3_000;
 /** The server is up but its database is away for a moment (a restart): what was asked is kept and asked again. */
 const isPassing = (code: string) => code === 'database_unavailable';
 
-type CallingEvent = 'campaign:join' | 'contact:next' | 'call:complete' | 'call:correct' | 'contact:release' | 'contact:skip';
+type CallingEvent = 'campaign:join' | 'contact:next' | 'call:complete' | 'call:correct' | 'contact:release' | 'contact:skip' | 'dialer:start' | 'dialer:pause' | 'dialer:hangup';
 type Payload<E extends CallingEvent> = Parameters<ClientToServerEvents[E]>[0];
 type AnswerOf<E extends CallingEvent> = Parameters<Parameters<ClientToServerEvents[E]>[1]>[0] extends infer A ? (A extends { ok: true; data: infer T } ? T : never) : never;
 /** An answer, or why there was none: `network` when the connection dropped or the answer did not come. */
@@ -87,6 +101,17 @@ export interface Today {
   recruits: number;
 }
 
+/**
+ * The caller's seat in a dialing campaign (power, predictive): Ringa dials for them and bridges the people
+ * who answer. `ringing`: the lines ringing for them now.
+ */
+export interface Seat {
+  seatId: string;
+  line: 'twilio' | 'simulated';
+  state: DialerSeatEvent['state'];
+  ringing: number;
+}
+
 export class CallingSession {
   campaign = $state<CallerCampaign | null>(null);
   stage = $state<Stage>('joining');
@@ -119,7 +144,23 @@ export class CallingSession {
   failure = $state<string | null>(null);
   /** The server cannot reach its database right now: saves wait here and are sent again every few seconds. */
   serverAway = $state(false);
+  /** In a dialing campaign: the caller's seat once started (null before, and after ending). */
+  seat = $state<Seat | null>(null);
+  /** The seat is being opened (dialer:start is on its way, or the browser line is connecting). */
+  seatOpening = $state(false);
+  /** Why the seat could not be opened: the server's code, or `line` when the browser line failed. */
+  seatFailure = $state<string | null>(null);
+  /** The bridged person's line: connected until they hang up (dialer:ended) or the caller does. */
+  line = $state<'connected' | 'ended' | null>(null);
+  /** Pause asked while talking: no new people after this one, the pause comes with the save. */
+  pausing = $state(false);
 
+  /** Whether Ringa dials for the caller in this campaign (power, predictive), rather than the caller asking for the next person. */
+  get dials(): boolean {
+    return this.campaign !== null && this.campaign.dialMode !== 'preview';
+  }
+
+  private readonly seatLine = new SeatLine();
   private socket: RealtimeSocket | null = null;
   private readonly outbox: Outbox;
   private flushing = false;
@@ -182,11 +223,19 @@ export class CallingSession {
     const stats = (event: CampaignStatsEvent) => {
       if (event.campaignId === this.campaignId) this.shared = figuresOf(event);
     };
+    const seatChanged = (event: DialerSeatEvent) => this.seatChanged(event);
+    const bridged = (event: DialerBridgedEvent) => this.bridged(event);
+    const ended = (event: DialerEndedEvent) => {
+      if (event.campaignId === this.campaignId && this.assignment?.id === event.assignmentId) this.line = 'ended';
+    };
     socket.on('connect', connected);
     socket.on('disconnect', disconnected);
     socket.on('connect_error', failed);
     socket.on('assignment:revoked', revoked);
     socket.on('campaign:stats', stats);
+    socket.on('dialer:seat', seatChanged);
+    socket.on('dialer:bridged', bridged);
+    socket.on('dialer:ended', ended);
     if (socket.connected) connected();
     return () => {
       socket.off('connect', connected);
@@ -197,6 +246,10 @@ export class CallingSession {
       clearTimeout(slow);
       socket.off('assignment:revoked', revoked);
       socket.off('campaign:stats', stats);
+      socket.off('dialer:seat', seatChanged);
+      socket.off('dialer:bridged', bridged);
+      socket.off('dialer:ended', ended);
+      this.seatLine.close();
       clearTimeout(this.retry);
       void this.release();
       this.socket = null;
@@ -225,7 +278,73 @@ export class CallingSession {
     this.shared = figuresOf(shared);
     if (this.stage === 'joining') this.stage = 'briefing';
     // Back after a drop: the person held before comes back from contact:next; a new one if the save went through.
-    if (this.stage === 'calling') await this.next();
+    // In a dialing campaign the seat is opened again (the server closes it with the connection).
+    if (this.stage === 'calling') await (this.dials ? (this.assignment ? undefined : this.openSeat()) : this.next());
+  }
+
+  /** The server says where the seat is; a pause it confirms while no one is on the screen shows the pause. */
+  private seatChanged(event: DialerSeatEvent): void {
+    if (event.campaignId !== this.campaignId || !this.seat) return;
+    this.seat = { ...this.seat, seatId: event.seatId, state: event.state, ringing: event.ringing };
+    if (event.state === 'paused' && !this.assignment && this.stage === 'calling') {
+      this.stage = 'paused';
+      this.pausing = false;
+    }
+  }
+
+  /** A person answered and is connected: their card, script and questions at once. */
+  private bridged(event: DialerBridgedEvent): void {
+    if (event.campaignId !== this.campaignId) return;
+    this.notice = null;
+    this.assignment = event.assignment;
+    this.line = 'connected';
+    // Someone who answered just as the caller paused is theirs all the same: the pause comes after this call.
+    if (this.stage === 'paused') {
+      this.stage = 'calling';
+      this.pausing = true;
+    }
+    if (this.seat) this.seat = { ...this.seat, state: 'talking', ringing: 0 };
+  }
+
+  /** Opens the caller's seat for the evening (dialer:start); on Twilio the browser joins it once, with the seat's id. */
+  private async openSeat(): Promise<void> {
+    const socket = this.socket;
+    if (!socket || !socket.connected || this.seatOpening) return;
+    this.seatOpening = true;
+    this.seatFailure = null;
+    try {
+      const answer = await ask(socket, 'dialer:start', { campaignId: this.campaignId });
+      if (!answer.ok) {
+        if (isPassing(answer.code)) this.tryAgainSoon(true);
+        else if (answer.code !== 'network') this.seatFailure = answer.code;
+        return;
+      }
+      this.serverAway = false;
+      this.seat = { seatId: answer.data.seatId, line: answer.data.line, state: 'waiting', ringing: 0 };
+      if (answer.data.line === 'twilio') {
+        try {
+          await this.seatLine.open(answer.data.seatId, () => (this.seatFailure = 'line'));
+        } catch {
+          this.seatFailure = 'line';
+        }
+      }
+    } finally {
+      this.seatOpening = false;
+    }
+  }
+
+  /** Opens the seat again after it failed ("Try again"). */
+  async retrySeat(): Promise<void> {
+    this.seatLine.close();
+    await this.openSeat();
+  }
+
+  /** Ends the conversation with the bridged person; the outcome is then recorded as after any call. */
+  async hangup(): Promise<void> {
+    const socket = this.socket;
+    if (!socket || !socket.connected || this.line !== 'connected') return;
+    const answer = await ask(socket, 'dialer:hangup', { campaignId: this.campaignId });
+    if (answer.ok) this.line = 'ended';
   }
 
   /** Asks again whether calling is open (when the time it was to open has come). */
@@ -269,13 +388,14 @@ export class CallingSession {
   async begin(): Promise<void> {
     this.stage = 'calling';
     this.notice = null;
-    await this.next();
+    await (this.dials ? this.openSeat() : this.next());
   }
 
   /** The next person (or the one still held). */
   async next(): Promise<void> {
     const socket = this.socket;
-    if (!socket || !socket.connected || this.loadingNext || this.outbox.size > 0) return;
+    // In a dialing campaign people come by themselves (dialer:bridged), never by asking.
+    if (this.dials || !socket || !socket.connected || this.loadingNext || this.outbox.size > 0) return;
     this.loadingNext = true;
     try {
       const answer = await ask(socket, 'contact:next', { campaignId: this.campaignId });
@@ -308,8 +428,15 @@ export class CallingSession {
       return { state: 'queued' };
     }
     this.saving = true;
-    const answer = await ask(socket, 'call:complete', { ...request, next: true });
+    // In a dialing campaign the seat goes back to waiting after the save by itself: no next person is asked for.
+    const answer = await ask(socket, 'call:complete', this.dials ? request : { ...request, next: true });
     this.saving = false;
+    if (answer.ok && this.dials) {
+      this.serverAway = false;
+      this.acknowledged(request, recruit, answer.data.callId, current?.contact ?? null);
+      this.afterDialedCall();
+      return { state: 'saved' };
+    }
     if (answer.ok) {
       this.serverAway = false;
       this.acknowledged(request, recruit, answer.data.callId, current?.contact ?? null);
@@ -337,6 +464,16 @@ export class CallingSession {
       await this.next();
     }
     return { state: 'refused', code: answer.code, message: answer.message };
+  }
+
+  /** The call with the bridged person is saved: the seat waits for the next, or pauses if the caller asked. */
+  private afterDialedCall(): void {
+    this.assignment = null;
+    this.line = null;
+    if (this.pausing) {
+      this.pausing = false;
+      this.stage = 'paused';
+    } else if (this.seat) this.seat = { ...this.seat, state: 'waiting' };
   }
 
   private acknowledged(request: CompleteCallRequest, recruit: boolean, callId: string, contact: LastCall['person'] | null): void {
@@ -398,16 +535,40 @@ export class CallingSession {
   }
 
   pause(): void {
-    if (this.stage === 'calling') this.stage = 'paused';
+    if (this.stage !== 'calling') return;
+    if (!this.dials) {
+      this.stage = 'paused';
+      return;
+    }
+    // Ringa stops getting people for the caller; one already on the screen stays until the call is saved.
+    if (this.assignment) this.pausing = true;
+    else this.stage = 'paused';
+    void this.pauseSeat();
+  }
+
+  private async pauseSeat(): Promise<void> {
+    const socket = this.socket;
+    if (socket?.connected && this.seat) await ask(socket, 'dialer:pause', { campaignId: this.campaignId });
   }
 
   async resume(): Promise<void> {
     this.stage = 'calling';
-    if (!this.assignment) await this.next();
+    this.pausing = false;
+    if (this.dials) {
+      if (!this.assignment) await this.openSeat();
+    } else if (!this.assignment) await this.next();
   }
 
-  /** Ends the session: the person held goes back to the queue for someone else. */
+  /** Ends the session: the person held goes back to the queue for someone else; in a dialing campaign the seat closes. */
   async end(): Promise<void> {
+    if (this.dials) {
+      await this.hangup();
+      await this.pauseSeat();
+      this.seatLine.close();
+      this.seat = null;
+      this.line = null;
+      this.pausing = false;
+    }
     await this.release();
     this.stage = 'ended';
   }

@@ -2,9 +2,9 @@
 // the drafts of its settings and script (kept while moving between its tabs, and after a failed
 // save), its status, and its live figures and flagged calls.
 import type { AttributeSummary, CampaignInput, CampaignStatus, CampaignView, FlaggedCall, OrganisationView, TargetGroupView } from '$contract/api';
-import type { CampaignStatsEvent } from '$contract/realtime';
+import type { CampaignStatsEvent, DialerLive } from '$contract/realtime';
 import { ApiError, campaignsApi, targetingApi } from '$lib/api/client';
-import { watchCampaign } from '$lib/realtime/socket';
+import { watchCampaign, watchDialer } from '$lib/realtime/socket';
 import { figuresOf, type CallFigures } from './campaign-figures';
 import { DEFAULT_RETRY_HOURS, retried, settingsDraftOf, settingsUnchanged, type SettingsDraft } from './campaign-settings';
 import { draftOf, unchanged, type ScriptDraft } from './script-draft';
@@ -53,6 +53,8 @@ export class CampaignPage {
 
   /** The live figures, once the socket has answered: callers online comes only from here. */
   stats = $state<CampaignStatsEvent | null>(null);
+  /** A dialing campaign's dialer as it is now (power, predictive): from dialer:live, null until the first. */
+  dialer = $state<DialerLive | null>(null);
   /** Calls, conversations and the calls counting for each tag: from the campaign as read, or the live figures, whichever came last. */
   figures = $state<CallFigures | null>(null);
   flags = $state<FlaggedCall[]>([]);
@@ -238,9 +240,11 @@ export class CampaignPage {
       this.figures = figuresOf(event);
       if (!first) this.scheduleRefresh();
     });
+    const stopDialer = watchDialer(this.id, (event) => (this.dialer = event));
     const poll = setInterval(() => this.scheduleRefresh(), POLL_MS);
     return () => {
       stop();
+      stopDialer();
       clearInterval(poll);
       if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
       this.refreshTimer = null;
