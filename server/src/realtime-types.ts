@@ -10,5 +10,11 @@ export interface SocketData {
   sessionId: string;
 }
 
-export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between server processes (socket.io's server-side emit through the PostgreSQL adapter). */
+export interface InterServerEvents {
+  /** A caller's wish reached another process: the one pacing the campaign looks at its seats now. */
+  'dialer:nudge': (campaignId: string) => void;
+}
+
+export type RealtimeServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -240,11 +240,11 @@ export interface TestServer {
 }
 
 /** The whole app, web included, listening on 127.0.0.1 with a database of its own: for browser tests. */
-export async function startTestServer(options: { mail?: AppDeps['mail'] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { mail?: AppDeps['mail']; dialer?: AppDeps['dialer'] } = {}): Promise<TestServer> {
   const { db, drop } = await createTestDatabase();
   const port = await freePort();
   const publicUrl = new URL(`http://127.0.0.1:${port}`);
-  const app = await buildApp({ db, publicUrl, sessionSecret: 'y'.repeat(40), webRoot: path.join(root, 'web', 'build'), mail: options.mail });
+  const app = await buildApp({ db, publicUrl, sessionSecret: 'y'.repeat(40), webRoot: path.join(root, 'web', 'build'), mail: options.mail, dialer: options.dialer });
   await app.listen({ port, host: '127.0.0.1' });
   return {
     url: publicUrl.origin,

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Ack, Assignment, DialerLive, NextAnswer } from '../../server/src/contract/realtime';
+import type { Ack, Assignment, DialerLive } from '../../server/src/contract/realtime';
 import { ask, connectAt, signInAt, type Client } from '../../server/test/ask';
 import { PASSWORD, root, startTestServer, type TestServer } from '../../server/test/harness';
 import { launchBrowser, screenshotsAtWidths, signIn } from './browser';
@@ -26,7 +26,7 @@ let caller: Page;
 let organizer: Page;
 let campaignId = '';
 let callerId = '';
-/** A second connection of the caller's, through which the stand-in claims the people it "bridges". */
+/** A second connection of the caller's, joined to the campaign as a caller's screen is. */
 let claimer: Client;
 /** The caller page's socket and the organizer page's, as the stand-in speaks on them. */
 let callerSocket: WebSocketRoute | null = null;
@@ -53,12 +53,15 @@ function standIn(ws: WebSocketRoute, onEvent: (name: string, ack: (answer: Ack<u
   upstream.onMessage((message) => ws.send(message));
 }
 
+/** The stand-in "bridges" the next person as the dialer does: the engine claims them for the caller, and their card goes to the caller's screen. */
 async function bridgeNext(): Promise<Assignment> {
-  const answer: Ack<NextAnswer> = await ask(claimer, 'contact:next', { campaignId });
-  if (!answer.ok || !answer.data.assignment) throw new Error('no one to bridge');
+  const engine = server.app.ctx.calling;
+  const target = await engine.claimForDialer(callerId, campaignId);
+  const assignment = target ? await engine.assignmentOf(callerId, campaignId, target.leaseId) : null;
+  if (!assignment) throw new Error('no one to bridge');
   callerSocket?.send(event('dialer:seat', { campaignId, seatId: 'seat-1', state: 'talking', ringing: 0 }));
-  callerSocket?.send(event('dialer:bridged', { campaignId, assignment: answer.data.assignment }));
-  return answer.data.assignment;
+  callerSocket?.send(event('dialer:bridged', { campaignId, assignment }));
+  return assignment;
 }
 
 const LIVE: DialerLive = {
@@ -143,7 +146,7 @@ test('bridged: the person appears at once, connected, with script and questions;
   await seatLine().getByText('The call has ended', { exact: true }).waitFor();
   expect(sent).toEqual(['dialer:start', 'dialer:hangup']);
   await caller.locator('[data-outcome="conversation"]').click();
-  await caller.getByRole('button', { name: 'Save and next' }).click();
+  await caller.getByRole('button', { name: 'Save', exact: true }).click();
   await caller.getByTestId('seat-waiting').waitFor();
   await expect.poll(async () => (await savedCalls()).map((call) => call.outcome)).toEqual(['conversation']);
 });
@@ -155,7 +158,7 @@ test('the person hangs up first (dialer:ended): the outcome is recorded; the nex
   await seatLine().getByText('Choose what happened and save').waitFor();
   await caller.locator('[data-outcome="callback"]').click();
   await caller.locator('[data-outcome="no-answer"]').click();
-  await caller.getByRole('button', { name: 'Save and next' }).click();
+  await caller.getByRole('button', { name: 'Save', exact: true }).click();
   await caller.getByTestId('seat-waiting').waitFor();
   await expect.poll(async () => (await savedCalls()).length).toBe(2);
 });
@@ -167,7 +170,7 @@ test('pause while talking: no new people after this one, the pause comes with th
   await seatLine().getByText('Pausing: no new people after this one.').waitFor();
   expect(sent.at(-1)).toBe('dialer:pause');
   await caller.locator('[data-outcome="busy"]').click();
-  await caller.getByRole('button', { name: 'Save and next' }).click();
+  await caller.getByRole('button', { name: 'Save', exact: true }).click();
   await caller.getByRole('heading', { name: 'You are on a pause' }).waitFor();
   await caller.getByRole('button', { name: 'Continue calling' }).click();
   await caller.getByTestId('seat-waiting').waitFor();

@@ -7,6 +7,7 @@ import type * as Calling from '../modules/calling/calling.schemas';
 import type * as Lists from '../modules/lists/lists.schemas';
 import type * as Stats from '../modules/stats/stats.schemas';
 import type * as Telephony from '../modules/telephony/telephony.schemas';
+import type * as Dialer from '../modules/dialer/dialer.schemas';
 
 export type CampaignRequest = Static<typeof Calling.CampaignRequest>;
 export type CompleteCallRequest = Static<typeof Calling.CompleteCall>;
@@ -30,6 +31,11 @@ export type ListProgressEvent = Static<typeof Lists.ListProgressEvent>;
 export type StatsChangedEvent = Static<typeof Stats.StatsChangedEvent>;
 export type TelephonyStatusEvent = Static<typeof Telephony.TelephonyStatusEvent>;
 export type ConnectionClosedEvent = Static<typeof Shared.ConnectionClosedEvent>;
+export type DialerStartAnswer = Static<typeof Dialer.DialerStartAnswer>;
+export type DialerSeatEvent = Static<typeof Dialer.DialerSeatEvent>;
+export type DialerBridgedEvent = Static<typeof Dialer.DialerBridgedEvent>;
+export type DialerEndedEvent = Static<typeof Dialer.DialerEndedEvent>;
+export type DialerLive = Static<typeof Dialer.DialerLive>;
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: Static<typeof Shared.ErrorResponse>['error'] };
 
@@ -53,41 +59,8 @@ export interface ServerToClientEvents {
   'dialer:bridged': (event: DialerBridgedEvent) => void;
   /** The person hung up; the caller records the outcome. */
   'dialer:ended': (event: DialerEndedEvent) => void;
-  /** To organizers watching the campaign (campaign:watch room), at most once a second. */
+  /** To organizers watching the campaign (campaign:watch), at most once a second. */
   'dialer:live': (event: DialerLive) => void;
-}
-
-/** A caller's seat in a dialing campaign (power, predictive): their state, and how many lines ring for them now. */
-export interface DialerSeatEvent {
-  campaignId: string;
-  seatId: string;
-  state: 'waiting' | 'talking' | 'wrapping' | 'paused';
-  ringing: number;
-}
-/** A person answered and is connected to the caller: their card, script and questions at once. */
-export interface DialerBridgedEvent {
-  campaignId: string;
-  assignment: Assignment;
-}
-/** The bridged person hung up: the caller records the outcome (the seat is wrapping). */
-export interface DialerEndedEvent {
-  campaignId: string;
-  assignmentId: string;
-}
-/** A dialing campaign as its organizers watch it, at most once a second. */
-export interface DialerLive {
-  campaignId: string;
-  mode: 'power' | 'predictive';
-  linesPerCaller: number;
-  /** Why the campaign dials one line per caller (null: it does not fall back). */
-  fallback: null | 'few-callers' | 'abandonment-limit';
-  linesRinging: number;
-  callers: { waiting: number; talking: number; wrapping: number };
-  /** 0–1, of the recent calls. */
-  answerRate: number;
-  /** Over the last 24 hours: abandoned ÷ answered by a person (Ofcom's measure). */
-  abandonment: { abandoned: number; answered: number; rate: number };
-  limit: 0.03;
 }
 
 export interface ClientToServerEvents {
@@ -110,7 +83,7 @@ export interface ClientToServerEvents {
   /** Skip the person without a call, saying why: given back as contact:release does, with the reason kept; the next person comes in the answer. */
   'contact:skip': (request: SkipRequest, ack: (answer: Ack<SkipAnswer>) => void) => void;
   /** Open the caller's line for the evening in a dialing campaign; with twilio the browser connects Twilio Device with params { seatId }. */
-  'dialer:start': (request: CampaignRequest, ack: (answer: Ack<{ seatId: string; line: 'twilio' | 'simulated' }>) => void) => void;
+  'dialer:start': (request: CampaignRequest, ack: (answer: Ack<DialerStartAnswer>) => void) => void;
   /** Stop getting people (after the current one). */
   'dialer:pause': (request: CampaignRequest, ack: (answer: Ack<null>) => void) => void;
   /** End the conversation with the bridged person. */

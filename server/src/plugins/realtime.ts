@@ -10,6 +10,7 @@ import { callingSocket } from '../modules/calling/calling.socket';
 import { listsSocket } from '../modules/lists/lists.socket';
 import { statsSocket } from '../modules/stats/stats.socket';
 import { telephonySocket } from '../modules/telephony/telephony.socket';
+import { dialerSocket } from '../modules/dialer/dialer.socket';
 import type { RealtimeServer } from '../realtime-types';
 import { guardSockets, SESSION_CHECK_MS } from './socket-guard';
 import type { SocketDomainFactory } from './socket-handlers';
@@ -75,8 +76,7 @@ export default fp<{ ctx: AppContext; shareBroadcasts: boolean; sessionCheckMs?: 
       app.log.error({ name, code }, what);
     };
     // Each domain's events and timers, in modules/<domain>/<domain>.socket.ts (see plugins/socket-handlers.ts).
-    const factories: SocketDomainFactory[] = [callingSocket, listsSocket, statsSocket, telephonySocket];
-    // The dialer's socket (modules/dialer/dialer.socket.ts, dialerSocket) joins this list.
+    const factories: SocketDomainFactory[] = [callingSocket, listsSocket, statsSocket, telephonySocket, dialerSocket];
     const domains = factories.map((domain) => domain(io, { ctx, log }));
 
     io.on('connection', (socket) => {

@@ -137,7 +137,8 @@ function callerEvents(socket: RealtimeSocket, engine: CallingEngine, { presence,
   // Organizers follow a campaign: its figures now, then campaign:stats while calls are saved.
   handle(socket, log, 'campaign:watch', checkCampaignRequest, async ({ campaignId }) => {
     const figures = await engine.watch(userId, campaignId);
-    await socket.join(`campaign:${campaignId}`);
+    // organizers:… is the organizers' own room (the dialer's live figures); callers are in campaign:… too.
+    await socket.join([`campaign:${campaignId}`, `organizers:${campaignId}`]);
     return { campaignId, ...figures, callersOnline: await callersOnline(campaignId) };
   });
 

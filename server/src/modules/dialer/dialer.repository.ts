@@ -86,6 +86,22 @@ export async function pauseSeatById(db: Database, seatId: string): Promise<strin
   return rows[0]?.campaignId;
 }
 
+/** Whether the caller is connected to the campaign (joined it with a socket, in any process). */
+export async function present(db: Database, userId: string, campaignId: string): Promise<boolean> {
+  const { rows } = await sql`select 1 from caller_presence where user_id = ${userId} and campaign_id = ${campaignId} limit 1`.execute(db);
+  return rows.length > 0;
+}
+
+/** The lease of a person the dialer bridged to the caller that they have not saved yet. */
+export async function bridgedLease(db: Database, campaignId: string, userId: string): Promise<string | undefined> {
+  const { rows } = await sql<{ leaseId: string }>`
+    select l.lease_id as "leaseId" from dialer_line l
+    join campaign_contact c on c.lease_id = l.lease_id and c.held_by = ${userId} and c.state = 'held'
+    where l.campaign_id = ${campaignId} and l.seat_id is not null
+    order by l.placed_at desc limit 1`.execute(db);
+  return rows[0]?.leaseId;
+}
+
 /** A caller's wish, for the pacing process to act on: pause, a save made, a hang-up. False: they have no seat. */
 export async function markSeat(db: Database, campaignId: string, userId: string, change: { wants?: 'dial' | 'pause'; saved?: boolean; hangup?: boolean }): Promise<boolean> {
   const result = await sql`

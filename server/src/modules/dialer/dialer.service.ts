@@ -11,6 +11,7 @@ import type { CallingEngine } from '../calling/calling.service';
 import { CampaignDialer, type DialerFigures, type Line, type Pacing, type Seat } from './campaign-dialer';
 import type { DialerProvider, DialerSink, Scheduler, SeatState } from './dialer.types';
 import * as repository from './dialer.repository';
+import type { DialerStartAnswerValue } from './dialer.schemas';
 import { ABANDON_MESSAGE } from './dialer.texts';
 
 // Dialing for callers in power and predictive campaigns, across server processes. A caller's wishes
@@ -23,7 +24,7 @@ export interface DialerServiceEvents {
   /** A caller's seat changed: to their sockets as dialer:seat. */
   seat: [{ userId: string; campaignId: string; seatId: string; state: SeatState | 'paused'; ringing: number }];
   /** A person answered and is the caller's: dialer:bridged with their card. */
-  bridged: [{ userId: string; campaignId: string; assignment: Assignment }];
+  bridged: [{ userId: string; campaignId: string; assignment: Assignment; detected?: 'machine' }];
   /** The person bridged to the caller hung up (or the caller did). */
   ended: [{ userId: string; campaignId: string; assignmentId: string }];
   /** The campaign's dialer figures, once a second while it dials: dialer:live to its organizers. */
@@ -95,8 +96,9 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   // --- callers' wishes (from sockets in any process) -------------------------------------------------
 
   /** A caller opens their line for the evening in a power or predictive campaign (they joined it as a caller). */
-  async startSeat(userId: string, campaignId: string): Promise<{ seatId: string; line: 'simulated' | 'twilio' }> {
+  async startSeat(userId: string, campaignId: string): Promise<DialerStartAnswerValue> {
     await this.calling.callerCampaign(userId, campaignId);
+    if (!(await repository.present(this.db, userId, campaignId))) throw conflict('not_joined', 'Join the campaign first (campaign:join).');
     const campaign = await repository.dialingCampaign(this.db, campaignId);
     if (!campaign) throw notFound('The campaign');
     if (campaign.dialMode === 'preview') throw conflict('not_a_dialing_campaign', 'Ringa does not dial for the callers of this campaign: ask for the next person.');
@@ -104,7 +106,10 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     if (campaign.status !== 'active') throw conflict('campaign_not_open', 'This campaign is not open for calling.');
     const seatId = await repository.openSeat(this.db, campaignId, userId, randomUUID(), this.clock.now());
     await this.nudge(campaignId);
-    return { seatId, line: campaign.dialing };
+    // Their page came back while a person was bridged to them: the person is theirs still.
+    const leaseId = await repository.bridgedLease(this.db, campaignId, userId);
+    const assignment = leaseId ? await this.calling.assignmentOf(userId, campaignId, leaseId) : null;
+    return { seatId, line: campaign.dialing, ...(assignment ? { assignment } : {}) };
   }
 
   async pauseSeat(userId: string, campaignId: string): Promise<void> {
@@ -259,7 +264,7 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
       },
       bridged: (seat: Seat, bridged: Line) => {
         this.calling.assignmentOf(seat.userId, campaignId, bridged.target.leaseId).then((assignment) => {
-          if (assignment) this.emit('bridged', { userId: seat.userId, campaignId, assignment });
+          if (assignment) this.emit('bridged', { userId: seat.userId, campaignId, assignment, ...(bridged.detected === 'machine' ? { detected: 'machine' as const } : {}) });
         }, onError);
       },
       ended: (seat: Seat, ended: Line) => this.emit('ended', { userId: seat.userId, campaignId, assignmentId: ended.target.leaseId }),

@@ -154,6 +154,8 @@ export class CallingSession {
   line = $state<'connected' | 'ended' | null>(null);
   /** Pause asked while talking: no new people after this one, the pause comes with the save. */
   pausing = $state(false);
+  /** Detection took the bridged call for an answering machine (a waiting caller gets it so that no person is hung up on). */
+  maybeMachine = $state(false);
 
   /** Whether Ringa dials for the caller in this campaign (power, predictive), rather than the caller asking for the next person. */
   get dials(): boolean {
@@ -297,6 +299,7 @@ export class CallingSession {
     if (event.campaignId !== this.campaignId) return;
     this.notice = null;
     this.assignment = event.assignment;
+    this.maybeMachine = event.detected === 'machine';
     this.line = 'connected';
     // Someone who answered just as the caller paused is theirs all the same: the pause comes after this call.
     if (this.stage === 'paused') {
@@ -321,6 +324,8 @@ export class CallingSession {
       }
       this.serverAway = false;
       this.seat = { seatId: answer.data.seatId, line: answer.data.line, state: 'waiting', ringing: 0 };
+      // The page came back while a person was bridged to the caller: they are still theirs to save.
+      if (answer.data.assignment && !this.assignment) this.bridged({ campaignId: this.campaignId, assignment: answer.data.assignment });
       if (answer.data.line === 'twilio') {
         try {
           await this.seatLine.open(answer.data.seatId, () => (this.seatFailure = 'line'));
