@@ -2,99 +2,17 @@
 // pointed at loopback): the calls it places, the webhooks Twilio sends back (signed with the library's
 // own code), the caller's conference, and the account's limits. The dialer deciding is a recording sink
 // here; what a person or a caller would notice is what Twilio is told to do.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import twilio from 'twilio';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { AnsweredBy, AnswerDecision, DialerSink, LineEnd, PlaceCall } from '../src/modules/dialer/dialer.types';
 import type { DialerSeat } from '../src/modules/telephony/telephony.service';
+import { FakeTwilio, hex, INVALID_PHONE, signedWebhook, twilioAccount, until } from './fake-twilio';
 import { TestContext, type TestUser } from './harness';
 
-const hex = (bytes: number) => randomBytes(bytes).toString('hex');
-const account = () => ({
-  accountSid: `AC${hex(16)}`,
-  authToken: hex(16),
-  apiKey: `SK${hex(16)}`,
-  apiSecret: hex(16),
-  twimlAppSid: `AP${hex(16)}`,
-  callerId: '+46101234567',
-});
-const ORG_TWILIO = account();
-const PACED_TWILIO = { ...account(), callerId: '+46107654321' };
+const ORG_TWILIO = twilioAccount();
+const PACED_TWILIO = twilioAccount('+46107654321');
 const PHONE = '+46701234567';
-/** A number the fake Twilio refuses, quoting it in its message as Twilio does. */
-const INVALID_PHONE = '+46700000001';
-
-/** What the fake Twilio was asked: method, path, form body (repeated keys as arrays), when. */
-interface TwilioRequest {
-  method: string;
-  path: string;
-  body: Record<string, string | string[]>;
-  at: number;
-  authorization: string;
-}
-
-/** Twilio's REST API, as much of it as the dialer uses: create a call, update a call. Calls in `ended` answer 21220. */
-class FakeTwilio {
-  readonly requests: TwilioRequest[] = [];
-  readonly ended = new Set<string>();
-  private server: Server | null = null;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((request, response) => {
-      let text = '';
-      request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-      request.on('end', () => {
-        const body: Record<string, string | string[]> = {};
-        for (const [key, value] of new URLSearchParams(text)) {
-          const had = body[key];
-          body[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
-        }
-        const path = new URL(request.url ?? '/', 'http://fake').pathname;
-        this.requests.push({ method: request.method ?? '', path, body, at: Date.now(), authorization: request.headers.authorization ?? '' });
-        const accountSid = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})\//.exec(path)?.[1] ?? '';
-        const send = (status: number, json: object) => {
-          response.writeHead(status, { 'content-type': 'application/json' });
-          response.end(JSON.stringify(json));
-        };
-        if (request.method === 'POST' && path === `/2010-04-01/Accounts/${accountSid}/Calls.json`) {
-          if (body.To === INVALID_PHONE) {
-            send(400, { code: 21211, message: `The 'To' number ${INVALID_PHONE} is not a valid phone number.`, more_info: 'https://www.twilio.com/docs/errors/21211', status: 400 });
-            return;
-          }
-          send(201, { sid: `CA${hex(16)}`, account_sid: accountSid, status: 'queued' });
-          return;
-        }
-        const update = /\/Calls\/(CA[0-9a-f]{32})\.json$/.exec(path);
-        if (request.method === 'POST' && update?.[1]) {
-          if (this.ended.has(update[1])) {
-            send(400, { code: 21220, message: 'Call is not in-progress. Cannot redirect.', more_info: 'https://www.twilio.com/docs/errors/21220', status: 400 });
-            return;
-          }
-          send(200, { sid: update[1], account_sid: accountSid, status: body.Status ?? 'in-progress' });
-          return;
-        }
-        send(404, { code: 20404, message: 'The requested resource was not found', status: 404 });
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-
-  creates(accountSid: string): TwilioRequest[] {
-    return this.requests.filter((r) => r.path === `/2010-04-01/Accounts/${accountSid}/Calls.json`);
-  }
-
-  updatesOf(callSid: string): TwilioRequest[] {
-    return this.requests.filter((r) => r.path.endsWith(`/Calls/${callSid}.json`));
-  }
-}
 
 /** The dialer as the Twilio side sees it: it notes what it is told and decides as the test says. */
 class RecordingSink implements DialerSink {
@@ -160,17 +78,9 @@ function placeCall(organisationId: string, ringTimeoutSeconds = 20): PlaceCall {
   };
 }
 
-/** A webhook as Twilio sends it: form-encoded, signed with the account's auth token for the address with its query. */
-function webhook(path: string, query: Record<string, string>, params: Record<string, string>, sign: { authToken?: string; url?: string } = {}) {
-  const url = `${path}?${new URLSearchParams(query).toString()}`;
-  const signature = twilio.getExpectedTwilioSignature(sign.authToken ?? ORG_TWILIO.authToken, sign.url ?? `http://ringa.test${url}`, params);
-  return t.app.inject({
-    method: 'POST',
-    url,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    payload: new URLSearchParams(params).toString(),
-  });
-}
+/** A webhook as Twilio sends it, signed (by default) with the organisation's auth token. */
+const webhook = (path: string, query: Record<string, string>, params: Record<string, string>, sign: { authToken?: string; url?: string } = {}) =>
+  signedWebhook(t.app, ORG_TWILIO.authToken, path, query, params, sign);
 
 const status = (lineId: string, callSid: string, callStatus: string, extra: Record<string, string> = {}) =>
   webhook('/api/dialer/twilio/status', { lineId }, { AccountSid: ORG_TWILIO.accountSid, CallSid: callSid, CallStatus: callStatus, To: PHONE, ...extra });
@@ -183,14 +93,6 @@ const conference = (seatId: string, event: string, params: Record<string, string
 
 async function lineRow(lineId: string) {
   return t.db.selectFrom('dialerTwilioLine').selectAll().where('lineId', '=', lineId).executeTakeFirstOrThrow();
-}
-
-async function until(check: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('placing calls', () => {

@@ -227,7 +227,8 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
       },
       {
         claim: (id, forUserId) => this.calling.claimForDialer(forUserId, id),
-        settle: (target, outcome, at) => this.calling.settleDialed(target, outcome, at),
+        // Dated by the server's clock, as every other call and the dialer's lines (the scheduler's time is for timers).
+        settle: (target, outcome) => this.calling.settleDialed(target, outcome, this.clock.now()),
         handOver: (target, toUserId) => this.calling.handOver(target, toUserId),
       },
       provider,
