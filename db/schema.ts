@@ -171,6 +171,7 @@ export interface DialerSeat {
   hangups: Generated<number>;
   id: string;
   lineId: string | null;
+  lineUp: Generated<boolean>;
   saves: Generated<number>;
   since: Timestamp;
   state: Generated<string>;

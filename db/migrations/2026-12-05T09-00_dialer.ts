@@ -24,6 +24,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       campaign_id uuid not null references campaign (id) on delete cascade,
       user_id uuid not null references app_user (id) on delete cascade,
       wants text not null default 'dial' check (wants in ('dial', 'pause')),
+      -- The caller's own line is up (Twilio: their browser is in their conference; the simulated line always).
+      line_up boolean not null default false,
       -- How many saves and hang-ups the caller has made: the pacing process acts on each new one.
       saves integer not null default 0,
       hangups integer not null default 0,

@@ -145,6 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     simulatedConnectMs: deps.telephony?.simulatedConnectMs,
     // A caller's seat, for their browser's line into their conference: the dialer's (a test may give its own).
     seatOf: deps.telephony?.seatOf ?? ((seatId): Promise<DialerSeat | null> => dialer.seatOf(seatId)),
+    onSeatLine: (seatId) => dialer.twilioSeats.joined(seatId),
     onError: failed('a simulated call failed'),
   });
   const twilioDialer = new TwilioDialer(deps.db, clock, telephony, { publicUrl: deps.publicUrl, apiBaseUrl: deps.telephony?.twilioApiBaseUrl });

@@ -132,6 +132,19 @@ afterAll(async () => {
 describe('a caller in a power campaign through Twilio', () => {
   /** The lines of the campaign as they are placed, in order. */
   let lines: Placed[] = [];
+  /** The caller's identity towards Twilio (from their seat's token). */
+  let identity = '';
+
+  /** The caller's browser calls into their seat's conference (Twilio asks the voice webhook for its TwiML). */
+  const browserLine = () => {
+    const params = { AccountSid: ORG_TWILIO.accountSid, CallSid: `CA${hex(16)}`, From: `client:${identity}`, seatId, To: BROWSER_NUMBER };
+    return t.app.inject({
+      method: 'POST',
+      url: '/api/telephony/twilio/voice',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(ORG_TWILIO.authToken, 'http://ringa.test/api/telephony/twilio/voice', params) },
+      payload: new URLSearchParams(params).toString(),
+    });
+  };
 
   test('starting: Twilio is asked to call two people of the campaign, from the organisation’s number; the caller’s browser joins their seat’s conference', async () => {
     const joined = await ask(socket, 'campaign:join', { campaignId });
@@ -139,6 +152,17 @@ describe('a caller in a power campaign through Twilio', () => {
     const seat = await t.app.ctx.dialer.startSeat(caller.id, campaignId);
     expect(seat.line).toBe('twilio');
     seatId = seat.seatId;
+    // Nobody is called before the caller's own line is up: a person answering would meet an empty conference.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(fake.creates(ORG_TWILIO.accountSid)).toHaveLength(0);
+
+    // The caller's browser: a token for their seat, then its call into the seat's conference.
+    const token = await t.request('POST', '/api/telephony/token', { cookie: await t.login(caller), body: { seatId } });
+    expect(token.statusCode, token.body).toBe(200);
+    identity = token.json<{ identity: string }>().identity;
+    const voice = await browserLine();
+    expect(voice.statusCode, voice.body).toBe(200);
+
     lines = await creates(ORG_TWILIO, 2);
     const listed = new Set((await t.db.selectFrom('campaignContact').select('phone').where('campaignId', '=', campaignId).execute()).map((row) => row.phone));
     expect(lines).toHaveLength(2);
@@ -150,19 +174,6 @@ describe('a caller in a power campaign through Twilio', () => {
     for (const create of fake.creates(ORG_TWILIO.accountSid)) {
       expect(create.body).toMatchObject({ From: ORG_TWILIO.callerId, MachineDetection: 'Enable', AsyncAmd: 'true' });
     }
-
-    // The caller's browser: a token for their seat, then its call into the seat's conference.
-    const token = await t.request('POST', '/api/telephony/token', { cookie: await t.login(caller), body: { seatId } });
-    expect(token.statusCode, token.body).toBe(200);
-    const { identity } = token.json<{ identity: string }>();
-    const params = { AccountSid: ORG_TWILIO.accountSid, CallSid: `CA${hex(16)}`, From: `client:${identity}`, seatId, To: BROWSER_NUMBER };
-    const voice = await t.app.inject({
-      method: 'POST',
-      url: '/api/telephony/twilio/voice',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': twilio.getExpectedTwilioSignature(ORG_TWILIO.authToken, 'http://ringa.test/api/telephony/twilio/voice', params) },
-      payload: new URLSearchParams(params).toString(),
-    });
-    expect(voice.statusCode, voice.body).toBe(200);
     expect(voice.body).toContain(`>ringa-seat-${seatId}</Conference>`);
     expect(voice.body).not.toMatch(/<Number|\+46709999999/);
   });
@@ -365,6 +376,8 @@ describe('a caller in a power campaign through Twilio', () => {
 
   test('a machine when the caller waits: joined to their conference all the same (the dialer’s policy bridge-if-caller-waiting), and they save it', async () => {
     await t.app.ctx.dialer.startSeat(caller.id, campaignId);
+    // Their browser's line comes back into the conference.
+    expect((await browserLine()).statusCode).toBe(200);
     await until(() => seatStates.at(-1)?.state === 'waiting', 5000, 'the seat to wait');
     lines = await creates(ORG_TWILIO, 13);
     const [twelfth, thirteenth] = lines.slice(11) as [Placed, Placed];
@@ -386,7 +399,9 @@ describe('the account’s calls per second', () => {
     const pacedCampaign = await twilioCampaign(paced, 10, 7320000, 1);
     const callers = await Promise.all([0, 1, 2].map(() => t.newUser([{ org: paced, role: 'caller' }])));
     for (const one of callers) await t.app.ctx.calling.joined(one.id, pacedCampaign);
-    await Promise.all(callers.map((one) => t.app.ctx.dialer.startSeat(one.id, pacedCampaign)));
+    const seats = await Promise.all(callers.map((one) => t.app.ctx.dialer.startSeat(one.id, pacedCampaign)));
+    // Their browsers are in their conferences (as the voice webhook tells the dialer).
+    for (const seat of seats) t.app.ctx.dialer.twilioSeats.joined(seat.seatId);
     await creates(PACED_TWILIO, 3);
     const times = fake.creates(PACED_TWILIO.accountSid).map((create) => create.at);
     const gaps = times.slice(1).map((at, i) => at - (times[i] ?? 0));

@@ -58,6 +58,7 @@ export interface SeatRow {
   id: string;
   userId: string;
   wants: 'dial' | 'pause';
+  lineUp: boolean;
   saves: number;
   hangups: number;
   state: Seat['state'];
@@ -65,10 +66,10 @@ export interface SeatRow {
 }
 
 /** A caller opens their line: their seat (the same one again if they had one), wanting people. */
-export async function openSeat(db: Database, campaignId: string, userId: string, seatId: string, now: Date): Promise<string> {
+export async function openSeat(db: Database, campaignId: string, userId: string, seatId: string, now: Date, lineUp: boolean): Promise<string> {
   const { rows } = await sql<{ id: string }>`
-    insert into dialer_seat (id, campaign_id, user_id, wants, since) values (${seatId}, ${campaignId}, ${userId}, 'dial', ${now})
-    on conflict (campaign_id, user_id) do update set wants = 'dial'
+    insert into dialer_seat (id, campaign_id, user_id, wants, line_up, since) values (${seatId}, ${campaignId}, ${userId}, 'dial', ${lineUp}, ${now})
+    on conflict (campaign_id, user_id) do update set wants = 'dial', line_up = dialer_seat.line_up or excluded.line_up
     returning id`.execute(db);
   return (rows[0] as { id: string }).id;
 }
@@ -80,9 +81,9 @@ export async function seatOf(db: Database, seatId: string): Promise<{ userId: st
   return rows[0];
 }
 
-/** The caller's line went away (their Twilio conference ended): their seat pauses. Returns its campaign. */
-export async function pauseSeatById(db: Database, seatId: string): Promise<string | undefined> {
-  const { rows } = await sql<{ campaignId: string }>`update dialer_seat set wants = 'pause' where id = ${seatId} returning campaign_id as "campaignId"`.execute(db);
+/** The caller's own line came up (their browser joined their Twilio conference) or went away (it ended). Returns the seat's campaign. */
+export async function setLineUp(db: Database, seatId: string, up: boolean): Promise<string | undefined> {
+  const { rows } = await sql<{ campaignId: string }>`update dialer_seat set line_up = ${up} where id = ${seatId} returning campaign_id as "campaignId"`.execute(db);
   return rows[0]?.campaignId;
 }
 
@@ -116,7 +117,7 @@ export async function markSeat(db: Database, campaignId: string, userId: string,
 /** The seats of callers connected to the campaign (in any process). */
 export async function liveSeats(db: Database, campaignId: string): Promise<SeatRow[]> {
   const { rows } = await sql<SeatRow>`
-    select s.id, s.user_id as "userId", s.wants, s.saves, s.hangups, s.state, s.line_id as "lineId"
+    select s.id, s.user_id as "userId", s.wants, s.line_up as "lineUp", s.saves, s.hangups, s.state, s.line_id as "lineId"
     from dialer_seat s
     where s.campaign_id = ${campaignId}
       and exists (select 1 from caller_presence p where p.user_id = s.user_id and p.campaign_id = s.campaign_id)`.execute(db);

@@ -98,13 +98,14 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   /** A caller opens their line for the evening in a power or predictive campaign (they joined it as a caller). */
   async startSeat(userId: string, campaignId: string): Promise<DialerStartAnswerValue> {
     await this.calling.callerCampaign(userId, campaignId);
-    if (!(await repository.present(this.db, userId, campaignId))) throw conflict('not_joined', 'Join the campaign first (campaign:join).');
     const campaign = await repository.dialingCampaign(this.db, campaignId);
     if (!campaign) throw notFound('The campaign');
     if (campaign.dialMode === 'preview') throw conflict('not_a_dialing_campaign', 'Ringa does not dial for the callers of this campaign: ask for the next person.');
     if (campaign.dialing !== 'simulated' && campaign.dialing !== 'twilio') throw conflict('dial_mode_needs_browser_line', 'Ringa can dial only through Twilio or the simulated line.');
     if (campaign.status !== 'active') throw conflict('campaign_not_open', 'This campaign is not open for calling.');
-    const seatId = await repository.openSeat(this.db, campaignId, userId, randomUUID(), this.clock.now());
+    if (!(await repository.present(this.db, userId, campaignId))) throw conflict('not_joined', 'Join the campaign first (campaign:join).');
+    // Through Twilio the caller gets people once their browser is in their conference (twilioSeats.joined).
+    const seatId = await repository.openSeat(this.db, campaignId, userId, randomUUID(), this.clock.now(), campaign.dialing === 'simulated');
     await this.nudge(campaignId);
     // Their page came back while a person was bridged to them: the person is theirs still.
     const leaseId = await repository.bridgedLease(this.db, campaignId, userId);
@@ -143,16 +144,18 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     ended: (lineId, status, talkSeconds) => this.dialerOf(lineId)?.ended(lineId, status, talkSeconds),
   };
 
-  /** The caller's own line through Twilio: their conference ended, so they are gone for now (paused). */
+  /** The caller's own line through Twilio: people are bridged to them only while their browser is in their conference. */
   readonly twilioSeats = {
-    joined: () => {},
-    left: (seatId: string) => {
-      repository
-        .pauseSeatById(this.db, seatId)
-        .then((campaignId) => (campaignId ? this.nudge(campaignId) : undefined))
-        .catch(this.options.onError);
-    },
+    joined: (seatId: string) => this.lineUp(seatId, true),
+    left: (seatId: string) => this.lineUp(seatId, false),
   };
+
+  private lineUp(seatId: string, up: boolean): void {
+    repository
+      .setLineUp(this.db, seatId, up)
+      .then((campaignId) => (campaignId ? this.nudge(campaignId) : undefined))
+      .catch(this.options.onError);
+  }
 
   /** The figures of a campaign paced here (organizers' live view), or null. */
   figures(campaignId: string): DialerFigures | null {
@@ -311,7 +314,8 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
           dialer.saved(row.userId);
         }
       }
-      if (row.wants === 'pause') dialer.pause(row.userId);
+      // Without their own line up (Twilio: not in their conference) a caller gets nobody new, as in a pause.
+      if (row.wants === 'pause' || !row.lineUp) dialer.pause(row.userId);
       else dialer.start(row.userId, row.id);
     }
     for (const seat of [...dialer.seats.values()]) {

@@ -39,6 +39,8 @@ export interface TelephonyOptions {
   simulatedConnectMs?: number | undefined;
   /** The dialer's seats (a caller's place in a dialing campaign): whose each is; without it no browser call joins a conference. */
   seatOf?: SeatLookup | undefined;
+  /** A caller's browser line was let into their seat's conference. */
+  onSeatLine?: ((seatId: string) => void) | undefined;
   onError?: ((error: unknown) => void) | undefined;
 }
 
@@ -378,6 +380,8 @@ export class TelephonyService extends EventEmitter<TelephonyEvents> {
     if (!seat || seat.userId !== userId) return refuse('There is no dialing session for you right now.');
     const { credentials } = await this.credentialsFor(seat.organisationId);
     if (!credentials || credentials.accountSid !== params.AccountSid) return refuse('This call cannot be made from this account.');
+    // The caller's browser is on its way into their conference: the dialer may bridge people to them now.
+    this.options.onSeatLine?.(seatId);
     return callerConferenceTwiml(this.options.publicUrl, seatId);
   }
 
