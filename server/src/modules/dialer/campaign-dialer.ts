@@ -194,6 +194,14 @@ export class CampaignDialer implements DialerSink {
     return seat;
   }
 
+  /**
+   * A line another process placed before it stopped (Twilio's calls ring on without it): this dialer
+   * takes it, so that its callbacks end it and the person is saved or handed to a caller.
+   */
+  adopt(line: Line): void {
+    if (!this.lines.has(line.lineId)) this.lines.set(line.lineId, line);
+  }
+
   /** A caller pauses: no new people for them; the one they talk to stays theirs, and the pause begins when it is saved. */
   pause(userId: string): void {
     const seat = this.seatOf(userId);

@@ -9,7 +9,7 @@ import type { Country } from '../../contract/api';
 import { conflict, notFound } from '../../errors';
 import type { CallingEngine } from '../calling/calling.service';
 import { CampaignDialer, type DialerFigures, type Line, type Pacing, type Seat } from './campaign-dialer';
-import type { DialerProvider, DialerSink, Scheduler, SeatState } from './dialer.types';
+import type { AnsweredBy, AnswerDecision, DialerProvider, DialerSink, LineEnd, Scheduler, SeatState } from './dialer.types';
 import * as repository from './dialer.repository';
 import type { DialerStartAnswerValue } from './dialer.schemas';
 import { ABANDON_MESSAGE } from './dialer.texts';
@@ -31,6 +31,13 @@ export interface DialerServiceEvents {
   live: [DialerFigures];
   /** Another process should look at the campaign's seats now. */
   nudge: [{ campaignId: string }];
+}
+
+/** Twilio's news of a line this process does not run, sent to the process that does (socket.io between processes). */
+export interface LineForwarder {
+  ringing(lineId: string): void;
+  answered(lineId: string, by: AnsweredBy): Promise<AnswerDecision | null>;
+  ended(lineId: string, status: LineEnd, talkSeconds: number): void;
 }
 
 export interface DialerOptions {
@@ -134,15 +141,41 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     return undefined;
   }
 
+  /** Set by the socket side: where news of a line this process does not run goes. */
+  forward: LineForwarder | null = null;
+
   /**
-   * Twilio's news of the dialer's calls, to the campaign's dialer in this process. A line placed by a
-   * process that has stopped is nobody's here: it is hung up (a person answering gets no caller).
+   * Twilio's news of the dialer's calls (its webhooks reach any process): to the campaign's dialer here,
+   * else to the process that runs it. A line nobody runs (its process stopped a moment ago, before
+   * another took it over) is hung up: a person answering then gets no caller.
    */
   readonly twilioSink: DialerSink = {
-    ringing: (lineId) => this.dialerOf(lineId)?.ringing(lineId),
-    answered: async (lineId, by) => (await this.dialerOf(lineId)?.answered(lineId, by)) ?? { action: 'hangup' },
-    ended: (lineId, status, talkSeconds) => this.dialerOf(lineId)?.ended(lineId, status, talkSeconds),
+    ringing: (lineId) => {
+      if (!this.handleLine({ kind: 'ringing', lineId })) this.forward?.ringing(lineId);
+    },
+    answered: async (lineId, by) => {
+      const here = this.dialerOf(lineId);
+      if (here) return here.answered(lineId, by);
+      return (await this.forward?.answered(lineId, by).catch(() => null)) ?? { action: 'hangup' };
+    },
+    ended: (lineId, status, talkSeconds) => {
+      if (!this.handleLine({ kind: 'ended', lineId, status, talkSeconds })) this.forward?.ended(lineId, status, talkSeconds);
+    },
   };
+
+  /** News of a line from another process (or Twilio): acted on if the line is run here. */
+  handleLine(news: { kind: 'ringing'; lineId: string } | { kind: 'ended'; lineId: string; status: LineEnd; talkSeconds: number }): boolean {
+    const dialer = this.dialerOf(news.lineId);
+    if (!dialer) return false;
+    if (news.kind === 'ringing') dialer.ringing(news.lineId);
+    else dialer.ended(news.lineId, news.status, news.talkSeconds);
+    return true;
+  }
+
+  /** A person answered a line run here, as another process heard from Twilio; null when it is not run here. */
+  async answeredHere(lineId: string, by: AnsweredBy): Promise<AnswerDecision | null> {
+    return (await this.dialerOf(lineId)?.answered(lineId, by)) ?? null;
+  }
 
   /** The caller's own line through Twilio: people are bridged to them only while their browser is in their conference. */
   readonly twilioSeats = {
@@ -242,10 +275,27 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     );
     ref.dialer = dialer;
     this.running.set(campaignId, { dialer, line, seen: new Map(), writes: Promise.resolve() });
-    // Lines a stopped process placed on the simulated network ended with it: saved as unanswered.
-    // (Twilio's go on ringing; their callbacks end them here.)
+    // Lines a stopped process placed: Twilio's ring on, and their callbacks now end them here; those on
+    // the simulated network ended with the process, and are saved as unanswered.
     for (const open of await repository.openLines(this.db, campaignId)) {
-      if (open.provider !== 'simulated' || open.state === 'bridged') continue;
+      if (open.state === 'bridged') continue;
+      if (open.provider === 'twilio') {
+        const target = await repository.targetOf(this.db, open, campaign.organisationId);
+        if (!target) await repository.endLine(this.db, open.id, null, now);
+        else
+          dialer.adopt({
+            lineId: open.id,
+            target,
+            forUserId: open.callerId,
+            providerCallId: open.providerCallId,
+            state: open.state,
+            placedAt: new Date(open.placedAt).getTime(),
+            answeredAt: null,
+            seatId: open.seatId,
+            detected: null,
+          });
+        continue;
+      }
       const target = await repository.targetOf(this.db, open, campaign.organisationId);
       if (target) await this.calling.settleDialed(target, open.state === 'abandoned' ? 'abandoned' : 'no-answer', now);
       await repository.endLine(this.db, open.id, open.state === 'abandoned' ? 'abandoned' : 'no-answer', now);

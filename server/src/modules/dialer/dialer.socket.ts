@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { handle, type SocketDomainFactory } from '../../plugins/socket-handlers';
+import type { AnswerDecision } from './dialer.types';
 import { checkCampaignRequest } from '../calling/calling.schemas';
 
 /**
@@ -7,6 +9,9 @@ import { checkCampaignRequest } from '../calling/calling.schemas';
  * A caller's wishes reach the process that paces the campaign (this one, or another through
  * socket.io's server-side emit between processes).
  */
+/** How long a person who answered waits for the process running their line to decide (then they are hung up on). */
+const FORWARD_MS = 1500;
+
 export const dialerSocket: SocketDomainFactory = (io, { ctx, log }) => {
   const dialer = ctx.dialer;
   dialer.on('seat', ({ userId, ...event }) => io.to(`user:${userId}`).emit('dialer:seat', event));
@@ -17,6 +22,37 @@ export const dialerSocket: SocketDomainFactory = (io, { ctx, log }) => {
   io.on('dialer:nudge', (campaignId: unknown) => {
     if (typeof campaignId === 'string') dialer.nudged(campaignId);
   });
+  // Twilio's webhooks reach any process: news of a line goes to the one that runs it.
+  // A person answered a line another process runs: it decides and says so to all; the first decision is the one.
+  const asked = new Map<string, (decision: AnswerDecision) => void>();
+  dialer.forward = {
+    ringing: (lineId) => io.serverSideEmit('dialer:line', { kind: 'ringing', lineId }),
+    ended: (lineId, status, talkSeconds) => io.serverSideEmit('dialer:line', { kind: 'ended', lineId, status, talkSeconds }),
+    answered: (lineId, by) =>
+      new Promise<AnswerDecision | null>((resolve) => {
+        const requestId = randomUUID();
+        const timer = setTimeout(() => {
+          asked.delete(requestId);
+          resolve(null);
+        }, FORWARD_MS);
+        asked.set(requestId, (decision) => {
+          clearTimeout(timer);
+          asked.delete(requestId);
+          resolve(decision);
+        });
+        io.serverSideEmit('dialer:answered', { requestId, lineId, by });
+      }),
+  };
+  io.on('dialer:line', (news) => void dialer.handleLine(news));
+  io.on('dialer:answered', ({ requestId, lineId, by }) => {
+    dialer.answeredHere(lineId, by).then(
+      (decision) => {
+        if (decision) io.serverSideEmit('dialer:decided', { requestId, decision });
+      },
+      (error: unknown) => log(error),
+    );
+  });
+  io.on('dialer:decided', ({ requestId, decision }) => asked.get(requestId)?.(decision));
   return {
     onConnection: (socket) => {
       const userId = socket.data.userId;
