@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { SimulatedNetwork } from '../../server/src/modules/dialer/network';
 import { Pacer } from '../../server/src/modules/dialer/pacing';
-import { runEvening, type EveningFigures } from './dialer-evening';
+import { runEvening, type EveningFigures } from '../../server/src/modules/dialer/evening';
 
 const { values } = parseArgs({
   options: {

@@ -4,12 +4,12 @@
 // people held 72 hours) so that an evening takes seconds. Every mode gets the same people, the same
 // network (seeded: the same person at the same attempt and hour meets the same fate) and the same
 // callers: what differs is only the dialing.
-import { DEFAULT_RETRY_HOURS } from '../../server/src/modules/campaigns/outcomes';
-import { CampaignDialer, type MachineVerdictPolicy, type Pacing } from '../../server/src/modules/dialer/campaign-dialer';
-import type { DialerQueue, DialTarget, ServerOutcome } from '../../server/src/modules/dialer/dialer.types';
-import { mulberry32, type SimulatedNetwork } from '../../server/src/modules/dialer/network';
-import { SimulatedClock } from '../../server/src/modules/dialer/scheduler';
-import { SimulatedDialer } from '../../server/src/modules/dialer/simulated-dialer';
+import { DEFAULT_RETRY_HOURS } from '../campaigns/outcomes';
+import { CampaignDialer, type MachineVerdictPolicy, type Pacing } from './campaign-dialer';
+import type { DialerQueue, DialTarget, ServerOutcome } from './dialer.types';
+import { mulberry32, type SimulatedNetwork } from './network';
+import { SimulatedClock } from './scheduler';
+import { SimulatedDialer } from './simulated-dialer';
 
 /**
  * The simulated volunteers (assumptions). In every mode a conversation's talk and wrap-up are the
