@@ -242,7 +242,13 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     // Lines a stopped process placed on the simulated network ended with it: saved as unanswered.
     // (Twilio's go on ringing; their callbacks end them here.)
     for (const open of await repository.openLines(this.db, campaignId)) {
-      if (open.provider !== 'simulated' || open.state === 'bridged') continue;
+      // A line this dialer placed already (a nudge came in meanwhile) is ringing here, not left behind.
+      if (open.provider !== 'simulated' || dialer.lines.has(open.id)) continue;
+      if (open.state === 'bridged') {
+        // The conversation ended with the process too; the caller still holds the person and saves the call.
+        await repository.endLine(this.db, open.id, null, now);
+        continue;
+      }
       const target = await repository.targetOf(this.db, open, campaign.organisationId);
       if (target) await this.calling.settleDialed(target, open.state === 'abandoned' ? 'abandoned' : 'no-answer', now);
       await repository.endLine(this.db, open.id, open.state === 'abandoned' ? 'abandoned' : 'no-answer', now);
@@ -299,8 +305,9 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
       if (!last || !dialer.seatOf(row.userId)) {
         // New here: a save or hang-up made before is not acted on again; one talking or wrapping up
         // (bridged by a process that stopped, or their page came back) gets nobody new until they save.
+        // The seat's state is the last pacing process's: a caller who saved while nobody paced holds nobody now.
         seen.set(row.id, { saves: row.saves, hangups: row.hangups });
-        if (row.state === 'talking' || row.state === 'wrapping') dialer.restore(row.userId, row.id);
+        if ((row.state === 'talking' || row.state === 'wrapping') && (await repository.bridgedLease(this.db, campaignId, row.userId))) dialer.restore(row.userId, row.id);
       } else {
         if (row.hangups > last.hangups) {
           last.hangups = row.hangups;
