@@ -10,6 +10,8 @@ import { loadConfig } from '../../server/src/config';
 const config = loadConfig();
 if (!config.databaseUrl) throw new Error('callers-server needs DATABASE_URL (the benchmark starts the cluster)');
 const db = createDatabase(config.databaseUrl);
+// Tests only (server/test/dialer-processes.test.ts): calls on the simulated network this many times faster than real time.
+const simulatedSpeed = Number(process.env.RINGA_SIMULATED_SPEED ?? 1);
 const app = await buildApp({
   db,
   publicUrl: config.publicUrl,
@@ -20,6 +22,7 @@ const app = await buildApp({
   importMaxBytes: config.importMaxBytes,
   uploadDir: path.join(config.dataDir, 'uploads'),
   logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+  dialer: { simulatedSpeed },
 });
 
 let stopping = false;

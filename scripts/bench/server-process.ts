@@ -9,13 +9,19 @@ import { freePort } from '../../db/database';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** Starts the server and waits until it listens; stops it again if it does not. */
-export async function startServer(databaseUrl: string, sessionSecret: string, dataDir: string, log: (line: string) => void): Promise<{ child: ChildProcess; url: string }> {
+/** Starts the server and waits until it listens; stops it again if it does not. `env`: more of the environment (a test's settings). */
+export async function startServer(
+  databaseUrl: string,
+  sessionSecret: string,
+  dataDir: string,
+  log: (line: string) => void,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = fork(path.join(here, 'callers-server.ts'), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, SESSION_SECRET: sessionSecret, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
     // Its output is progress, never the figures: all of it to stderr.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -278,7 +278,13 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     // Lines a stopped process placed: Twilio's ring on, and their callbacks now end them here; those on
     // the simulated network ended with the process, and are saved as unanswered.
     for (const open of await repository.openLines(this.db, campaignId)) {
-      if (open.state === 'bridged') continue;
+      // A line this dialer placed already (a nudge came in meanwhile) is ringing here, not left behind.
+      if (dialer.lines.has(open.id)) continue;
+      if (open.state === 'bridged') {
+        // The person is the caller's (the lease went to them): the caller saves the call; the line is done here.
+        await repository.endLine(this.db, open.id, null, now);
+        continue;
+      }
       if (open.provider === 'twilio') {
         const target = await repository.targetOf(this.db, open, campaign.organisationId);
         if (!target) await repository.endLine(this.db, open.id, null, now);
@@ -352,8 +358,9 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
       if (!last || !dialer.seatOf(row.userId)) {
         // New here: a save or hang-up made before is not acted on again; one talking or wrapping up
         // (bridged by a process that stopped, or their page came back) gets nobody new until they save.
+        // The seat's state is the last pacing process's: a caller who saved while nobody paced holds nobody now.
         seen.set(row.id, { saves: row.saves, hangups: row.hangups });
-        if (row.state === 'talking' || row.state === 'wrapping') dialer.restore(row.userId, row.id);
+        if ((row.state === 'talking' || row.state === 'wrapping') && (await repository.bridgedLease(this.db, campaignId, row.userId))) dialer.restore(row.userId, row.id);
       } else {
         if (row.hangups > last.hangups) {
           last.hangups = row.hangups;
