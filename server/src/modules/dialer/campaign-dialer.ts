@@ -298,6 +298,7 @@ export class CampaignDialer implements DialerSink {
       seat.lineId = null;
       line.state = 'ended';
       this.lines.delete(line.lineId);
+      this.hooks.line?.(line);
       this.move(seat, 'waiting');
       this.pump();
       return { action: 'hangup' };

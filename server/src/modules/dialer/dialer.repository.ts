@@ -8,6 +8,17 @@ import type { Line, Outcome24h, Seat } from './campaign-dialer';
 
 /** A process's hold on pacing a campaign lasts this long unless renewed (every second). */
 export const OWNER_MS = 5_000;
+/**
+ * A caller counts as connected while the process their socket is on has beaten within this long (it beats
+ * every 5 s): the callers of a process that died are not dialled for while its presence rows wait to be
+ * released (30 s).
+ */
+export const PRESENT_MS = 15_000;
+
+/** The seat's caller is connected to its campaign through a live process. */
+const connected = (seat: string, now: Date) => sql`exists (
+  select 1 from caller_presence p join server_process sp on sp.id = p.process_id
+  where p.user_id = ${sql.ref(`${seat}.user_id`)} and p.campaign_id = ${sql.ref(`${seat}.campaign_id`)} and sp.seen_at > ${new Date(now.getTime() - PRESENT_MS)})`;
 
 export interface DialingCampaign {
   id: string;
@@ -37,7 +48,7 @@ export async function own(db: Database, processId: string, now: Date): Promise<s
   const { rows } = await sql<{ campaignId: string }>`
     with wanted as (
       select distinct s.campaign_id from dialer_seat s
-      where exists (select 1 from caller_presence p where p.user_id = s.user_id and p.campaign_id = s.campaign_id)
+      where ${connected('s', now)}
     ), dropped as (
       delete from dialer_owner where process_id = ${processId} and campaign_id not in (select campaign_id from wanted)
     )
@@ -88,8 +99,8 @@ export async function setLineUp(db: Database, seatId: string, up: boolean): Prom
 }
 
 /** Whether the caller is connected to the campaign (joined it with a socket, in any process). */
-export async function present(db: Database, userId: string, campaignId: string): Promise<boolean> {
-  const { rows } = await sql`select 1 from caller_presence where user_id = ${userId} and campaign_id = ${campaignId} limit 1`.execute(db);
+export async function present(db: Database, userId: string, campaignId: string, now: Date): Promise<boolean> {
+  const { rows } = await sql`select 1 from (select ${userId}::uuid as user_id, ${campaignId}::uuid as campaign_id) s where ${connected('s', now)}`.execute(db);
   return rows.length > 0;
 }
 
@@ -115,12 +126,11 @@ export async function markSeat(db: Database, campaignId: string, userId: string,
 }
 
 /** The seats of callers connected to the campaign (in any process). */
-export async function liveSeats(db: Database, campaignId: string): Promise<SeatRow[]> {
+export async function liveSeats(db: Database, campaignId: string, now: Date): Promise<SeatRow[]> {
   const { rows } = await sql<SeatRow>`
     select s.id, s.user_id as "userId", s.wants, s.line_up as "lineUp", s.saves, s.hangups, s.state, s.line_id as "lineId"
     from dialer_seat s
-    where s.campaign_id = ${campaignId}
-      and exists (select 1 from caller_presence p where p.user_id = s.user_id and p.campaign_id = s.campaign_id)`.execute(db);
+    where s.campaign_id = ${campaignId} and ${connected('s', now)}`.execute(db);
   return rows;
 }
 

@@ -110,7 +110,7 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     if (campaign.dialMode === 'preview') throw conflict('not_a_dialing_campaign', 'Ringa does not dial for the callers of this campaign: ask for the next person.');
     if (campaign.dialing !== 'simulated' && campaign.dialing !== 'twilio') throw conflict('dial_mode_needs_browser_line', 'Ringa can dial only through Twilio or the simulated line.');
     if (campaign.status !== 'active') throw conflict('campaign_not_open', 'This campaign is not open for calling.');
-    if (!(await repository.present(this.db, userId, campaignId))) throw conflict('not_joined', 'Join the campaign first (campaign:join).');
+    if (!(await repository.present(this.db, userId, campaignId, this.clock.now()))) throw conflict('not_joined', 'Join the campaign first (campaign:join).');
     // Through Twilio the caller gets people once their browser is in their conference (twilioSeats.joined).
     const seatId = await repository.openSeat(this.db, campaignId, userId, randomUUID(), this.clock.now(), campaign.dialing === 'simulated');
     await this.nudge(campaignId);
@@ -350,7 +350,7 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
     const running = this.running.get(campaignId);
     if (!running) return;
     const { dialer, seen } = running;
-    const rows = await repository.liveSeats(this.db, campaignId);
+    const rows = await repository.liveSeats(this.db, campaignId, this.clock.now());
     const present = new Set<string>();
     for (const row of rows) {
       present.add(row.userId);
