@@ -279,6 +279,8 @@ describe('a caller in a power campaign through Twilio', () => {
     // The caller saves the one they got and waits for the next.
     const [event] = bridgedTo(sixth.to);
     await t.app.ctx.calling.complete(caller.id, { assignmentId: event?.assignment.id ?? '', key: randomUUID(), outcome: 'refused', answers: {} });
+    // The save reaches the dialer before the person's end (had the person hung up first, the caller would hear of it: dialer:ended).
+    await until(() => seatStates.at(-1)?.state === 'waiting', 5000, 'the seat to wait');
     await status(sixth, 'completed', { CallDuration: '30' });
     lines = await creates(ORG_TWILIO, 9);
   });

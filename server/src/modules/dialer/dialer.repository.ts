@@ -115,14 +115,20 @@ export async function bridgedLease(db: Database, campaignId: string, userId: str
 }
 
 /** A caller's wish, for the pacing process to act on: pause, a save made, a hang-up. False: they have no seat. */
-export async function markSeat(db: Database, campaignId: string, userId: string, change: { wants?: 'dial' | 'pause'; saved?: boolean; hangup?: boolean }): Promise<boolean> {
-  const result = await sql`
+export async function markSeat(
+  db: Database,
+  campaignId: string,
+  userId: string,
+  change: { wants?: 'dial' | 'pause'; saved?: boolean; hangup?: boolean },
+): Promise<{ id: string; saves: number } | undefined> {
+  const { rows } = await sql<{ id: string; saves: number }>`
     update dialer_seat set
       wants = coalesce(${change.wants ?? null}, wants),
       saves = saves + ${change.saved ? 1 : 0},
       hangups = hangups + ${change.hangup ? 1 : 0}
-    where campaign_id = ${campaignId} and user_id = ${userId}`.execute(db);
-  return Number(result.numAffectedRows ?? 0) > 0;
+    where campaign_id = ${campaignId} and user_id = ${userId}
+    returning id, saves`.execute(db);
+  return rows[0];
 }
 
 /** The seats of callers connected to the campaign (in any process). */

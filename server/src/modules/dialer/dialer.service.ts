@@ -81,7 +81,18 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
       if (callerId === null) return;
       repository
         .markSeat(this.db, campaignId, callerId, { saved: true })
-        .then((had) => (had ? this.nudge(campaignId) : undefined))
+        .then((seat) => {
+          if (!seat) return undefined;
+          // Paced here: the save takes effect at once (before, say, the person's hang-up that follows it).
+          const running = this.running.get(campaignId);
+          const seen = running?.seen.get(seat.id);
+          if (running && seen && seen.saves < seat.saves) {
+            seen.saves = seat.saves;
+            running.dialer.saved(callerId);
+            return undefined;
+          }
+          return this.nudge(campaignId);
+        })
         .catch(this.options.onError);
     });
   }
