@@ -71,7 +71,7 @@ export interface EngineEvents {
   /** A lease ended without its caller: a number went on the register, or the lease ran out. */
   revoked: [{ userId: string; assignmentId: string; campaignId: string; reason: RevokedReasonValue }];
   /** A call was saved (for live figures); callerId null: saved by the dialer. */
-  saved: [{ campaignId: string; callerId: string | null; outcome: string }];
+  saved: [{ campaignId: string; callerId: string | null; outcome: string; dialled: boolean }];
   /** A caller joined or left a campaign (for the callers-online figure). */
   presence: [{ campaignId: string }];
   /** A caller was given someone to call (for the live "held now" of the queue). */
@@ -239,6 +239,8 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
     const campaignId = await this.campaignOf(userId, request.assignmentId, request.key);
     const campaign = await this.campaign(userId, campaignId);
     const revoked: repository.Revoked[] = [];
+    /** A new call was saved (not a repeated save answered again). */
+    let fresh = false;
     const result = await this.db.transaction().execute(async (trx) => {
       const now = this.clock.now();
       const contact = await repository.lockHeld(trx, request.assignmentId, userId);
@@ -274,6 +276,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
         return this.replay(trx, campaign, userId, saved.id, request.next);
       }
       await repository.afterCall(trx, contact, outcome.code, now, nextState(campaign, contact.attempts + 1, outcome, now, callbackAt, userId));
+      fresh = true;
       if (outcome.code === 'do-not-call') {
         await recordObjection(trx, campaign.organisationId, contact.phone, userId, now);
         revoked.push(...(await repository.takeOutNumbers(trx, campaign.organisationId, [contact.phone], now)));
@@ -284,7 +287,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       return { callId, next: claim.assignment, ...(claim.reason ? { reason: claim.reason } : {}) };
     });
     for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
-    this.emit('saved', { campaignId, callerId: userId, outcome: request.outcome });
+    this.emit('saved', { campaignId, callerId: userId, outcome: request.outcome, dialled: fresh && campaign.forCaller.dialMode !== 'preview' });
     return result;
   }
 
@@ -391,7 +394,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       return now;
     });
     for (const lease of revoked) this.emit('revoked', { userId: lease.heldBy, assignmentId: lease.leaseId, campaignId: lease.campaignId, reason: 'do-not-call' });
-    this.emit('saved', { campaignId: found.campaignId, callerId: userId, outcome: request.outcome });
+    this.emit('saved', { campaignId: found.campaignId, callerId: userId, outcome: request.outcome, dialled: false });
     return { callId: request.callId, correctedAt: correctedAt.toISOString() };
   }
 
@@ -489,7 +492,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       await repository.afterCall(trx, contact, code, at, next);
       return true;
     });
-    if (saved) this.emit('saved', { campaignId: campaign.id, callerId: null, outcome: code });
+    if (saved) this.emit('saved', { campaignId: campaign.id, callerId: null, outcome: code, dialled: false });
   }
 
   /** The dialer bridged the person to a caller: the lease becomes theirs, for a full lease; call:complete saves it as any call. */

@@ -77,8 +77,9 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   ) {
     super();
     // A caller's save ends their wrap-up: the seat waits for the next person.
-    calling.on('saved', ({ campaignId, callerId }) => {
-      if (callerId === null) return;
+    // Not a correction (made while the caller may be talking to the next person), nor a preview campaign's save.
+    calling.on('saved', ({ campaignId, callerId, dialled }) => {
+      if (callerId === null || !dialled) return;
       repository
         .markSeat(this.db, campaignId, callerId, { saved: true })
         .then((seat) => {
