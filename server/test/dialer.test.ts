@@ -69,6 +69,16 @@ test('a caller in a power campaign gets people who answered, one after another, 
   const second = await nextBridged(caller.id);
   clearInterval(watching);
   expect(second.contact.id).not.toBe(person.contact.id);
+  // Correcting the last call while talking to the next person leaves that conversation alone.
+  const states: string[] = [];
+  const onSeat = (event: { userId: string; state: string }) => {
+    if (event.userId === caller.id) states.push(event.state);
+  };
+  t.app.ctx.dialer.on('seat', onSeat);
+  await t.app.ctx.calling.correct(caller.id, { callId: saved.callId, outcome: 'conversation', answers: {}, notes: 'Ville ha mer information.' });
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  t.app.ctx.dialer.off('seat', onSeat);
+  expect(states).not.toContain('waiting');
   expect(most).toBeGreaterThan(0);
   expect(most).toBeLessThanOrEqual(2);
   t.app.ctx.dialer.on('bridged', (event) => {
