@@ -13,8 +13,8 @@ export interface SocketData {
 
 /** Between server processes (socket.io's server-side emit through the PostgreSQL adapter). */
 export interface InterServerEvents {
-  /** A caller's wish reached another process: the one pacing the campaign looks at its seats now. */
-  'dialer:nudge': (campaignId: string) => void;
+  /** A caller's wish reached another process: the one pacing the campaign looks at its seats now (reconsider: and asks its queue again, the campaign changed). */
+  'dialer:nudge': (campaignId: string, reconsider?: boolean) => void;
   /** Twilio's news of a dialer line, heard by a process that does not run it. */
   'dialer:line': (news: { kind: 'ringing'; lineId: string } | { kind: 'ended'; lineId: string; status: LineEnd; talkSeconds: number }) => void;
   /** A person answered a dialer line: the process that runs it decides ... */

@@ -127,3 +127,50 @@ test('a preview campaign, or a person who may not call in the campaign, gets no 
   await expect(t.app.ctx.dialer.startSeat(stranger.id, campaignId)).rejects.toMatchObject({ statusCode: 404 });
   await expect(t.app.ctx.dialer.pauseSeat(stranger.id, campaignId)).rejects.toMatchObject({ code: 'no_dialer_seat' });
 });
+
+/** The next seat event of the user's that the predicate accepts. */
+function seatEvent(userId: string, accept: (event: { state: string; ringing: number; nobody?: { reason: string; opensAt: string | null } }) => boolean, timeoutMs = 20_000) {
+  return new Promise<{ state: string; ringing: number; nobody?: { reason: string; opensAt: string | null } }>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      t.app.ctx.dialer.off('seat', listener);
+      reject(new Error('no such seat event in time'));
+    }, timeoutMs);
+    const listener = (event: { userId: string; state: string; ringing: number; nobody?: { reason: string; opensAt: string | null } }) => {
+      if (event.userId !== userId || !accept(event)) return;
+      clearTimeout(timer);
+      t.app.ctx.dialer.off('seat', listener);
+      resolve(event);
+    };
+    t.app.ctx.dialer.on('seat', listener);
+  });
+}
+
+test('the organizer pausing the campaign reaches the waiting caller as the reason nobody comes; resuming dials again at once', async () => {
+  const other = await t.newUser([{ org, role: 'caller' }]);
+  const resumable = await t.newOpenCampaign(org, organizer, { people: 40, firstNumber: 7500000 });
+  const cookie = await t.login(organizer);
+  const changed = await t.request('PUT', `/api/campaigns/${resumable}`, { cookie, body: { dialing: 'simulated', dialMode: 'power', linesPerCaller: 2 } });
+  expect(changed.statusCode, changed.body).toBe(200);
+  // Whoever answers is saved at once: the caller is back to waiting for the next.
+  const onLine = (event: { userId: string; assignment: Assignment }) => {
+    if (event.userId === other.id) void t.app.ctx.calling.complete(other.id, { assignmentId: event.assignment.id, key: randomUUID(), outcome: 'refused', answers: {} });
+  };
+  t.app.ctx.dialer.on('bridged', onLine);
+  try {
+    await t.app.ctx.calling.joined(other.id, resumable);
+    const ringing = seatEvent(other.id, (event) => event.ringing > 0);
+    await t.app.ctx.dialer.startSeat(other.id, resumable);
+    await ringing;
+    // Once the lines still ringing have ended, the caller's screen says why nobody comes.
+    const told = seatEvent(other.id, (event) => event.state === 'waiting' && event.ringing === 0 && event.nobody?.reason === 'paused');
+    expect((await t.request('POST', `/api/campaigns/${resumable}/status`, { cookie, body: { status: 'paused' } })).statusCode).toBe(200);
+    expect((await told).nobody).toEqual({ reason: 'paused', opensAt: null });
+    // Resumed: lines ring for the caller again without waiting out the dialer's pause with nobody to call (30 s).
+    const again = seatEvent(other.id, (event) => event.ringing > 0 && event.nobody === undefined, 5_000);
+    expect((await t.request('POST', `/api/campaigns/${resumable}/status`, { cookie, body: { status: 'active' } })).statusCode).toBe(200);
+    await again;
+  } finally {
+    t.app.ctx.dialer.off('bridged', onLine);
+    await t.app.ctx.dialer.pauseSeat(other.id, resumable);
+  }
+});

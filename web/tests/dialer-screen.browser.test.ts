@@ -57,7 +57,7 @@ function standIn(ws: WebSocketRoute, onEvent: (name: string, ack: (answer: Ack<u
 async function bridgeNext(): Promise<Assignment> {
   const engine = server.app.ctx.calling;
   const target = await engine.claimForDialer(callerId, campaignId);
-  const assignment = target ? await engine.assignmentOf(callerId, campaignId, target.leaseId) : null;
+  const assignment = 'reason' in target ? null : await engine.assignmentOf(callerId, campaignId, target.leaseId);
   if (!assignment) throw new Error('no one to bridge');
   callerSocket?.send(event('dialer:seat', { campaignId, seatId: 'seat-1', state: 'talking', ringing: 0 }));
   callerSocket?.send(event('dialer:bridged', { campaignId, assignment }));
@@ -215,4 +215,30 @@ test('the waiting and connected screens read as Swedish, Danish and Norwegian, a
   await seatLine().getByText(`Koblet til ${person.contact.firstName} ${person.contact.lastName}`).waitFor();
   await seatLine().getByRole('button', { name: 'Legg på' }).waitFor();
   await screenshotsAtWidths(caller, 'nb connected', (width) => path.join(SHOTS, `dialer-caller-nb-${width}.png`));
+});
+
+test('nobody to ring: the waiting screen says why and when calling opens, in Swedish, and dials on by itself', async () => {
+  await caller.locator('#language').selectOption('sv');
+  // Back to waiting from the last test's person.
+  await seatLine().getByRole('button', { name: 'Lägg på' }).click();
+  await caller.locator('[data-outcome="conversation"]').click();
+  await caller.getByRole('button', { name: 'Spara', exact: true }).click();
+  await caller.getByTestId('seat-waiting').waitFor();
+  // The calling hours are over: the queue gave nobody, and calling opens tomorrow.
+  const tomorrow = new Date(Date.now() + 24 * 3_600_000).toISOString();
+  callerSocket?.send(event('dialer:seat', { campaignId, seatId: 'seat-1', state: 'waiting', ringing: 0, nobody: { reason: 'outside-calling-window', opensAt: tomorrow } }));
+  const waiting = caller.getByTestId('seat-waiting');
+  await waiting.getByRole('heading', { name: 'Ringa ringer ingen just nu' }).waitFor();
+  await caller.getByTestId('seat-nobody').getByText('Det är utanför ringtiderna, så Ringa ringer inte upp någon nu.').waitFor();
+  expect(await caller.getByTestId('seat-opens').textContent()).toMatch(/^Ringningen öppnar i morgon kl\. \d\d[:.]\d\d\.$/);
+  expect(await caller.getByTestId('seat-ringing').count()).toBe(0);
+  await screenshotsAtWidths(caller, 'sv nobody to ring', (width) => path.join(SHOTS, `dialer-nobody-sv-${width}.png`));
+  // The organizer paused the campaign: said so, with no time (nobody knows when they resume).
+  callerSocket?.send(event('dialer:seat', { campaignId, seatId: 'seat-1', state: 'waiting', ringing: 0, nobody: { reason: 'paused', opensAt: null } }));
+  await caller.getByTestId('seat-nobody').getByText('Kampanjledaren har pausat kampanjen, så Ringa ringer inte upp någon nu.').waitFor();
+  expect(await caller.getByTestId('seat-opens').count()).toBe(0);
+  // Someone to ring again: lines ring, and the screen says so without the caller doing anything.
+  callerSocket?.send(event('dialer:seat', { campaignId, seatId: 'seat-1', state: 'waiting', ringing: 2 }));
+  await caller.getByTestId('seat-ringing').getByText('2 linjer ringer').waitFor();
+  expect(await caller.getByTestId('seat-nobody').count()).toBe(0);
 });

@@ -6,7 +6,7 @@ import type { Clock } from '../../clock';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../errors';
 import type { CallingWindowValue, OutcomeValue, QuestionValue } from '../campaigns/campaigns.schemas';
 import { callTags, DEFAULT_OUTCOMES } from '../campaigns/outcomes';
-import type { DialTarget, ServerOutcome } from '../dialer/dialer.types';
+import type { DialTarget, NobodyNow, ServerOutcome } from '../dialer/dialer.types';
 import { insideWindow, localTime, nextOpening } from '../campaigns/calling-window';
 import * as campaigns from '../campaigns/campaigns.service';
 import type { EngineCampaign } from '../campaigns/campaigns.service';
@@ -445,17 +445,19 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
 
   /**
    * The next person the dialer may ring for a caller, by next()'s rules (window, register, retries,
-   * leases); the lease is the caller's while the call rings. Null when there is nobody to call now.
+   * leases); the lease is the caller's while the call rings. When there is nobody to call now, why
+   * (contact:next's reasons) and when calling opens next.
    */
-  async claimForDialer(userId: string, campaignId: string): Promise<DialTarget | null> {
+  async claimForDialer(userId: string, campaignId: string): Promise<DialTarget | NobodyNow> {
     const campaign = await this.campaign(userId, campaignId);
     const now = this.clock.now();
-    if (this.closedReason(campaign, now)) return null;
+    const reason = this.closedReason(campaign, now);
+    if (reason) return { reason, opensAt: openingOf(campaign, now).opensAt };
     const held = await this.db.transaction().execute(async (trx) => {
       const claimed = await repository.claimNext(trx, campaign.id, userId, now, LEASE_MS);
       return claimed ? repository.lockHeld(trx, claimed.leaseId, userId) : null;
     });
-    if (!held) return null;
+    if (!held) return { reason: 'empty', opensAt: null };
     this.emit('held', { campaignId });
     return { leaseId: held.leaseId, campaignId, organisationId: campaign.organisationId, personId: held.personId, phone: held.phone, attempt: held.attempts, callerId: userId };
   }

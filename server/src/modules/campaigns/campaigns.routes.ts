@@ -53,7 +53,12 @@ export function campaignsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: CampaignView, ...errors(400, 401, 403, 404) },
         },
       },
-      async (request) => campaigns.updateSettings(ctx.db, ctx.clock, requireUser(request).userId, request.params.campaignId, request.body),
+      async (request) => {
+        const changed = await campaigns.updateSettings(ctx.db, ctx.clock, requireUser(request).userId, request.params.campaignId, request.body);
+        // New hours or people: a dialer waiting out "nobody to call" asks again now.
+        ctx.dialer.reconsider(request.params.campaignId);
+        return changed;
+      },
     );
 
     app.put(
@@ -81,7 +86,12 @@ export function campaignsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
           response: { 200: CampaignView, ...errors(400, 401, 403, 404, 409) },
         },
       },
-      async (request) => campaigns.changeStatus(ctx.db, ctx.clock, requireUser(request).userId, request.params.campaignId, request.body.status),
+      async (request) => {
+        const changed = await campaigns.changeStatus(ctx.db, ctx.clock, requireUser(request).userId, request.params.campaignId, request.body.status);
+        // Resumed, paused or finished: the campaign's dialer asks its queue again now, and its callers hear why if nobody comes.
+        ctx.dialer.reconsider(request.params.campaignId);
+        return changed;
+      },
     );
   };
 }

@@ -12,6 +12,7 @@ import type {
   DialTarget,
   Fallback,
   LineEnd,
+  NobodyNow,
   Scheduler,
   SeatState,
   ServerOutcome,
@@ -111,7 +112,8 @@ export interface DialerCampaign {
 
 /** What the dialer tells the rest of the server. All may be left out (the benchmark counts through them). */
 export interface DialerHooks {
-  seat?(seat: Seat, ringing: number): void;
+  /** A seat changed; nobody: the queue has nobody to ring now, and why (the caller's screen says so instead of waiting in silence). */
+  seat?(seat: Seat, ringing: number, nobody: NobodyNow | null): void;
   /** A person answered and is bridged to the seat's caller: their card goes to the caller's screen. */
   bridged?(seat: Seat, line: Line): void;
   /** The bridged person hung up (or the caller did): the caller records the outcome. */
@@ -145,6 +147,8 @@ export class CampaignDialer implements DialerSink {
   private pumping = false;
   private again = false;
   private drainedUntil = 0;
+  /** Why the queue gave nobody at its last ask (null: it gave someone, or has not been asked). */
+  private nobody: NobodyNow | null = null;
   private decision: PacingDecision = { toDial: 0, linesPerCaller: 1, fallback: null, answerRate: 0 };
   private closed = false;
 
@@ -332,7 +336,10 @@ export class CampaignDialer implements DialerSink {
       this.pump();
       return;
     }
-    if (was === 'placing' || was === 'ringing') this.recent(line.placedAt, now, false);
+    if (was === 'placing' || was === 'ringing') {
+      this.recent(line.placedAt, now, false);
+      this.ringingChanged(line.forUserId);
+    }
     const outcome: ServerOutcome =
       was === 'abandoned' ? 'abandoned' : was === 'machine' ? 'voicemail' : status === 'busy' ? 'busy' : status === 'failed' ? 'wrong-number' : 'no-answer';
     this.hooks.line?.(line, outcome);
@@ -364,7 +371,20 @@ export class CampaignDialer implements DialerSink {
   }
 
   private emitSeat(seat: Seat): void {
-    this.hooks.seat?.(seat, this.campaign.mode === 'power' ? this.ringingFor(seat.userId) : this.linesRinging());
+    this.hooks.seat?.(seat, this.campaign.mode === 'power' ? this.ringingFor(seat.userId) : this.linesRinging(), this.nobody);
+  }
+
+  /** A line began or stopped ringing: the waiting callers it counts for see how many ring now (power: its caller's; predictive: the campaign's). */
+  private ringingChanged(forUserId: string): void {
+    for (const seat of this.seats.values()) if (seat.state === 'waiting' && (this.campaign.mode === 'predictive' || seat.userId === forUserId)) this.emitSeat(seat);
+  }
+
+  /** The queue's answer changed (nobody now, or someone again): every waiting caller hears it. */
+  private setNobody(nobody: NobodyNow | null): void {
+    const before = this.nobody;
+    if (before === nobody || (before && nobody && before.reason === nobody.reason && before.opensAt === nobody.opensAt)) return;
+    this.nobody = nobody;
+    for (const seat of this.seats.values()) if (seat.state === 'waiting') this.emitSeat(seat);
   }
 
   // --- pacing -------------------------------------------------------------------------------------
@@ -497,13 +517,15 @@ export class CampaignDialer implements DialerSink {
       const forUserId = this.nextFor();
       if (!forUserId) return;
       const target = await this.queue.claim(this.campaign.id, forUserId);
-      if (!target) {
+      if ('reason' in target) {
         // Nobody to call now: look again in a while (a retry comes due, the window opens), not at every event.
+        this.setNobody(target);
         this.drainedUntil = this.scheduler.now() + DRAINED_MS;
         this.hooks.drained?.();
         this.scheduler.setTimeout(() => this.pump(), DRAINED_MS);
         return;
       }
+      this.setNobody(null);
       this.place(target, forUserId);
     }
   }
@@ -523,8 +545,13 @@ export class CampaignDialer implements DialerSink {
         this.ended(line.lineId, 'failed', 0);
       },
     );
-    const seat = this.seatOf(forUserId);
-    if (seat) this.emitSeat(seat);
+    this.ringingChanged(forUserId);
+  }
+
+  /** The campaign changed (its status, hours or people): ask the queue again now, not after the wait with nobody to call. */
+  reconsider(): void {
+    this.drainedUntil = 0;
+    this.pump();
   }
 
   /** Stops dialing (the process lets the campaign go, or it ends). Lines ringing are left to end by themselves. */

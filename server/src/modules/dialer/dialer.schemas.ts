@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { Uuid } from '../../schemas';
-import { Assignment } from '../calling/calling.schemas';
+import { Timestamp, Uuid } from '../../schemas';
+import { Assignment, NoContactReason } from '../calling/calling.schemas';
 
 // The dialer's socket events (power and predictive campaigns), checked on arrival and answered as every
 // socket event is; the contract (contract/realtime.ts) is derived from these.
@@ -14,8 +14,14 @@ export const DialerStartAnswer = Type.Object({
   assignment: Type.Optional(Assignment),
 });
 
-/** A caller's seat: their state, and how many lines ring for them now. */
-export const DialerSeatEvent = Type.Object({ campaignId: Uuid, seatId: Uuid, state: SeatState, ringing: Type.Integer({ minimum: 0 }) });
+/** A caller's seat: their state, how many lines ring for them now, and, when the queue has nobody to ring, why and when calling opens next. */
+export const DialerSeatEvent = Type.Object({
+  campaignId: Uuid,
+  seatId: Uuid,
+  state: SeatState,
+  ringing: Type.Integer({ minimum: 0 }),
+  nobody: Type.Optional(Type.Object({ reason: NoContactReason, opensAt: Type.Union([Timestamp, Type.Null()]) })),
+});
 
 /** A person answered and is connected to the caller: their card, script and questions at once. */
 export const DialerBridgedEvent = Type.Object({

@@ -9,7 +9,7 @@ import type { Country } from '../../contract/api';
 import { conflict, notFound } from '../../errors';
 import type { CallingEngine } from '../calling/calling.service';
 import { CampaignDialer, type DialerFigures, type Line, type Pacing, type Seat } from './campaign-dialer';
-import type { AnsweredBy, AnswerDecision, DialerProvider, DialerSink, LineEnd, Scheduler, SeatState } from './dialer.types';
+import type { AnsweredBy, AnswerDecision, DialerProvider, DialerSink, LineEnd, NobodyNow, Scheduler, SeatState } from './dialer.types';
 import * as repository from './dialer.repository';
 import type { DialerStartAnswerValue } from './dialer.schemas';
 import { ABANDON_MESSAGE } from './dialer.texts';
@@ -22,15 +22,15 @@ import { ABANDON_MESSAGE } from './dialer.texts';
 
 export interface DialerServiceEvents {
   /** A caller's seat changed: to their sockets as dialer:seat. */
-  seat: [{ userId: string; campaignId: string; seatId: string; state: SeatState | 'paused'; ringing: number }];
+  seat: [{ userId: string; campaignId: string; seatId: string; state: SeatState | 'paused'; ringing: number; nobody?: NobodyNow }];
   /** A person answered and is the caller's: dialer:bridged with their card. */
   bridged: [{ userId: string; campaignId: string; assignment: Assignment; detected?: 'machine' }];
   /** The person bridged to the caller hung up (or the caller did). */
   ended: [{ userId: string; campaignId: string; assignmentId: string }];
   /** The campaign's dialer figures, once a second while it dials: dialer:live to its organizers. */
   live: [DialerFigures];
-  /** Another process should look at the campaign's seats now. */
-  nudge: [{ campaignId: string }];
+  /** Another process should look at the campaign's seats now (reconsider: and ask its queue again). */
+  nudge: [{ campaignId: string; reconsider?: boolean }];
 }
 
 /** Twilio's news of a line this process does not run, sent to the process that does (socket.io between processes). */
@@ -215,8 +215,21 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   }
 
   /** Another process nudged: look if the campaign is ours. */
-  nudged(campaignId: string): void {
-    if (this.running.has(campaignId)) void this.sync(campaignId).catch(this.options.onError);
+  nudged(campaignId: string, reconsider = false): void {
+    const running = this.running.get(campaignId);
+    if (!running) return;
+    if (reconsider) running.dialer.reconsider();
+    void this.sync(campaignId).catch(this.options.onError);
+  }
+
+  /**
+   * The organizer changed the campaign (resumed it, paused it, changed its hours or people): the process
+   * pacing it asks the queue again at once, instead of after its wait with nobody to call.
+   */
+  reconsider(campaignId: string): void {
+    const running = this.running.get(campaignId);
+    if (running) running.dialer.reconsider();
+    else this.emit('nudge', { campaignId, reconsider: true });
   }
 
   // --- pacing ----------------------------------------------------------------------------------------
@@ -328,10 +341,15 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
       if (!running) return;
       running.writes = running.writes.then(run).catch(onError);
     };
+    const written = new Map<string, Seat>();
     return {
-      seat: (seat: Seat, ringing: number) => {
-        this.emit('seat', { userId: seat.userId, campaignId, seatId: seat.seatId, state: seat.state, ringing });
+      seat: (seat: Seat, ringing: number, nobody: NobodyNow | null) => {
+        this.emit('seat', { userId: seat.userId, campaignId, seatId: seat.seatId, state: seat.state, ringing, ...(nobody ? { nobody } : {}) });
+        // Written when the seat moved (its state, its line), not for every line that starts or stops ringing.
+        const last = written.get(seat.seatId);
+        if (last && last.state === seat.state && last.lineId === seat.lineId && last.since === seat.since) return;
         const copy = { ...seat };
+        written.set(seat.seatId, copy);
         write(() => repository.saveSeat(this.db, campaignId, copy));
       },
       bridged: (seat: Seat, bridged: Line) => {

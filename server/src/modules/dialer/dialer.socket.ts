@@ -18,9 +18,9 @@ export const dialerSocket: SocketDomainFactory = (io, { ctx, log }) => {
   dialer.on('bridged', ({ userId, ...event }) => io.to(`user:${userId}`).emit('dialer:bridged', event));
   dialer.on('ended', ({ userId, ...event }) => io.to(`user:${userId}`).emit('dialer:ended', event));
   dialer.on('live', (figures) => io.to(`organizers:${figures.campaignId}`).emit('dialer:live', figures));
-  dialer.on('nudge', ({ campaignId }) => io.serverSideEmit('dialer:nudge', campaignId));
-  io.on('dialer:nudge', (campaignId: unknown) => {
-    if (typeof campaignId === 'string') dialer.nudged(campaignId);
+  dialer.on('nudge', ({ campaignId, reconsider }) => io.serverSideEmit('dialer:nudge', campaignId, reconsider === true));
+  io.on('dialer:nudge', (campaignId: unknown, reconsider: unknown) => {
+    if (typeof campaignId === 'string') dialer.nudged(campaignId, reconsider === true);
   });
   // Twilio's webhooks reach any process: news of a line goes to the one that runs it.
   // A person answered a line another process runs: it decides and says so to all; the first decision is the one.

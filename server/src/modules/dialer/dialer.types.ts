@@ -79,10 +79,19 @@ export interface DialerProvider {
   room?(organisationId: string): Promise<number | undefined>;
 }
 
+/**
+ * Why the queue gave nobody, in the engine's words (contact:next's reasons): nobody due now, outside the
+ * calling hours, paused or finished by the organizer; and when calling opens next, if anyone knows.
+ */
+export interface NobodyNow {
+  reason: 'empty' | 'outside-calling-window' | 'paused' | 'finished';
+  opensAt: string | null;
+}
+
 /** The calling engine as the dialer sees it. */
 export interface DialerQueue {
-  /** The next person for a caller, by the engine's rules (window, register, retries, leases); null when there is none now. */
-  claim(campaignId: string, forUserId: string): Promise<DialTarget | null>;
+  /** The next person for a caller, by the engine's rules (window, register, retries, leases); when there is none now, why. */
+  claim(campaignId: string, forUserId: string): Promise<DialTarget | NobodyNow>;
   /** A call no caller took, saved by the server; the lease ends. */
   settle(target: DialTarget, outcome: ServerOutcome, at: Date): Promise<void>;
   /** The person answered and is bridged to the caller: the lease becomes theirs (call:complete saves it as today). */

@@ -6,7 +6,7 @@
 // callers: what differs is only the dialing.
 import { DEFAULT_RETRY_HOURS } from '../campaigns/outcomes';
 import { CampaignDialer, type MachineVerdictPolicy, type Pacing } from './campaign-dialer';
-import type { DialerQueue, DialTarget, ServerOutcome } from './dialer.types';
+import type { DialerQueue, DialTarget, NobodyNow, ServerOutcome } from './dialer.types';
 import { mulberry32, type SimulatedNetwork } from './network';
 import { SimulatedClock } from './scheduler';
 import { SimulatedDialer } from './simulated-dialer';
@@ -84,9 +84,9 @@ class MemoryQueue implements DialerQueue {
     this.people = Array.from({ length: count }, (_, i) => ({ id: i + 1, attempts: 0, dueAt: 0, state: 'queued' as const }));
   }
 
-  async claim(_campaignId: string, forUserId: string): Promise<DialTarget | null> {
+  async claim(_campaignId: string, forUserId: string): Promise<DialTarget | NobodyNow> {
     const target = this.claimNow();
-    return target && { ...target, callerId: forUserId };
+    return target ? { ...target, callerId: forUserId } : { reason: 'empty', opensAt: null };
   }
 
   claimNow(): DialTarget | null {

@@ -110,6 +110,8 @@ export interface Seat {
   line: 'twilio' | 'simulated';
   state: DialerSeatEvent['state'];
   ringing: number;
+  /** Ringa has nobody to ring now: why (nobody due, outside the calling hours, paused, finished) and when calling opens. */
+  nobody: NonNullable<DialerSeatEvent['nobody']> | null;
 }
 
 export class CallingSession {
@@ -163,6 +165,8 @@ export class CallingSession {
   }
 
   private readonly seatLine = new SeatLine();
+  /** A seat event that came before dialer:start's answer. */
+  private earlySeat: DialerSeatEvent | null = null;
   private socket: RealtimeSocket | null = null;
   private readonly outbox: Outbox;
   private flushing = false;
@@ -286,8 +290,13 @@ export class CallingSession {
 
   /** The server says where the seat is; a pause it confirms while no one is on the screen shows the pause. */
   private seatChanged(event: DialerSeatEvent): void {
-    if (event.campaignId !== this.campaignId || !this.seat) return;
-    this.seat = { ...this.seat, seatId: event.seatId, state: event.state, ringing: event.ringing };
+    if (event.campaignId !== this.campaignId) return;
+    if (!this.seat) {
+      // Ahead of dialer:start's answer (the seat was paced before the answer came): kept for it.
+      this.earlySeat = event;
+      return;
+    }
+    this.seat = { ...this.seat, seatId: event.seatId, state: event.state, ringing: event.ringing, nobody: event.nobody ?? null };
     if (event.state === 'paused' && !this.assignment && this.stage === 'calling') {
       this.stage = 'paused';
       this.pausing = false;
@@ -323,7 +332,10 @@ export class CallingSession {
         return;
       }
       this.serverAway = false;
-      this.seat = { seatId: answer.data.seatId, line: answer.data.line, state: 'waiting', ringing: 0 };
+      this.seat = { seatId: answer.data.seatId, line: answer.data.line, state: 'waiting', ringing: 0, nobody: null };
+      const early = this.earlySeat;
+      this.earlySeat = null;
+      if (early?.seatId === answer.data.seatId) this.seatChanged(early);
       // The page came back while a person was bridged to the caller: they are still theirs to save.
       if (answer.data.assignment && !this.assignment) this.bridged({ campaignId: this.campaignId, assignment: answer.data.assignment });
       if (answer.data.line === 'twilio') {

@@ -1,0 +1,81 @@
+// The dialer core (CampaignDialer) when its queue has nothing to say: a queue with nobody to give tells
+// every waiting caller why, until it gives someone again. A silent provider and a queue in memory, on a
+// simulated clock.
+import { expect, test } from 'vitest';
+import { CampaignDialer, type Seat } from './campaign-dialer';
+import type { DialerProvider, DialerQueue, DialTarget, NobodyNow, PlaceCall, ServerOutcome } from './dialer.types';
+import { Pacer } from './pacing';
+import { SimulatedClock } from './scheduler';
+
+const START = Date.UTC(2026, 11, 7, 17, 0);
+
+/** Places calls and then says nothing more of them, as Twilio does when its callbacks are lost. */
+class SilentProvider implements DialerProvider {
+  readonly placed: PlaceCall[] = [];
+  readonly hungUp: string[] = [];
+  async place(call: PlaceCall) {
+    this.placed.push(call);
+    return { providerCallId: `CA${this.placed.length}` };
+  }
+  async hangup(line: { lineId: string }) {
+    this.hungUp.push(line.lineId);
+  }
+}
+
+/** A queue of numbered people; `closed` makes it give nobody, with that reason. */
+class Queue implements DialerQueue {
+  next = 1;
+  closed: NobodyNow | null = null;
+  readonly settled: { personId: number; outcome: ServerOutcome }[] = [];
+  async claim(campaignId: string, forUserId: string): Promise<DialTarget | NobodyNow> {
+    if (this.closed) return this.closed;
+    const personId = this.next++;
+    return { leaseId: `lease-${personId}`, campaignId, organisationId: 'org', personId, phone: `+4670000${personId}`, attempt: 0, callerId: forUserId };
+  }
+  async settle(target: DialTarget, outcome: ServerOutcome) {
+    this.settled.push({ personId: target.personId, outcome });
+  }
+  async handOver() {}
+}
+
+function dialer(queue: Queue, provider: SilentProvider, clock: SimulatedClock, seats: { state: string; ringing: number; nobody: NobodyNow | null }[] = []) {
+  return new CampaignDialer(
+    { id: 'campaign', organisationId: 'org', mode: 'power', linesPerCaller: 2, timeZone: 'Europe/Stockholm', language: 'sv', abandonMessage: 'Hej', machineVerdict: 'bridge-if-caller-waiting' },
+    queue,
+    provider,
+    new Pacer(),
+    clock,
+    { seat: (seat: Seat, ringing, nobody) => seats.push({ state: seat.state, ringing, nobody }) },
+  );
+}
+
+/** Runs the clock on, pumping once a second as the server does. */
+async function runFor(clock: SimulatedClock, campaign: CampaignDialer, ms: number): Promise<void> {
+  const until = clock.now() + ms;
+  while (clock.now() < until) {
+    await clock.runUntil(Math.min(until, clock.now() + 1000));
+    campaign.pump();
+    // The claims and placements the pump started settle before the clock moves on.
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+test('a queue with nobody to give tells the waiting caller why, and stops saying it once it gives someone again', async () => {
+  const clock = new SimulatedClock(START);
+  const queue = new Queue();
+  queue.closed = { reason: 'outside-calling-window', opensAt: '2026-12-08T17:00:00.000Z' };
+  const provider = new SilentProvider();
+  const seats: { state: string; ringing: number; nobody: NobodyNow | null }[] = [];
+  const campaign = dialer(queue, provider, clock, seats);
+  campaign.start('vera');
+  await runFor(clock, campaign, 1000);
+  expect(provider.placed).toEqual([]);
+  expect(seats.at(-1)).toEqual({ state: 'waiting', ringing: 0, nobody: { reason: 'outside-calling-window', opensAt: '2026-12-08T17:00:00.000Z' } });
+  // The organizer changes the hours: the dialer asks again at once, and says nothing of "nobody" any more.
+  queue.closed = null;
+  campaign.reconsider();
+  await runFor(clock, campaign, 1000);
+  expect(provider.placed).toHaveLength(2);
+  expect(seats.at(-1)).toMatchObject({ state: 'waiting', nobody: null });
+  expect(seats.at(-1)?.ringing).toBeGreaterThan(0);
+});
