@@ -174,3 +174,32 @@ test('the organizer pausing the campaign reaches the waiting caller as the reaso
     await t.app.ctx.dialer.pauseSeat(other.id, resumable);
   }
 });
+
+test('what the dialer keeps of its calls is forgotten after two days; the last two days stay for the 24-hour figures', async () => {
+  const { forgetOldLines } = await import('../src/modules/dialer/dialer.repository');
+  const now = t.clock.now();
+  const old = new Date(now.getTime() - 3 * 24 * 3_600_000);
+  const recent = new Date(now.getTime() - 3_600_000);
+  for (const [lineId, at] of [
+    [randomUUID(), old],
+    [randomUUID(), recent],
+  ] as const) {
+    await sql`insert into dialer_line (id, campaign_id, lease_id, caller_id, attempt, provider, state, placed_at, ended_at)
+      values (${lineId}, ${campaignId}, ${randomUUID()}, ${caller.id}, 0, 'twilio', 'ended', ${at}, ${at})`.execute(t.db);
+    await sql`insert into dialer_twilio_line (line_id, organisation_id, account_sid, status, status_rank, created_at, updated_at)
+      values (${lineId}, ${org.id}, 'ACtest', 'completed', 5, ${at}, ${at})`.execute(t.db);
+    await sql`insert into dialer_twilio_conference (conference_sid, seat_id, joined_at, ended_at) values (${`CF${lineId}`}, ${randomUUID()}, ${at}, ${at})`.execute(t.db);
+  }
+  const count = async () =>
+    (
+      await sql<{ lines: number; twilio: number; conferences: number }>`select
+        (select count(*)::int from dialer_line where placed_at < ${new Date(now.getTime() - 2 * 24 * 3_600_000)}) as lines,
+        (select count(*)::int from dialer_twilio_line where updated_at < ${new Date(now.getTime() - 2 * 24 * 3_600_000)}) as twilio,
+        (select count(*)::int from dialer_twilio_conference where ended_at < ${new Date(now.getTime() - 2 * 24 * 3_600_000)}) as conferences`.execute(t.db)
+    ).rows[0];
+  const recentLeft = async () => (await sql<{ n: number }>`select count(*)::int as n from dialer_twilio_line where updated_at = ${recent}`.execute(t.db)).rows[0]?.n;
+  expect(await count()).toEqual({ lines: 1, twilio: 1, conferences: 1 });
+  await forgetOldLines(t.db, new Date(now.getTime() - 2 * 24 * 3_600_000));
+  expect(await count()).toEqual({ lines: 0, twilio: 0, conferences: 0 });
+  expect(await recentLeft()).toBe(1);
+});

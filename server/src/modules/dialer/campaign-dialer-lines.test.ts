@@ -1,8 +1,9 @@
-// The dialer core (CampaignDialer) when its queue has nothing to say: a queue with nobody to give tells
-// every waiting caller why, until it gives someone again. A silent provider and a queue in memory, on a
-// simulated clock.
+// The dialer core (CampaignDialer) when its provider or its queue has nothing to say: a line Twilio never
+// reports the end of (its status callback lost) does not hold the caller's line or the person for ever,
+// and a queue with nobody to give tells every waiting caller why, until it gives someone again. A silent
+// provider and a queue in memory, on a simulated clock.
 import { expect, test } from 'vitest';
-import { CampaignDialer, type Seat } from './campaign-dialer';
+import { CampaignDialer, RING_TIMEOUT_SECONDS, SILENT_LINE_MS, type Seat } from './campaign-dialer';
 import type { DialerProvider, DialerQueue, DialTarget, NobodyNow, PlaceCall, ServerOutcome } from './dialer.types';
 import { Pacer } from './pacing';
 import { SimulatedClock } from './scheduler';
@@ -49,16 +50,40 @@ function dialer(queue: Queue, provider: SilentProvider, clock: SimulatedClock, s
   );
 }
 
-/** Runs the clock on, pumping once a second as the server does. */
+/** Runs the clock on, sweeping once a second as the server does. */
 async function runFor(clock: SimulatedClock, campaign: CampaignDialer, ms: number): Promise<void> {
   const until = clock.now() + ms;
   while (clock.now() < until) {
     await clock.runUntil(Math.min(until, clock.now() + 1000));
+    campaign.sweep();
     campaign.pump();
     // The claims and placements the pump started settle before the clock moves on.
     for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+test('lines Twilio never reports the end of are hung up and saved as unanswered, and the caller gets new lines', async () => {
+  const clock = new SimulatedClock(START);
+  const queue = new Queue();
+  const provider = new SilentProvider();
+  const campaign = dialer(queue, provider, clock);
+  campaign.start('vera');
+  await runFor(clock, campaign, 1000);
+  expect(provider.placed.map((call) => call.target.personId)).toEqual([1, 2]);
+  // Rung out, and nothing heard: the two lines stay the caller's until the silence has lasted long enough.
+  await runFor(clock, campaign, RING_TIMEOUT_SECONDS * 1000 + SILENT_LINE_MS - 3000);
+  expect(provider.placed).toHaveLength(2);
+  expect(queue.settled).toEqual([]);
+  await runFor(clock, campaign, 4000);
+  expect(provider.hungUp).toHaveLength(2);
+  expect(queue.settled).toEqual([
+    { personId: 1, outcome: 'no-answer' },
+    { personId: 2, outcome: 'no-answer' },
+  ]);
+  // The caller's two lines are free again: the next two people ring.
+  expect(provider.placed.map((call) => call.target.personId)).toEqual([1, 2, 3, 4]);
+  expect(campaign.linesRinging()).toBe(2);
+});
 
 test('a queue with nobody to give tells the waiting caller why, and stops saying it once it gives someone again', async () => {
   const clock = new SimulatedClock(START);

@@ -44,6 +44,12 @@ export const PEOPLE_PER_MACHINE_VERDICT = (() => {
 const DAY_MS = 24 * 60 * 60_000;
 /** With nobody to call, the queue is asked again after this long (or when a caller starts). */
 const DRAINED_MS = 30_000;
+/**
+ * A line the provider has said nothing of for this long after it should have ended (rung out, or a machine
+ * or an abandoned person hung up on) is ended here: a status callback lost on its way must not hold a
+ * caller's line, nor the person, for ever. Twilio sends detection's verdict within 6 s of the answer.
+ */
+export const SILENT_LINE_MS = 60_000;
 
 /** The pacing loop (pacing.ts) as the dialer uses it. */
 export interface Pacing {
@@ -74,6 +80,8 @@ export interface Line {
   seatId: string | null;
   /** Detection's verdict, once the call is answered. */
   detected: 'human' | 'machine' | null;
+  /** When the caller saved while the person was still on the line (the dialer hung up then). */
+  letGoAt?: number;
 }
 
 /** What organizers see of a dialing campaign. */
@@ -221,6 +229,9 @@ export class CampaignDialer implements DialerSink {
   leave(userId: string): void {
     const seat = this.seatOf(userId);
     if (!seat) return;
+    // Their conference ends with them, and the person's call with it.
+    const line = seat.lineId ? this.lines.get(seat.lineId) : undefined;
+    if (line) line.letGoAt ??= this.scheduler.now();
     this.seats.delete(seat.seatId);
     this.pausing.delete(seat.seatId);
     this.pump();
@@ -233,6 +244,7 @@ export class CampaignDialer implements DialerSink {
     const line = seat.lineId ? this.lines.get(seat.lineId) : undefined;
     if (line && line.state === 'bridged') {
       // Saved while the person is still on the line: the caller has ended it.
+      line.letGoAt = this.scheduler.now();
       void this.provider.hangup({ lineId: line.lineId, providerCallId: line.providerCallId ?? '', organisationId: this.campaign.organisationId }).catch((error: unknown) => this.hooks.error?.(error));
     }
     if (seat.state === 'wrapping') this.recentWrap.push({ at: this.scheduler.now(), seconds: (this.scheduler.now() - seat.since) / 1000 });
@@ -546,6 +558,38 @@ export class CampaignDialer implements DialerSink {
       },
     );
     this.ringingChanged(forUserId);
+  }
+
+  /**
+   * Ends the lines the provider fell silent about (see SILENT_LINE_MS): a ringing one is hung up and its
+   * person saved as unanswered (the retry rules bring them back); one hung up on is saved as it was
+   * (a machine, an abandoned call); a bridged one whose caller has saved is let go. Run once a second.
+   */
+  sweep(): void {
+    const now = this.scheduler.now();
+    const talking = new Set<string>();
+    for (const seat of this.seats.values()) if (seat.lineId) talking.add(seat.lineId);
+    for (const line of [...this.lines.values()]) {
+      const since =
+        line.state === 'placing' || line.state === 'ringing'
+          ? line.placedAt + RING_TIMEOUT_SECONDS * 1000
+          : line.state === 'bridged'
+            ? (line.letGoAt ?? Infinity)
+            : (line.answeredAt ?? line.placedAt);
+      // Still in the account's queue (not placed yet), talking to a caller, or not overdue.
+      if (line.providerCallId === null || talking.has(line.lineId) || now - since < SILENT_LINE_MS) continue;
+      if (line.state === 'bridged') {
+        // The caller saved the call, and hung it up with the save: nothing more to save; the line is let go.
+        line.state = 'ended';
+        this.lines.delete(line.lineId);
+        this.hooks.line?.(line);
+        continue;
+      }
+      void this.provider
+        .hangup({ lineId: line.lineId, providerCallId: line.providerCallId, organisationId: this.campaign.organisationId })
+        .catch((error: unknown) => this.hooks.error?.(error));
+      this.ended(line.lineId, 'no-answer', 0);
+    }
   }
 
   /** The campaign changed (its status, hours or people): ask the queue again now, not after the wait with nobody to call. */

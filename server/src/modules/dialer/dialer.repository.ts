@@ -210,7 +210,12 @@ export async function endLine(db: Database, lineId: string, outcome: ServerOutco
   await sql`update dialer_line set state = 'ended', outcome = coalesce(${outcome}, outcome), ended_at = ${now} where id = ${lineId}`.execute(db);
 }
 
-/** Lines older than two days are no longer needed for any figure. */
+/**
+ * Lines older than two days are no longer needed for any figure, nor Twilio's news of them and of callers'
+ * conferences for telling a repeated callback from a new one (Twilio retries within minutes).
+ */
 export async function forgetOldLines(db: Database, before: Date): Promise<void> {
   await sql`delete from dialer_line where placed_at < ${before} and state = 'ended'`.execute(db);
+  await sql`delete from dialer_twilio_line where updated_at < ${before}`.execute(db);
+  await sql`delete from dialer_twilio_conference where coalesce(ended_at, joined_at) < ${before}`.execute(db);
 }

@@ -62,12 +62,15 @@ interface Running {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
+/** How often a process forgets the dialer's lines older than two days (every process does; the deletes are the same). */
+const FORGET_EVERY_MS = 60 * 60_000;
 
 export class DialerService extends EventEmitter<DialerServiceEvents> {
   private readonly running = new Map<string, Running>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private readonly syncing = new Map<string, Promise<void>>();
+  private forgotAt = 0;
 
   constructor(
     private readonly db: Database,
@@ -245,7 +248,12 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   }
 
   private async tickOnce(): Promise<void> {
-    const owned = new Set(await repository.own(this.db, this.options.processId, this.clock.now()));
+    const now = this.clock.now();
+    if (now.getTime() - this.forgotAt >= FORGET_EVERY_MS) {
+      this.forgotAt = now.getTime();
+      await repository.forgetOldLines(this.db, new Date(now.getTime() - 2 * DAY_MS));
+    }
+    const owned = new Set(await repository.own(this.db, this.options.processId, now));
     for (const [campaignId, running] of this.running) {
       if (owned.has(campaignId)) continue;
       running.dialer.close();
@@ -256,6 +264,7 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
       await this.sync(campaignId);
       const running = this.running.get(campaignId);
       if (!running) continue;
+      running.dialer.sweep();
       running.dialer.pump();
       this.emit('live', running.dialer.figures());
     }
@@ -331,7 +340,6 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
       if (target) await this.calling.settleDialed(target, open.state === 'abandoned' ? 'abandoned' : 'no-answer', now);
       await repository.endLine(this.db, open.id, open.state === 'abandoned' ? 'abandoned' : 'no-answer', now);
     }
-    await repository.forgetOldLines(this.db, new Date(now.getTime() - 2 * DAY_MS));
   }
 
   private hooks(campaignId: string, line: 'simulated' | 'twilio') {
