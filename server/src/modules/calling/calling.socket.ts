@@ -37,10 +37,23 @@ class Presence {
   }
 }
 
-/** The callers connected to a campaign, across every server process (one per person, however many tabs). */
-async function callersOnline(io: RealtimeServer, campaignId: string): Promise<number> {
-  const sockets = await io.in(`callers:${campaignId}`).fetchSockets();
-  return new Set(sockets.map((socket) => socket.data.userId)).size;
+/**
+ * The callers connected to a campaign, across every server process (one per person, however many tabs).
+ * A process that stopped without a word (killed) is waited for until socket.io's adapter misses its
+ * heartbeats (about 10 s): meanwhile each count times out, and the last one stands rather than an error.
+ */
+async function callersOnline(io: RealtimeServer, campaignId: string, lastOnline: Map<string, number>): Promise<number> {
+  try {
+    const sockets = await io.in(`callers:${campaignId}`).fetchSockets();
+    const online = new Set(sockets.map((socket) => socket.data.userId)).size;
+    if (online === 0) lastOnline.delete(campaignId);
+    else lastOnline.set(campaignId, online);
+    return online;
+  } catch (error) {
+    const last = lastOnline.get(campaignId);
+    if (last === undefined || !(error instanceof Error) || !error.message.startsWith('timeout reached')) throw error;
+    return last;
+  }
 }
 
 /**
@@ -51,6 +64,8 @@ async function callersOnline(io: RealtimeServer, campaignId: string): Promise<nu
 export const callingSocket: SocketDomainFactory = (io, { ctx, log }) => {
   const engine = ctx.calling;
   const presence = new Presence();
+  /** The last count of each campaign's callers online, for the seconds a stopped process does not answer. */
+  const lastOnline = new Map<string, number>();
 
   engine.on('revoked', ({ userId, assignmentId, reason }) => io.to(`user:${userId}`).emit('assignment:revoked', { assignmentId, reason }));
 
@@ -73,7 +88,7 @@ export const callingSocket: SocketDomainFactory = (io, { ctx, log }) => {
       if ((nextCount.get(campaignId) ?? 0) > now) continue;
       changed.delete(campaignId);
       nextCount.set(campaignId, Infinity); // one count at a time
-      Promise.all([engine.figures(campaignId), callersOnline(io, campaignId)]).then(
+      Promise.all([engine.figures(campaignId), callersOnline(io, campaignId, lastOnline)]).then(
         ([figures, online]) => {
           nextCount.set(campaignId, performance.now() + 19 * (performance.now() - now));
           io.to(`campaign:${campaignId}`).emit('campaign:stats', { campaignId, ...figures, callersOnline: online });
@@ -90,7 +105,7 @@ export const callingSocket: SocketDomainFactory = (io, { ctx, log }) => {
   engine.start(() => presence.connected());
 
   return {
-    onConnection: (socket) => callerEvents(socket, engine, { presence, callersOnline: (campaignId) => callersOnline(io, campaignId) }, log),
+    onConnection: (socket) => callerEvents(socket, engine, { presence, callersOnline: (campaignId) => callersOnline(io, campaignId, lastOnline) }, log),
     close: () => {
       clearInterval(timer);
       engine.close();
