@@ -15,7 +15,7 @@ import { addMembership, ensureOrganisationPath, listOrganisationsWithPaths } fro
 import { localDay, StatsService } from '../stats/stats.service';
 import { createGroup, updateGroup } from '../target-groups/target-groups.service';
 import { recordEndedSimulatedCalls } from '../telephony/telephony.service';
-import { autumn, CARE, DRAFT, OUTCOMES, recruitingAnswers, WELCOME, welcomeAnswers } from './demo-campaigns';
+import { autumn, BUSES, CARE, DRAFT, OUTCOMES, recruitingAnswers, WELCOME, welcomeAnswers } from './demo-campaigns';
 import { playSessions, type PlayedCall, type Profile, type Session } from './demo-calling';
 import { csv, name, Numbers, person, PLACES, Random, type DemoPerson, type Municipality } from './demo-people';
 
@@ -215,6 +215,8 @@ class DemoSeeder {
     await this.welcomeCampaign();
     await this.openCampaign([groups.lulea.younger, groups.pitea.younger]);
     await this.draftCampaign(groups.centrum);
+    // Last, so that the people and calls drawn before it stay as they were.
+    await this.powerCampaign();
     return { people: this.people, calls: this.calls };
   }
 
@@ -485,6 +487,45 @@ class DemoSeeder {
     });
     const played = playSessions(this.random, await queuedPeople(this.db, campaign.id), this.sessions(4, 1, callers, [3, 5], { fridays: true }), profile, { until: this.at(0, '00:00') });
     await this.save(campaign.id, played);
+  }
+
+  /**
+   * Ringa dialing for the caller: Luleå's call-around, opened this morning in power mode (two lines per caller)
+   * on the simulated network and at any hour, with people of its own (a survey's answers) and no calls yet.
+   */
+  private async powerCampaign(): Promise<void> {
+    const organizer = this.user('lulea@demo.ringa.local');
+    this.clock.set(this.at(1, '16:40'));
+    const header = ['Förnamn', 'Efternamn', 'Mobilnummer', 'Postnr', 'Ort', 'Kommun', 'Födelseår', 'Medlem'];
+    const rows = Array.from({ length: 500 }, () => person(this.random, this.numbers, 'Luleå', 0.12)).map((p) => [
+      p.firstName, p.lastName, p.mobile, p.postcode, p.place, p.municipality, String(p.born), p.member ? 'Ja' : 'Nej',
+    ]);
+    const listId = await this.importList(LULEA, 'Bussenkäten – Luleå (får ringas)', csv(header, rows), organizer, 'consent');
+    const group = await createGroup(this.db, this.clock, organizer, this.org(LULEA).id, {
+      name: 'Luleå: bussenkäten, ej medlemmar',
+      listIds: [listId],
+      filters: [{ attribute: 'Medlem', op: 'equals', value: 'Nej' }],
+    });
+    const campaign = await createCampaign(this.db, this.clock, organizer, this.org(LULEA).id, {
+      name: BUSES.name,
+      briefing: BUSES.briefing,
+      callingWindow: ALWAYS_WINDOW,
+      dialing: 'simulated',
+      dialMode: 'power',
+      linesPerCaller: 2,
+      shownAttributes: ['Ort', 'Födelseår'],
+      goals: [
+        { metric: 'conversations', target: 80 },
+        { metric: 'recruits', target: 10 },
+      ],
+      targetGroupIds: [group.id],
+      callerTeamIds: [LULEA, CENTRUM, BJORKSKATAN].map((team) => this.org(team).id),
+      script: BUSES.script,
+      questions: BUSES.questions,
+      outcomes: OUTCOMES,
+    });
+    this.clock.set(this.at(0, '08:00'));
+    await changeStatusAsSystem(this.db, this.clock, campaign.id, 'active');
   }
 
   /** A draft an association is writing: something for the campaign editor to open. */
