@@ -275,16 +275,20 @@ class DemoSeeder {
 
   private async petitionLists(): Promise<{ lulea: string; pitea: string; centrum: string }> {
     this.clock.set(this.at(75, '09:30'));
-    const header = ['Förnamn', 'Efternamn', 'Mobilnummer', 'Postnr', 'Ort', 'Kommun', 'Födelseår', 'Medlem'];
-    const rows = (municipality: Municipality, count: number, memberShare: number) =>
-      Array.from({ length: count }, () => person(this.random, this.numbers, municipality, memberShare)).map((p: DemoPerson) => [
-        p.firstName, p.lastName, p.mobile, p.postcode, p.place, p.municipality, String(p.born), p.member ? 'Ja' : 'Nej',
-      ]);
-    const lulea = await this.importList(LULEA, 'Namninsamling akutsjukvården – Luleå', csv(header, rows('Luleå', 1800, 0.12)), this.user('lulea@demo.ringa.local'), 'consent');
-    const pitea = await this.importList(PITEA, 'Namninsamling akutsjukvården – Piteå', csv(header, rows('Piteå', 1100, 0.12)), this.user('distrikt@demo.ringa.local'), 'consent');
+    const lulea = await this.importList(LULEA, 'Namninsamling akutsjukvården – Luleå', this.peopleCsv('Luleå', 1800, 0.12), this.user('lulea@demo.ringa.local'), 'consent');
+    const pitea = await this.importList(PITEA, 'Namninsamling akutsjukvården – Piteå', this.peopleCsv('Piteå', 1100, 0.12), this.user('distrikt@demo.ringa.local'), 'consent');
     this.clock.set(this.at(60, '19:10'));
-    const centrum = await this.importList(CENTRUM, 'Kontaktkort från torgmötena', csv(header, rows('Luleå', 140, 0.3)), this.user('centrum@demo.ringa.local'), 'consent');
+    const centrum = await this.importList(CENTRUM, 'Kontaktkort från torgmötena', this.peopleCsv('Luleå', 140, 0.3), this.user('centrum@demo.ringa.local'), 'consent');
     return { lulea, pitea, centrum };
+  }
+
+  /** A list of made-up people of a municipality, as the party's petitions and surveys export them. */
+  private peopleCsv(municipality: Municipality, count: number, memberShare: number): string {
+    const header = ['Förnamn', 'Efternamn', 'Mobilnummer', 'Postnr', 'Ort', 'Kommun', 'Födelseår', 'Medlem'];
+    const rows = Array.from({ length: count }, () => person(this.random, this.numbers, municipality, memberShare)).map((p: DemoPerson) => [
+      p.firstName, p.lastName, p.mobile, p.postcode, p.place, p.municipality, String(p.born), p.member ? 'Ja' : 'Nej',
+    ]);
+    return csv(header, rows);
   }
 
   private async targetGroups(lists: { lulea: string; pitea: string; centrum: string }) {
@@ -496,11 +500,7 @@ class DemoSeeder {
   private async powerCampaign(): Promise<void> {
     const organizer = this.user('lulea@demo.ringa.local');
     this.clock.set(this.at(1, '16:40'));
-    const header = ['Förnamn', 'Efternamn', 'Mobilnummer', 'Postnr', 'Ort', 'Kommun', 'Födelseår', 'Medlem'];
-    const rows = Array.from({ length: 500 }, () => person(this.random, this.numbers, 'Luleå', 0.12)).map((p) => [
-      p.firstName, p.lastName, p.mobile, p.postcode, p.place, p.municipality, String(p.born), p.member ? 'Ja' : 'Nej',
-    ]);
-    const listId = await this.importList(LULEA, 'Bussenkäten – Luleå (får ringas)', csv(header, rows), organizer, 'consent');
+    const listId = await this.importList(LULEA, 'Bussenkäten – Luleå (får ringas)', this.peopleCsv('Luleå', 500, 0.12), organizer, 'consent');
     const group = await createGroup(this.db, this.clock, organizer, this.org(LULEA).id, {
       name: 'Luleå: bussenkäten, ej medlemmar',
       listIds: [listId],
