@@ -1,11 +1,11 @@
 // `npm start -- --demo` as a newcomer meets it: a demo caller calls in the open campaign at once, the
 // district's dashboard has real figures that agree with the calls saved, the goals are there, the welcome
 // campaign has its people; a second seeding adds nothing, and a database with other organisations is
-// refused untouched.
+// refused untouched; and in the power campaign Ringa dials for the demo caller and connects a person by itself.
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import type { Ack, CompleteAnswer, JoinAnswer, NextAnswer } from '../src/contract/realtime';
+import type { Ack, Assignment, CompleteAnswer, DialerBridgedEvent, DialerStartAnswer, JoinAnswer, NextAnswer } from '../src/contract/realtime';
 import { DEMO_PASSWORD, DemoRefused, seedDemo, type DemoResult } from '../src/modules/demo/demo.service';
 import { io } from 'socket.io-client';
 import { ask, type Client } from './ask';
@@ -18,7 +18,8 @@ const sockets: Client[] = [];
 
 beforeAll(async () => {
   // A Thursday afternoon in December (the demo's weeks are played out before it).
-  t = await TestContext.create({ now: new Date('2026-12-03T15:00:00Z') });
+  // The simulated network 40 times faster than real time, for the power campaign's calls.
+  t = await TestContext.create({ now: new Date('2026-12-03T15:00:00Z'), dialer: { simulatedSpeed: 40 } });
   url = await t.app.listen({ port: 0, host: '127.0.0.1' });
   seeded = await seedDemo(t.db, t.clock);
   await t.app.ctx.stats.flush();
@@ -61,8 +62,8 @@ test('every list came through the importer whole, with its source, and the targe
   expect(petition?.source.name).toBe('Demodata (påhittade personer)');
   const groups = await t.request('GET', `/api/orgs/${await organisationId('Luleå arbetarekommun')}/target-groups`, { cookie: admin });
   const named = groups.json<{ targetGroups: { name: string; size: number }[] }>().targetGroups;
-  expect(named.map((group) => group.name).sort()).toEqual(['Luleå: ej medlemmar födda 1974 eller tidigare', 'Luleå: ej medlemmar födda 1975 eller senare', 'Nya medlemmar']);
-  const sizes = named.filter((group) => group.name.startsWith('Luleå:')).map((group) => group.size);
+  expect(named.map((group) => group.name).sort()).toEqual(['Luleå: bussenkäten, ej medlemmar', 'Luleå: ej medlemmar födda 1974 eller tidigare', 'Luleå: ej medlemmar födda 1975 eller senare', 'Nya medlemmar']);
+  const sizes = named.filter((group) => group.name.startsWith('Luleå: ej medlemmar')).map((group) => group.size);
   // Non-members (about 88 %) split by birth year: both halves have hundreds.
   for (const size of sizes) expect(size).toBeGreaterThan(300);
   const person = await t.db.selectFrom('person').select('attributes').where('organisationId', '=', await organisationId('Luleå arbetarekommun')).executeTakeFirstOrThrow();
@@ -156,7 +157,7 @@ test('the finished campaigns have results, a report and answers to show', async 
   const cookie = await t.login({ email: 'lulea@demo.ringa.local' }, DEMO_PASSWORD);
   const list = (await t.request('GET', `/api/orgs/${lulea}/campaigns`, { cookie })).json<{ campaigns: { id: string; status: string; calls: number; queue: { total: number; done: number } }[] }>();
   const finished = list.campaigns.find((campaign) => campaign.status === 'finished');
-  expect(list.campaigns.map((campaign) => campaign.status).sort()).toEqual(['active', 'finished']);
+  expect(list.campaigns.map((campaign) => campaign.status).sort()).toEqual(['active', 'active', 'finished']);
   expect(finished?.calls).toBeGreaterThan(800);
   if (!finished) return;
   const stats = (await t.request('GET', `/api/campaigns/${finished.id}/stats`, { cookie })).json<{ callers: unknown[]; answers: { questionId: string; respondents: number | null }[]; hours: unknown[] }>();
@@ -206,4 +207,67 @@ test('a database holding another organisation is refused with a clear message, a
   } finally {
     await other.close();
   }
+});
+
+test('in the power campaign the demo caller presses start once and Ringa connects a person who answered; the save is kept', async () => {
+  const cookie = await t.login({ email: 'ringare@demo.ringa.local' }, DEMO_PASSWORD);
+  const campaigns = (await t.request('GET', '/api/me/campaigns', { cookie })).json<{ campaigns: { id: string; name: string; status: string; dialing: string; closed: string | null }[] }>().campaigns;
+  const power = campaigns.find((campaign) => campaign.name === 'Ringrunda i Luleå: bussarna och kollektivtrafiken');
+  // Open now (at any hour), on the simulated network.
+  expect(power).toMatchObject({ status: 'active', dialing: 'simulated', closed: null });
+  if (!power) return;
+  const socket: Client = io(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, origin: t.origin }, reconnection: false, forceNew: true });
+  await new Promise((resolve, reject) => socket.once('connect', () => resolve(null)).once('connect_error', reject));
+  sockets.push(socket);
+  const joined = data<JoinAnswer>(await ask(socket, 'campaign:join', { campaignId: power.id }));
+  expect(joined.campaign).toMatchObject({ dialMode: 'power', linesPerCaller: 2 });
+  expect(joined.campaign.questions.map((question) => question.text)).toEqual(['Vad skulle få dig att åka mer buss?', 'Vill du bli medlem?']);
+  // Asking for the next person is not how this campaign works: Ringa dials.
+  expect(await ask(socket, 'contact:next', { campaignId: power.id })).toMatchObject({ ok: false, error: { code: 'campaign_dials_for_you' } });
+
+  const bridged: DialerBridgedEvent[] = [];
+  socket.on('dialer:bridged', (event) => bridged.push(event));
+  const started = data<DialerStartAnswer>(await ask(socket, 'dialer:start', { campaignId: power.id }));
+  expect(started.line).toBe('simulated');
+  // What detection took for an answering machine reaches a waiting caller too; the caller notes it and waits on.
+  let assignment: Assignment | undefined;
+  while (!assignment) {
+    await expect.poll(() => bridged.length, { timeout: 20_000 }).toBeGreaterThan(0);
+    const event = bridged.shift() as DialerBridgedEvent;
+    if (event.detected !== 'machine') assignment = event.assignment;
+    else data(await ask(socket, 'call:complete', { assignmentId: event.assignment.id, key: randomUUID(), outcome: 'voicemail', answers: {} }));
+  }
+  // One of the campaign's own people (the survey's), not one of the open campaign's.
+  const lists = await t.db
+    .selectFrom('listPerson')
+    .innerJoin('targetList', 'targetList.id', 'listPerson.listId')
+    .select('targetList.name')
+    .where('listPerson.personId', '=', assignment.contact.id)
+    .execute();
+  expect(lists.map((list) => list.name)).toEqual(['Bussenkäten – Luleå (får ringas)']);
+  expect(assignment.contact.attributes.Ort).toBeTruthy();
+
+  const saved = data<CompleteAnswer>(
+    await ask(socket, 'call:complete', { assignmentId: assignment.id, key: randomUUID(), outcome: 'conversation', answers: { bussen: 'tatare', medlem: true }, noticeGiven: true }),
+  );
+  expect(saved.callId).toBeTruthy();
+  // A pause: no new people once the one who may have answered since is saved; the lines still ringing end by themselves.
+  let paused = false;
+  socket.on('dialer:seat', (event) => (paused ||= event.state === 'paused'));
+  data(await ask(socket, 'dialer:pause', { campaignId: power.id }));
+  const until = performance.now() + 15_000;
+  while (!paused && performance.now() < until) {
+    for (const event of bridged.splice(0)) data(await ask(socket, 'call:complete', { assignmentId: event.assignment.id, key: randomUUID(), outcome: event.detected ? 'voicemail' : 'refused', answers: {} }));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(paused).toBe(true);
+  await expect
+    .poll(async () => (await sql<{ n: number }>`select count(*)::int as n from dialer_line where campaign_id = ${power.id} and state in ('placing', 'ringing')`.execute(t.db)).rows[0]?.n, { timeout: 10_000 })
+    .toBe(0);
+  const call = await t.db.selectFrom('call').select(['callerId', 'outcome', 'answers', 'personId']).where('id', '=', saved.callId).executeTakeFirstOrThrow();
+  const rikard = await t.db.selectFrom('appUser').select('id').where('email', '=', 'ringare@demo.ringa.local').executeTakeFirstOrThrow();
+  expect(call).toMatchObject({ callerId: rikard.id, outcome: 'conversation', answers: { bussen: 'tatare', medlem: true }, personId: assignment.contact.id });
+  await t.app.ctx.stats.flush();
+  const stats = (await t.request('GET', `/api/campaigns/${power.id}/stats`, { cookie: await t.login({ email: 'lulea@demo.ringa.local' }, DEMO_PASSWORD) })).json<{ totals: { conversations: number; recruits: number } }>().totals;
+  expect(stats).toMatchObject({ conversations: 1, recruits: 1 });
 });

@@ -146,6 +146,51 @@ export const WELCOME: { briefing: string; script: string; questions: QuestionVal
   ],
 };
 
+/**
+ * Luleå's call-around in power mode: Ringa rings two people at a time for each caller and connects whoever
+ * answers. The people answered the party's survey on buses and ticked that they may be called.
+ */
+export const BUSES: { name: string; briefing: string; script: string; questions: QuestionValue[] } = {
+  name: 'Ringrunda i Luleå: bussarna och kollektivtrafiken',
+  briefing: [
+    'Här ringer Ringa åt dig. Tryck på Börja ringa, så ringer Ringa upp två personer åt gången och kopplar fram den som svarar först. Du slår inga nummer, och de som inte svarar noterar Ringa själv.',
+    '',
+    'Vi ringer dem i Luleå som svarade på vår enkät om bussarna i höstas och kryssade i att vi fick ringa. Ingen av dem är medlem.',
+    '',
+    '- Tacka för enkätsvaret och fråga hur bussen fungerar för dem.',
+    '- Fråga om medlemskap när samtalet har landat.',
+    '- Tryck på Spara när samtalet är slut, så kopplas nästa person fram av sig själv.',
+  ].join('\n'),
+  script: [
+    '## Hälsning',
+    'Hej {first_name}! Jag heter {caller_name} och ringer från Socialdemokraterna i Luleå. Du svarade på vår enkät om bussarna i höstas och skrev att vi fick ringa – tack för det! Har du ett par minuter?',
+    '',
+    '## Bussarna',
+    'Vi vill att det ska bli lättare att åka buss i {attr:Ort} och i resten av kommunen. Hur fungerar bussen för dig i dag? Vad skulle få dig att åka oftare?',
+    '',
+    '## Medlemskap',
+    'Vi driver frågan i kommunfullmäktige, och vi blir starkare ju fler vi är. **Vill du bli medlem?** Jag kan skicka ett sms med en länk direkt.',
+    '',
+    '## Avslutning',
+    'Tack för samtalet, {first_name}! Ha det så bra.',
+  ].join('\n'),
+  questions: [
+    {
+      id: 'bussen',
+      kind: 'single',
+      text: 'Vad skulle få dig att åka mer buss?',
+      choices: [
+        { value: 'tatare', label: 'Tätare turer', tags: [] },
+        { value: 'kvallar', label: 'Bussar på kvällar och helger', tags: [] },
+        { value: 'billigare', label: 'Billigare biljetter', tags: [] },
+        { value: 'narmare', label: 'En hållplats närmare hemmet', tags: [] },
+        { value: 'aker-redan', label: 'Åker redan buss så mycket jag behöver', tags: [] },
+      ],
+    },
+    medlem,
+  ],
+};
+
 export const DRAFT: { name: string; script: string } = {
   name: 'Inbjudan till julglöggen i Centrum',
   script: 'Hej {first_name}! Jag heter {caller_name} och ringer från S-föreningen Centrum. Vi bjuder på glögg och pepparkakor i partilokalen lördag den 19 december – vill du komma?',

@@ -15,7 +15,7 @@ import { addMembership, ensureOrganisationPath, listOrganisationsWithPaths } fro
 import { localDay, StatsService } from '../stats/stats.service';
 import { createGroup, updateGroup } from '../target-groups/target-groups.service';
 import { recordEndedSimulatedCalls } from '../telephony/telephony.service';
-import { autumn, CARE, DRAFT, OUTCOMES, recruitingAnswers, WELCOME, welcomeAnswers } from './demo-campaigns';
+import { autumn, BUSES, CARE, DRAFT, OUTCOMES, recruitingAnswers, WELCOME, welcomeAnswers } from './demo-campaigns';
 import { playSessions, type PlayedCall, type Profile, type Session } from './demo-calling';
 import { csv, name, Numbers, person, PLACES, Random, type DemoPerson, type Municipality } from './demo-people';
 
@@ -215,6 +215,8 @@ class DemoSeeder {
     await this.welcomeCampaign();
     await this.openCampaign([groups.lulea.younger, groups.pitea.younger]);
     await this.draftCampaign(groups.centrum);
+    // Last, so that the people and calls drawn before it stay as they were.
+    await this.powerCampaign();
     return { people: this.people, calls: this.calls };
   }
 
@@ -273,16 +275,20 @@ class DemoSeeder {
 
   private async petitionLists(): Promise<{ lulea: string; pitea: string; centrum: string }> {
     this.clock.set(this.at(75, '09:30'));
-    const header = ['Förnamn', 'Efternamn', 'Mobilnummer', 'Postnr', 'Ort', 'Kommun', 'Födelseår', 'Medlem'];
-    const rows = (municipality: Municipality, count: number, memberShare: number) =>
-      Array.from({ length: count }, () => person(this.random, this.numbers, municipality, memberShare)).map((p: DemoPerson) => [
-        p.firstName, p.lastName, p.mobile, p.postcode, p.place, p.municipality, String(p.born), p.member ? 'Ja' : 'Nej',
-      ]);
-    const lulea = await this.importList(LULEA, 'Namninsamling akutsjukvården – Luleå', csv(header, rows('Luleå', 1800, 0.12)), this.user('lulea@demo.ringa.local'), 'consent');
-    const pitea = await this.importList(PITEA, 'Namninsamling akutsjukvården – Piteå', csv(header, rows('Piteå', 1100, 0.12)), this.user('distrikt@demo.ringa.local'), 'consent');
+    const lulea = await this.importList(LULEA, 'Namninsamling akutsjukvården – Luleå', this.peopleCsv('Luleå', 1800, 0.12), this.user('lulea@demo.ringa.local'), 'consent');
+    const pitea = await this.importList(PITEA, 'Namninsamling akutsjukvården – Piteå', this.peopleCsv('Piteå', 1100, 0.12), this.user('distrikt@demo.ringa.local'), 'consent');
     this.clock.set(this.at(60, '19:10'));
-    const centrum = await this.importList(CENTRUM, 'Kontaktkort från torgmötena', csv(header, rows('Luleå', 140, 0.3)), this.user('centrum@demo.ringa.local'), 'consent');
+    const centrum = await this.importList(CENTRUM, 'Kontaktkort från torgmötena', this.peopleCsv('Luleå', 140, 0.3), this.user('centrum@demo.ringa.local'), 'consent');
     return { lulea, pitea, centrum };
+  }
+
+  /** A list of made-up people of a municipality, as the party's petitions and surveys export them. */
+  private peopleCsv(municipality: Municipality, count: number, memberShare: number): string {
+    const header = ['Förnamn', 'Efternamn', 'Mobilnummer', 'Postnr', 'Ort', 'Kommun', 'Födelseår', 'Medlem'];
+    const rows = Array.from({ length: count }, () => person(this.random, this.numbers, municipality, memberShare)).map((p: DemoPerson) => [
+      p.firstName, p.lastName, p.mobile, p.postcode, p.place, p.municipality, String(p.born), p.member ? 'Ja' : 'Nej',
+    ]);
+    return csv(header, rows);
   }
 
   private async targetGroups(lists: { lulea: string; pitea: string; centrum: string }) {
@@ -485,6 +491,41 @@ class DemoSeeder {
     });
     const played = playSessions(this.random, await queuedPeople(this.db, campaign.id), this.sessions(4, 1, callers, [3, 5], { fridays: true }), profile, { until: this.at(0, '00:00') });
     await this.save(campaign.id, played);
+  }
+
+  /**
+   * Ringa dialing for the caller: Luleå's call-around, opened this morning in power mode (two lines per caller)
+   * on the simulated network and at any hour, with people of its own (a survey's answers) and no calls yet.
+   */
+  private async powerCampaign(): Promise<void> {
+    const organizer = this.user('lulea@demo.ringa.local');
+    this.clock.set(this.at(1, '16:40'));
+    const listId = await this.importList(LULEA, 'Bussenkäten – Luleå (får ringas)', this.peopleCsv('Luleå', 500, 0.12), organizer, 'consent');
+    const group = await createGroup(this.db, this.clock, organizer, this.org(LULEA).id, {
+      name: 'Luleå: bussenkäten, ej medlemmar',
+      listIds: [listId],
+      filters: [{ attribute: 'Medlem', op: 'equals', value: 'Nej' }],
+    });
+    const campaign = await createCampaign(this.db, this.clock, organizer, this.org(LULEA).id, {
+      name: BUSES.name,
+      briefing: BUSES.briefing,
+      callingWindow: ALWAYS_WINDOW,
+      dialing: 'simulated',
+      dialMode: 'power',
+      linesPerCaller: 2,
+      shownAttributes: ['Ort', 'Födelseår'],
+      goals: [
+        { metric: 'conversations', target: 80 },
+        { metric: 'recruits', target: 10 },
+      ],
+      targetGroupIds: [group.id],
+      callerTeamIds: [LULEA, CENTRUM, BJORKSKATAN].map((team) => this.org(team).id),
+      script: BUSES.script,
+      questions: BUSES.questions,
+      outcomes: OUTCOMES,
+    });
+    this.clock.set(this.at(0, '08:00'));
+    await changeStatusAsSystem(this.db, this.clock, campaign.id, 'active');
   }
 
   /** A draft an association is writing: something for the campaign editor to open. */
