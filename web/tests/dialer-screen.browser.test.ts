@@ -120,7 +120,8 @@ const savedCalls = () => server.db.selectFrom('call').select('outcome').where('c
 
 test('start: the seat opens once and the caller waits, told how many lines ring', async () => {
   await caller.goto(`${server.url}/call/${campaignId}`);
-  await caller.getByText('Ringa dials for you in this campaign.').waitFor();
+  await caller.getByText('Press “Start calling” once. Ringa calls people for you').waitFor();
+  expect(await caller.getByText('Save and next').count()).toBe(0);
   await caller.getByRole('button', { name: 'Start calling' }).click();
   await caller.getByTestId('seat-ringing').getByText('2 lines ringing').waitFor();
   await caller.getByText('Practice line: no one is really called.').waitFor();

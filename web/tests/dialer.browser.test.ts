@@ -82,7 +82,9 @@ const talkedCalls = () =>
 
 test('the caller starts once and waits while Ringa rings for them; no "next person" to ask for', async () => {
   await caller.goto(`${server.url}/call/${campaignId}`);
-  await caller.getByText('Ringa ringer upp åt dig i den här kampanjen.').waitFor();
+  await caller.getByText('Tryck på ”Börja ringa” en gång. Ringa ringer upp folk åt dig').waitFor();
+  // The tips of a campaign where the caller dials themselves are not shown: no "Spara och nästa" here.
+  expect(await caller.getByText('Spara och nästa').count()).toBe(0);
   await caller.getByRole('button', { name: 'Börja ringa' }).click();
   const waiting = caller.getByTestId('seat-waiting');
   await waiting.getByRole('heading', { name: 'Ringa ringer upp folk åt dig' }).waitFor();

@@ -1176,6 +1176,12 @@ export const da: Messages = {
         'Efter samtalen vælger du, hvad der skete, og trykker på »Gem og næste«. Den næste person kommer med det samme.',
         'Hold pause, når du vil. Det, du gemmer, bliver gemt, også hvis forbindelsen forsvinder.',
       ],
+      dialerTips: [
+        'Tryk på »Begynd at ringe« én gang. Ringa ringer folk op for dig, og opkald, som ingen tager, når aldrig frem til dig.',
+        'Når nogen svarer, bliver de stillet igennem til dig med det samme, med navn, samtaleguide og spørgsmål. Læs samtaleguiden med dine egne ord.',
+        'Efter samtalen vælger du, hvad der skete, og trykker på »Gem«. Den næste kommer af sig selv.',
+        'Hold pause, når du vil: du får ikke nogen ny efter den, du taler med. Det, du gemmer, bliver gemt, også hvis forbindelsen forsvinder.',
+      ],
       dialing: {
         'own-phone': 'Du ringer fra din egen telefon: tryk på nummeret, eller tast det selv.',
         twilio: 'Du ringer fra browseren. Et headset hjælper.',
@@ -1244,7 +1250,6 @@ export const da: Messages = {
       useOwnPhone: 'Ring fra min egen telefon i stedet',
     },
     seat: {
-      intro: 'Ringa ringer op for dig i denne kampagne. Når nogen svarer, bliver de stillet igennem til dig, og navn, samtaleguide og spørgsmål vises med det samme.',
       starting: 'Åbner din linje …',
       waiting: 'Ringa ringer folk op for dig',
       ringing: (lines: number) => (lines === 0 ? 'Finder de næste at ringe til …' : lines === 1 ? '1 linje ringer' : `${lines} linjer ringer`),

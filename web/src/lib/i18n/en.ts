@@ -1185,6 +1185,13 @@ export const en = {
         'After the call, choose what happened and press “Save and next”. The next person comes at once.',
         'Pause whenever you like. What you save is kept, even if your connection drops.',
       ],
+      /** In a campaign where Ringa dials for the caller (power, predictive), instead of the tips above. */
+      dialerTips: [
+        'Press “Start calling” once. Ringa calls people for you, and calls nobody answers never reach you.',
+        'When someone answers, they are connected to you at once, with their name, the script and the questions. Read the script in your own words.',
+        'After the call, choose what happened and press “Save”. The next person comes by themselves.',
+        'Pause whenever you like: no new person comes after the one you are talking to. What you save is kept, even if your connection drops.',
+      ],
       dialing: {
         'own-phone': 'You call from your own phone: tap the number, or type it in.',
         twilio: 'You call from this browser. A headset helps.',
@@ -1253,7 +1260,6 @@ export const en = {
       useOwnPhone: 'Call from my own phone instead',
     },
     seat: {
-      intro: 'Ringa dials for you in this campaign. When someone answers, they are connected to you and their card, script and questions appear at once.',
       starting: 'Opening your line…',
       waiting: 'Ringa is calling people for you',
       ringing: (lines: number) => (lines === 0 ? 'Finding the next people to call…' : lines === 1 ? '1 line ringing' : `${lines} lines ringing`),

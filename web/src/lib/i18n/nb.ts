@@ -1154,6 +1154,12 @@ export const nb: Messages = {
         'Etter samtalen velger du hva som skjedde, og trykker på «Lagre og neste». Neste person kommer med en gang.',
         'Ta pause når du vil. Det du lagrer, blir lagret, også hvis forbindelsen forsvinner.',
       ],
+      dialerTips: [
+        'Trykk på «Begynn å ringe» én gang. Ringa ringer folk for deg, og anrop ingen svarer på, når aldri fram til deg.',
+        'Når noen svarer, blir de koblet til deg med en gang, med navn, manus og spørsmål. Les manuset med dine egne ord.',
+        'Etter samtalen velger du hva som skjedde, og trykker på «Lagre». Neste person kommer av seg selv.',
+        'Ta pause når du vil: du får ingen ny person etter den du snakker med. Det du lagrer, blir lagret, også hvis forbindelsen forsvinner.',
+      ],
       dialing: {
         'own-phone': 'Du ringer fra din egen telefon: trykk på nummeret, eller tast det selv.',
         twilio: 'Du ringer fra nettleseren. Et hodesett hjelper.',
@@ -1222,7 +1228,6 @@ export const nb: Messages = {
       useOwnPhone: 'Ring fra min egen telefon i stedet',
     },
     seat: {
-      intro: 'Ringa ringer opp for deg i denne kampanjen. Når noen svarer, blir de koblet til deg, og navn, manus og spørsmål vises med en gang.',
       starting: 'Åpner linjen din …',
       waiting: 'Ringa ringer folk for deg',
       ringing: (lines: number) => (lines === 0 ? 'Finner de neste å ringe …' : lines === 1 ? '1 linje ringer' : `${lines} linjer ringer`),

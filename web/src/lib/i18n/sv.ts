@@ -1176,6 +1176,13 @@ export const sv: Messages = {
         'Efter samtalet väljer du vad som hände och trycker på ”Spara och nästa”. Nästa person kommer direkt.',
         'Ta paus när du vill. Det du sparar finns kvar, även om anslutningen bryts.',
       ],
+      /** In a campaign where Ringa dials for the caller (power, predictive), instead of the tips above. */
+      dialerTips: [
+        'Tryck på ”Börja ringa” en gång. Ringa ringer upp folk åt dig, och samtal som ingen svarar på når aldrig dig.',
+        'När någon svarar kopplas personen till dig direkt, med namn, manus och frågor. Läs manuset med egna ord.',
+        'Efter samtalet väljer du vad som hände och trycker på ”Spara”. Nästa person kommer av sig själv.',
+        'Pausa när du vill: du får ingen ny person efter den du pratar med. Det du sparar finns kvar, även om anslutningen bryts.',
+      ],
       dialing: {
         'own-phone': 'Du ringer från din egen telefon: tryck på numret eller slå det själv.',
         twilio: 'Du ringer från webbläsaren. Ett headset hjälper.',
@@ -1244,7 +1251,6 @@ export const sv: Messages = {
       useOwnPhone: 'Ring från min egen telefon i stället',
     },
     seat: {
-      intro: 'Ringa ringer upp åt dig i den här kampanjen. När någon svarar kopplas personen till dig, och namn, manus och frågor visas direkt.',
       starting: 'Öppnar din linje …',
       waiting: 'Ringa ringer upp folk åt dig',
       ringing: (lines: number) => (lines === 0 ? 'Letar fram nästa att ringa …' : lines === 1 ? '1 linje ringer' : `${lines} linjer ringer`),
