@@ -211,10 +211,11 @@ test('a database holding another organisation is refused with a clear message, a
 
 test('in the power campaign the demo caller presses start once and Ringa connects a person who answered; the save is kept', async () => {
   const cookie = await t.login({ email: 'ringare@demo.ringa.local' }, DEMO_PASSWORD);
-  const campaigns = (await t.request('GET', '/api/me/campaigns', { cookie })).json<{ campaigns: { id: string; name: string; status: string; dialing: string; closed: string | null }[] }>().campaigns;
+  const campaigns = (await t.request('GET', '/api/me/campaigns', { cookie })).json<{ campaigns: { id: string; name: string; status: string; dialing: string; dialMode: string; closed: string | null }[] }>().campaigns;
   const power = campaigns.find((campaign) => campaign.name === 'Ringrunda i Luleå: bussarna och kollektivtrafiken');
-  // Open now (at any hour), on the simulated network.
-  expect(power).toMatchObject({ status: 'active', dialing: 'simulated', closed: null });
+  // Open now (at any hour), on the simulated network; the start page says Ringa dials for the caller here.
+  expect(power).toMatchObject({ status: 'active', dialing: 'simulated', dialMode: 'power', closed: null });
+  expect(campaigns.find((campaign) => campaign.name === 'Decemberringning: akutsjukvården i hela länet')?.dialMode).toBe('preview');
   if (!power) return;
   const socket: Client = io(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, origin: t.origin }, reconnection: false, forceNew: true });
   await new Promise((resolve, reject) => socket.once('connect', () => resolve(null)).once('connect_error', reject));

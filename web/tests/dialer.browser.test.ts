@@ -81,6 +81,10 @@ const talkedCalls = () =>
     .then((rows) => rows.map((row) => row.outcome));
 
 test('the caller starts once and waits while Ringa rings for them; no "next person" to ask for', async () => {
+  // On the start page the campaign says Ringa dials for the caller in it.
+  await caller.goto(server.url);
+  const card = caller.locator(`[data-campaign="${campaignId}"]`);
+  expect(await card.getByTestId('dials-for-you').textContent()).toBe('Ringa ringer upp åt dig här: den som svarar kopplas direkt till dig.');
   await caller.goto(`${server.url}/call/${campaignId}`);
   await caller.getByText('Tryck på ”Börja ringa” en gång. Ringa ringer upp folk åt dig').waitFor();
   // The tips of a campaign where the caller dials themselves are not shown: no "Spara och nästa" here.

@@ -569,7 +569,7 @@ export function callableCampaigns(db: Database, userId: string) {
   return db
     .selectFrom('campaign as c')
     .innerJoin('organisation as o', 'o.id', 'c.organisationId')
-    .select(['c.id', 'c.name', 'c.organisationId', 'o.name as organisationName', 'c.status', 'c.dialing', 'c.startsAt', 'c.endsAt', 'c.callingWindow', 'o.timeZone'])
+    .select(['c.id', 'c.name', 'c.organisationId', 'o.name as organisationName', 'c.status', 'c.dialing', 'c.dialMode', 'c.startsAt', 'c.endsAt', 'c.callingWindow', 'o.timeZone'])
     .where('c.status', 'in', ['active', 'paused'])
     .where((eb) =>
       eb.or([

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Timestamp, Uuid } from '../../schemas';
-import { CampaignForCaller, Dialing, OutcomeCode, TagFigures } from '../campaigns/campaigns.schemas';
+import { CampaignForCaller, Dialing, DialMode, OutcomeCode, TagFigures } from '../campaigns/campaigns.schemas';
 
 // The calling events' payloads, checked on arrival: a socket gets { ok: false, error } for any other shape.
 
@@ -160,6 +160,8 @@ export const CallableCampaign = Type.Object({
   organisationName: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('paused')]),
   dialing: Dialing,
+  /** Who dials: the caller (preview), or Ringa for them (power, predictive). */
+  dialMode: DialMode,
   startsAt: Type.Union([Timestamp, Type.Null()]),
   endsAt: Type.Union([Timestamp, Type.Null()]),
   /** Why calling is closed now (null: open), and when it opens next (null: not known, or open now). */

@@ -544,6 +544,7 @@ export class CallingEngine extends EventEmitter<EngineEvents> {
       organisationName: row.organisationName,
       status: row.status as 'active' | 'paused',
       dialing: row.dialing as EngineCampaign['forCaller']['dialing'],
+      dialMode: row.dialMode as EngineCampaign['forCaller']['dialMode'],
       startsAt: row.startsAt ? new Date(row.startsAt).toISOString() : null,
       endsAt: row.endsAt ? new Date(row.endsAt).toISOString() : null,
     }));

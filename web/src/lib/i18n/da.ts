@@ -165,6 +165,7 @@ export const da: Messages = {
     campaignsFailed: 'Kampagnerne kunne ikke hentes. Genindlæs siden for at prøve igen.',
     startCalling: 'Begynd at ringe',
     readAbout: 'Læs om kampagnen',
+    dialsForYou: 'Ringa ringer op for dig her: den, der svarer, bliver stillet direkte igennem til dig.',
     pausedNote: 'Sat på pause lige nu: du kan allerede læse om kampagnen.',
     none: 'Du er ikke medlem af nogen organisation endnu. Bed en organisator om et invitationslink.',
     treeLabel: 'Organisationstræ',

@@ -172,6 +172,7 @@ export const en = {
     campaignsFailed: 'The campaigns could not be loaded. Reload the page to try again.',
     startCalling: 'Start calling',
     readAbout: 'Read about the campaign',
+    dialsForYou: 'Ringa dials for you here: whoever answers is connected straight to you.',
     pausedNote: 'Paused for now: you can already read about it.',
     none: 'You are not a member of any organisation yet. Ask an organizer for an invitation link.',
     treeLabel: 'Organisation tree',

@@ -147,6 +147,7 @@ export const nb: Messages = {
     none: 'Du er ikke medlem av noen organisasjon ennå. Be en organisator om en invitasjonslenke.',
     treeLabel: 'Organisasjonstre',
     readAbout: 'Les om kampanjen',
+    dialsForYou: 'Ringa ringer for deg her: den som svarer, blir koblet rett til deg.',
   },
 
   org: {

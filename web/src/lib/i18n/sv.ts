@@ -165,6 +165,7 @@ export const sv: Messages = {
     campaignsFailed: 'Kampanjerna kunde inte hämtas. Ladda om sidan för att försöka igen.',
     startCalling: 'Börja ringa',
     readAbout: 'Läs om kampanjen',
+    dialsForYou: 'Ringa ringer upp åt dig här: den som svarar kopplas direkt till dig.',
     pausedNote: 'Pausad just nu: du kan redan läsa om kampanjen.',
     none: 'Du är inte medlem i någon organisation än. Be en organisatör om en inbjudningslänk.',
     treeLabel: 'Organisationsträd',
