@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../../context';
 import { requireUser } from '../../plugins/auth';
 import { errors, OrgParams } from '../../schemas';
@@ -7,6 +8,10 @@ import * as campaigns from './campaigns.service';
 
 export function campaignsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
   return async (app) => {
+    /** The campaign changed: its dialer (in whichever process paces it) asks its queue again now; a failure is logged, the change stands. */
+    const tellDialer = (campaignId: string, log: FastifyBaseLogger) =>
+      ctx.dialer.reconsider(campaignId).catch((error: unknown) => log.error({ name: (error as Error).name }, 'the campaign dialer could not be told of the change'));
+
     app.get(
       '/orgs/:orgId/campaigns',
       { schema: { tags: ['campaigns'], params: OrgParams, response: { 200: CampaignList, ...errors(401, 403, 404) } } },
@@ -55,8 +60,8 @@ export function campaignsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const changed = await campaigns.updateSettings(ctx.db, ctx.clock, requireUser(request).userId, request.params.campaignId, request.body);
-        // New hours or people: a dialer waiting out "nobody to call" asks again now.
-        ctx.dialer.reconsider(request.params.campaignId);
+        // New hours or people: a dialer waiting out "nobody to call" asks again now (else within 30 s).
+        await tellDialer(request.params.campaignId, request.log);
         return changed;
       },
     );
@@ -89,7 +94,7 @@ export function campaignsRoutes(ctx: AppContext): FastifyPluginAsyncTypebox {
       async (request) => {
         const changed = await campaigns.changeStatus(ctx.db, ctx.clock, requireUser(request).userId, request.params.campaignId, request.body.status);
         // Resumed, paused or finished: the campaign's dialer asks its queue again now, and its callers hear why if nobody comes.
-        ctx.dialer.reconsider(request.params.campaignId);
+        await tellDialer(request.params.campaignId, request.log);
         return changed;
       },
     );

@@ -60,6 +60,13 @@ export async function own(db: Database, processId: string, now: Date): Promise<s
   return rows.map((row) => row.campaignId);
 }
 
+/** Another process paces the campaign now. */
+export async function pacedElsewhere(db: Database, campaignId: string, processId: string, now: Date): Promise<boolean> {
+  const { rows } = await sql<{ one: number }>`
+    select 1 as one from dialer_owner where campaign_id = ${campaignId} and process_id <> ${processId} and expires_at >= ${now}`.execute(db);
+  return rows.length > 0;
+}
+
 /** This process stops pacing: others take its campaigns at once. */
 export async function disown(db: Database, processId: string): Promise<void> {
   await sql`delete from dialer_owner where process_id = ${processId}`.execute(db);

@@ -229,10 +229,10 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
    * The organizer changed the campaign (resumed it, paused it, changed its hours or people): the process
    * pacing it asks the queue again at once, instead of after its wait with nobody to call.
    */
-  reconsider(campaignId: string): void {
+  async reconsider(campaignId: string): Promise<void> {
     const running = this.running.get(campaignId);
     if (running) running.dialer.reconsider();
-    else this.emit('nudge', { campaignId, reconsider: true });
+    else if (await repository.pacedElsewhere(this.db, campaignId, this.options.processId, this.clock.now())) this.emit('nudge', { campaignId, reconsider: true });
   }
 
   // --- pacing ----------------------------------------------------------------------------------------
