@@ -111,13 +111,17 @@ export async function conferenceEnded(db: Database, conferenceSid: string, seatI
 
 // --- the account's limits across processes (PostgreSQL's clock, the one every process shares) ----------
 
-/** Calls of the account that took their start and have not ended; one whose process died before creating it counts for a minute only. */
+/**
+ * Calls of the account that took their start and have not ended; one whose process died before creating
+ * it counts for a minute only, and none for more than 4 hours (Twilio's default call time limit, which a
+ * phone bank has no reason to raise), whatever callbacks were lost.
+ */
 function liveLinesOf(db: Database, accountSid: string) {
   return db
     .selectFrom('dialerTwilioLine')
     .select((eb) => eb.fn.countAll<string>().as('live'))
     .where('accountSid', '=', accountSid)
-    .where('startedAt', 'is not', null)
+    .where('startedAt', '>', sql<Date>`clock_timestamp() - interval '4 hours'`)
     .where('statusRank', '<', 3)
     .where((eb) => eb.or([eb('callSid', 'is not', null), eb('startedAt', '>', sql<Date>`clock_timestamp() - interval '1 minute'`)]));
 }
