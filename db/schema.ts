@@ -179,6 +179,11 @@ export interface DialerSeat {
   wants: Generated<string>;
 }
 
+export interface DialerTwilioAccount {
+  accountSid: string;
+  nextAt: Timestamp;
+}
+
 export interface DialerTwilioConference {
   conferenceSid: string;
   endedAt: Timestamp | null;
@@ -196,6 +201,7 @@ export interface DialerTwilioLine {
   lineId: string;
   organisationId: string;
   seatId: string | null;
+  startedAt: Timestamp | null;
   status: string;
   statusRank: number;
   talkSeconds: number | null;
@@ -489,6 +495,7 @@ export interface DB {
   dialerLine: DialerLine;
   dialerOwner: DialerOwner;
   dialerSeat: DialerSeat;
+  dialerTwilioAccount: DialerTwilioAccount;
   dialerTwilioConference: DialerTwilioConference;
   dialerTwilioLine: DialerTwilioLine;
   doNotCall: DoNotCall;

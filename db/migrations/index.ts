@@ -23,6 +23,7 @@ import * as listRepairedNumbers from './2026-12-05T06-00_list-repaired-numbers';
 import * as campaignDialMode from './2026-12-05T07-00_campaign-dial-mode';
 import * as twilioDialer from './2026-12-05T08-00_twilio-dialer';
 import * as dialer from './2026-12-05T09-00_dialer';
+import * as twilioAccountPacing from './2026-12-05T10-00_twilio-account-pacing';
 
 // Every migration, by its file name. Imported statically so that every runner (tsx, vitest, the CLI)
 // loads them the same way; db/migrate.test.ts checks that no file is left out.
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-05T07-00_campaign-dial-mode': campaignDialMode,
   '2026-12-05T08-00_twilio-dialer': twilioDialer,
   '2026-12-05T09-00_dialer': dialer,
+  '2026-12-05T10-00_twilio-account-pacing': twilioAccountPacing,
 };

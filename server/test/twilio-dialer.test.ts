@@ -3,9 +3,11 @@
 // own code), the caller's conference, and the account's limits. The dialer deciding is a recording sink
 // here; what a person or a caller would notice is what Twilio is told to do.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import twilio from 'twilio';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { AnsweredBy, AnswerDecision, DialerSink, LineEnd, PlaceCall } from '../src/modules/dialer/dialer.types';
+import { TwilioDialer } from '../src/modules/dialer/twilio-dialer';
 import type { DialerSeat } from '../src/modules/telephony/telephony.service';
 import { FakeTwilio, hex, INVALID_PHONE, signedWebhook, twilioAccount, until } from './fake-twilio';
 import { TestContext, type TestUser } from './harness';
@@ -485,5 +487,124 @@ describe('Twilio’s limits are Ringa’s', () => {
     await waiting;
     expect(Date.now() - started).toBeLessThan(3000);
     expect(fake.creates(PACED_TWILIO.accountSid)).toHaveLength(4);
+  });
+
+  /** An organisation with a Twilio account of its own, at these limits. */
+  async function accountAt(limits: { callsPerSecond: number; maxConcurrentCalls?: number }) {
+    const target = await t.newOrg({ name: `Distriktet ${hex(4)}` });
+    const settings = twilioAccount();
+    const admin = await t.newUser([{ org: target, role: 'admin' }]);
+    const saved = await t.request('PUT', `/api/orgs/${target.id}/telephony`, { cookie: await t.login(admin), body: { ...settings, ...limits } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    return { org: target, settings };
+  }
+
+  /** Another server process's Twilio side: the same database and account, a queue of its own in memory (closed after the test). */
+  const others: TwilioDialer[] = [];
+  afterEach(() => {
+    for (const other of others.splice(0)) other.close();
+  });
+  function otherProcess(): TwilioDialer {
+    const other = new TwilioDialer(t.db, t.clock, t.app.ctx.telephony, { publicUrl: new URL('http://ringa.test'), apiBaseUrl: fake.url });
+    other.attach(new RecordingSink());
+    others.push(other);
+    return other;
+  }
+
+  const gapsOf = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?? 0));
+
+  for (const [callsPerSecond, least] of [
+    [1, 950],
+    [2, 480],
+  ] as const) {
+    test(`two processes dialling through one account at ${callsPerSecond} call(s) a second together start no more: Twilio is asked at least ~${least} ms apart`, async () => {
+      const { org: target, settings } = await accountAt({ callsPerSecond });
+      const other = otherProcess();
+      const here = Array.from({ length: 3 }, () => placeCall(target.id));
+      const there = Array.from({ length: 3 }, () => placeCall(target.id));
+      await Promise.all([...here.map((call) => t.app.ctx.twilioDialer.place(call)), ...there.map((call) => other.place(call))]);
+      const creates = fake.creates(settings.accountSid);
+      expect(creates).toHaveLength(6);
+      const gaps = gapsOf(creates.map((r) => r.at));
+      console.log(`${callsPerSecond} call(s)/s through two processes: gaps between creates (ms)`, gaps);
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(least);
+      // Both processes dialled, each in its own order.
+      const order = creates.map((r) => String(r.body.Url));
+      const answerUrl = (call: PlaceCall) => `http://ringa.test/api/dialer/twilio/answer?lineId=${call.lineId}`;
+      expect(order.filter((url) => here.some((call) => answerUrl(call) === url))).toEqual(here.map(answerUrl));
+      expect(order.filter((url) => there.some((call) => answerUrl(call) === url))).toEqual(there.map(answerUrl));
+    });
+  }
+
+  test('the pacer sees the account’s queue and live calls of every process: no room while the account’s next start is 2 s away or its cap is reached elsewhere', async () => {
+    const { org: target, settings } = await accountAt({ callsPerSecond: 1, maxConcurrentCalls: 1 });
+    const other = otherProcess();
+    expect(await other.room(target.id)).toBeUndefined();
+    await t.db.insertInto('dialerTwilioAccount').values({ accountSid: settings.accountSid, nextAt: sql<Date>`clock_timestamp() + interval '3 seconds'` }).execute();
+    expect(await other.room(target.id)).toBe(0);
+    await t.db.updateTable('dialerTwilioAccount').set({ nextAt: sql<Date>`clock_timestamp()` }).where('accountSid', '=', settings.accountSid).execute();
+    expect(await other.room(target.id)).toBeUndefined();
+    // A call alive in this process: the other process has no room either.
+    const call = placeCall(target.id);
+    const { providerCallId } = await t.app.ctx.twilioDialer.place(call);
+    expect(await other.room(target.id)).toBe(0);
+    await signedWebhook(t.app, settings.authToken, '/api/dialer/twilio/status', { lineId: call.lineId }, { AccountSid: settings.accountSid, CallSid: providerCallId, CallStatus: 'busy' });
+    expect(await other.room(target.id)).toBeUndefined();
+  });
+
+  test('the concurrent-call cap counts every process’s calls: another process’s call waits until this one’s ends', async () => {
+    const { org: target, settings } = await accountAt({ callsPerSecond: 10, maxConcurrentCalls: 1 });
+    const other = otherProcess();
+    const first = placeCall(target.id);
+    const { providerCallId } = await t.app.ctx.twilioDialer.place(first);
+    const second = placeCall(target.id);
+    const waiting = other.place(second);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    expect(fake.creates(settings.accountSid)).toHaveLength(1);
+    await signedWebhook(t.app, settings.authToken, '/api/dialer/twilio/status', { lineId: first.lineId }, { AccountSid: settings.accountSid, CallSid: providerCallId, CallStatus: 'no-answer' });
+    const ended = Date.now();
+    await waiting;
+    console.log(`the other process's call started ${Date.now() - ended} ms after the first call ended`);
+    expect(Date.now() - ended).toBeLessThan(1500);
+    expect(fake.creates(settings.accountSid)).toHaveLength(2);
+  });
+
+  test('a line hung up with no final callback ever sent: Twilio’s answer ends it and frees its place (cap 1: the next call starts), here and in another process', async () => {
+    const { org: target, settings } = await accountAt({ callsPerSecond: 10, maxConcurrentCalls: 1 });
+    const other = otherProcess();
+    // Twilio answers the hang-up with the call's status (completed).
+    const first = placeCall(target.id);
+    const { providerCallId: firstSid } = await t.app.ctx.twilioDialer.place(first);
+    const next = placeCall(target.id);
+    const nextPlaced = t.app.ctx.twilioDialer.place(next);
+    const elsewhere = placeCall(target.id);
+    const elsewherePlaced = other.place(elsewhere);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(fake.creates(settings.accountSid)).toHaveLength(1);
+    let hungUp = Date.now();
+    await t.app.ctx.twilioDialer.hangup({ lineId: first.lineId, providerCallId: firstSid, organisationId: target.id });
+    expect(await lineRow(first.lineId)).toMatchObject({ status: 'completed', statusRank: 3 });
+    expect(sink.of(first.lineId)).toEqual([['ended', first.lineId, 'completed', 0]]);
+    // One of the two waiting calls goes out (whichever process asked first), the other waits for it.
+    const { providerCallId: nextSid } = await Promise.race([nextPlaced, elsewherePlaced]);
+    console.log(`after a hang-up with no callback, the next call started ${Date.now() - hungUp} ms later`);
+    expect(Date.now() - hungUp).toBeLessThan(1500);
+    expect(fake.creates(settings.accountSid)).toHaveLength(2);
+    const nextLine = (await t.db.selectFrom('dialerTwilioLine').select('lineId').where('callSid', '=', nextSid).executeTakeFirstOrThrow()).lineId;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(fake.creates(settings.accountSid)).toHaveLength(2);
+
+    // Twilio answers that the call is gone (21220): the line ends as cancelled (it was never answered).
+    fake.ended.add(nextSid);
+    hungUp = Date.now();
+    await t.app.ctx.twilioDialer.hangup({ lineId: nextLine, providerCallId: nextSid, organisationId: target.id });
+    expect(await lineRow(nextLine)).toMatchObject({ status: 'canceled', statusRank: 3 });
+    await Promise.all([nextPlaced, elsewherePlaced]);
+    expect(Date.now() - hungUp).toBeLessThan(1500);
+    expect(fake.creates(settings.accountSid)).toHaveLength(3);
+
+    // The final callback arriving late after all changes nothing, and is told to the dialer no second time.
+    await signedWebhook(t.app, settings.authToken, '/api/dialer/twilio/status', { lineId: first.lineId }, { AccountSid: settings.accountSid, CallSid: firstSid, CallStatus: 'completed', CallDuration: '7' });
+    expect(sink.of(first.lineId)).toEqual([['ended', first.lineId, 'completed', 0]]);
   });
 });

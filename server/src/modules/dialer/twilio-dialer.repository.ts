@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Database } from '../../../../db/database';
 import type { DialerTwilioLine } from '../../../../db/schema';
 
@@ -107,4 +107,61 @@ export async function conferenceEnded(db: Database, conferenceSid: string, seatI
     .returning('conferenceSid')
     .executeTakeFirst();
   return ended !== undefined;
+}
+
+// --- the account's limits across processes (PostgreSQL's clock, the one every process shares) ----------
+
+/**
+ * Calls of the account that took their start and have not ended; one whose process died before creating
+ * it counts for a minute only, and none for more than 4 hours (Twilio's default call time limit, which a
+ * phone bank has no reason to raise), whatever callbacks were lost.
+ */
+function liveLinesOf(db: Database, accountSid: string) {
+  return db
+    .selectFrom('dialerTwilioLine')
+    .select((eb) => eb.fn.countAll<string>().as('live'))
+    .where('accountSid', '=', accountSid)
+    .where('startedAt', '>', sql<Date>`clock_timestamp() - interval '4 hours'`)
+    .where('statusRank', '<', 3)
+    .where((eb) => eb.or([eb('callSid', 'is not', null), eb('startedAt', '>', sql<Date>`clock_timestamp() - interval '1 minute'`)]));
+}
+
+/**
+ * Reserves the account's next free start for the line (the account's next start moves on by intervalMs)
+ * and marks the line started: how many milliseconds from now its start is. Null, reserving nothing, while
+ * the account has `cap` live calls (those of every process); the account's row is locked meanwhile, so
+ * that two processes never both take the last place.
+ */
+export function reserveStart(db: Database, slot: { accountSid: string; lineId: string; intervalMs: number; cap: number | null }): Promise<number | null> {
+  return db.transaction().execute(async (trx) => {
+    if (slot.cap !== null) {
+      await trx.insertInto('dialerTwilioAccount').values({ accountSid: slot.accountSid, nextAt: sql<Date>`clock_timestamp()` }).onConflict((oc) => oc.column('accountSid').doNothing()).execute();
+      await trx.selectFrom('dialerTwilioAccount').select('accountSid').where('accountSid', '=', slot.accountSid).forUpdate().execute();
+      const { live } = await liveLinesOf(trx, slot.accountSid).executeTakeFirstOrThrow();
+      if (Number(live) >= slot.cap) return null;
+    }
+    // One statement: the start is the later of the account's next free start and now; the next one an interval on.
+    const reserved = await sql<{ waitMs: number }>`
+      insert into dialer_twilio_account (account_sid, next_at)
+      values (${slot.accountSid}, clock_timestamp() + ${slot.intervalMs} * interval '1 millisecond')
+      on conflict (account_sid) do update
+        set next_at = greatest(dialer_twilio_account.next_at, clock_timestamp()) + ${slot.intervalMs} * interval '1 millisecond'
+      returning (extract(epoch from next_at - clock_timestamp()) * 1000)::float8 - ${slot.intervalMs} as wait_ms
+    `.execute(trx);
+    await trx.updateTable('dialerTwilioLine').set({ startedAt: sql<Date>`clock_timestamp()` }).where('lineId', '=', slot.lineId).execute();
+    return Math.max(0, reserved.rows[0]?.waitMs ?? 0);
+  });
+}
+
+/** For the pacer: how long until the account's next free start (0 when free now), and its live calls (every process's). */
+export async function accountQueue(db: Database, accountSid: string): Promise<{ waitMs: number; live: number }> {
+  const [queue, lines] = await Promise.all([
+    db
+      .selectFrom('dialerTwilioAccount')
+      .select(sql<number>`greatest(0, extract(epoch from next_at - clock_timestamp()) * 1000)::float8`.as('waitMs'))
+      .where('accountSid', '=', accountSid)
+      .executeTakeFirst(),
+    liveLinesOf(db, accountSid).executeTakeFirstOrThrow(),
+  ]);
+  return { waitMs: queue?.waitMs ?? 0, live: Number(lines.live) };
 }

@@ -11,7 +11,8 @@ import * as repository from './twilio-dialer.repository';
 import { abandonTwiml, bridgeTwiml, conferenceName, DIALER_WEBHOOK_PATHS, hangupTwiml, holdTwiml, MACHINE_DETECTION_TIMEOUT_SECONDS, webhookUrl } from './twilio-twiml';
 
 // The dialer's calls through Twilio. place() waits for the account's turn (calls per second, concurrent
-// calls: Ringa's queue, never Twilio's), then creates the call with asynchronous answering-machine
+// calls: Ringa's queue, never Twilio's): first in this process's queue, then for a start reserved in
+// PostgreSQL, which every process dialling through the account shares. Then it creates the call with asynchronous answering-machine
 // detection; whoever picks up is held in silence until detection says who it is, the dialer decides, and
 // the call is updated: into the caller's conference, a short message and goodbye, or hung up. Every
 // webhook is signed for PUBLIC_URL (TelephonyService.verifyWebhook) and names its line in the query; each
@@ -97,6 +98,9 @@ function twilioFailure(what: string, error: unknown): TwilioFailure {
 /** How often a process looks for its calls that ended through another process's webhook (their places in the queue are freed). */
 const SWEEP_MS = 2000;
 
+/** How often a call waiting for the account's concurrent-call cap (every process's calls) asks again. */
+const CAP_POLL_MS = 250;
+
 export class TwilioDialer implements DialerProvider {
   private sink: DialerSink | null = null;
   private seats: SeatEvents | null = null;
@@ -105,6 +109,8 @@ export class TwilioDialer implements DialerProvider {
   private readonly releases = new Map<string, Release>();
   private readonly scheduler: Scheduler;
   private admission: Promise<unknown> = Promise.resolve();
+  /** Per account, this process's calls reserving their start in PostgreSQL, one at a time in their turn's order. */
+  private readonly starts = new Map<string, { last: Promise<unknown>; waiting: number }>();
   private sweep: unknown = null;
   private closed = false;
   private readonly httpClient: InstanceType<typeof twilio.RequestClient> | undefined;
@@ -157,24 +163,40 @@ export class TwilioDialer implements DialerProvider {
 
   /**
    * For the pacer: no more calls while the account is at its concurrent-call cap or its queue is two
-   * seconds long (a call dialled later than it was decided rings for a caller who may no longer wait).
+   * seconds long (a call dialled later than it was decided rings for a caller who may no longer wait);
+   * the cap and the queue of every process dialling through the account, as PostgreSQL keeps them.
    */
   async room(organisationId: string): Promise<number | undefined> {
-    const limiter = await this.limiterFor(organisationId);
-    if (!limiter) return undefined;
-    return limiter.atCapacity() || limiter.expectedWaitMs() >= QUEUE_AHEAD_MS ? 0 : undefined;
+    const account = await this.telephony.twilioAccount(organisationId);
+    if (!account) return undefined;
+    const { accountSid } = account.credentials;
+    const limiter = this.limiterOf(accountSid, account.limits);
+    if (limiter.atCapacity()) return 0;
+    const shared = await repository.accountQueue(this.db, accountSid);
+    const cap = account.limits.maxConcurrentCalls;
+    if (cap !== null && shared.live >= cap) return 0;
+    // This process's calls that had their turn here and wait to reserve a start go after the account's queue.
+    const sharedWait = shared.waitMs + (this.starts.get(accountSid)?.waiting ?? 0) * (1000 / account.limits.callsPerSecond);
+    return Math.max(limiter.expectedWaitMs(), sharedWait) >= QUEUE_AHEAD_MS ? 0 : undefined;
   }
 
   async place(call: PlaceCall): Promise<{ providerCallId: string }> {
     // Calls join their account's queue in the order they were asked for (the look-ups before it, one at a time).
     const admitted = this.admission.then(() => this.admit(call));
     this.admission = admitted.catch(() => undefined);
-    const { credentials, turn } = await admitted;
+    const { credentials, limits, turn } = await admitted;
     const release = await turn.granted;
     this.releases.set(call.lineId, release);
     this.sweepSoon();
     const query = { lineId: call.lineId };
     let created: { sid: string };
+    try {
+      await this.startOf(credentials.accountSid, call.lineId, limits);
+    } catch (error) {
+      this.releaseLine(call.lineId);
+      await repository.advanceLine(this.db, call.lineId, { status: 'failed', rank: FINAL_RANK, at: this.clock.now(), answered: false, talkSeconds: 0 });
+      throw error;
+    }
     try {
       created = await this.client(credentials).calls.create({
         to: call.target.phone,
@@ -202,7 +224,7 @@ export class TwilioDialer implements DialerProvider {
   }
 
   /** The call's account, its line saved, and its place in the account's queue (not yet its turn). */
-  private async admit(call: PlaceCall): Promise<{ credentials: TwilioCredentials; turn: { granted: Promise<Release> } }> {
+  private async admit(call: PlaceCall): Promise<{ credentials: TwilioCredentials; limits: AccountLimits; turn: { granted: Promise<Release> } }> {
     const account = await this.telephony.twilioAccount(call.target.organisationId);
     if (!account) throw conflict('telephony_not_configured', 'Calling through Twilio is not set up for this organisation. Ask an admin to add the Twilio settings.');
     const { credentials } = account;
@@ -220,24 +242,72 @@ export class TwilioDialer implements DialerProvider {
       createdAt: now,
       updatedAt: now,
     });
-    return { credentials, turn: { granted: this.limiterOf(credentials.accountSid, account.limits).acquire() } };
+    return { credentials, limits: account.limits, turn: { granted: this.limiterOf(credentials.accountSid, account.limits).acquire() } };
   }
 
+  /**
+   * Waits for the call's start among every process's calls through the account: reserved in PostgreSQL
+   * (the account's next free start, one interval after the last; a process that reserved one and died
+   * leaves a gap of one interval), once the account has fewer live calls than its cap. This process's
+   * calls reserve one at a time, in their turn's order, each after the previous one's start.
+   */
+  private startOf(accountSid: string, lineId: string, limits: AccountLimits): Promise<void> {
+    const queue = this.starts.get(accountSid) ?? { last: Promise.resolve(), waiting: 0 };
+    this.starts.set(accountSid, queue);
+    queue.waiting += 1;
+    const reserve = async (): Promise<number> => {
+      try {
+        for (;;) {
+          if (this.closed) throw new Error('The Twilio dialer is closed.');
+          const waitMs = await repository.reserveStart(this.db, { accountSid, lineId, intervalMs: 1000 / limits.callsPerSecond, cap: limits.maxConcurrentCalls });
+          if (waitMs !== null) return waitMs;
+          await this.sleep(CAP_POLL_MS);
+        }
+      } finally {
+        queue.waiting -= 1;
+      }
+    };
+    const started = queue.last.then(reserve).then((waitMs) => (waitMs > 0 ? this.sleep(waitMs) : undefined));
+    queue.last = started.catch(() => undefined);
+    return started;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.scheduler.setTimeout(resolve, ms));
+  }
+
+  /**
+   * Ends the call; when Twilio answers that it is over (its status, or that the call is gone), the line
+   * ends here and then, its place among the account's calls freed, so that a final callback that never
+   * comes holds no place for ever (a late one changes nothing).
+   */
   async hangup(line: { lineId: string; providerCallId: string; organisationId: string }): Promise<void> {
     const row = await repository.findLine(this.db, line.lineId);
     if (!row || row.statusRank >= FINAL_RANK) return;
     const account = await this.telephony.twilioAccount(line.organisationId);
     if (!account) return;
     // 'completed' ends a call whatever its state (Twilio: 'canceled' only ends queued or ringing calls).
-    await this.update(account.credentials, line.providerCallId, { status: 'completed' });
+    const answer = await this.update(account.credentials, line.providerCallId, { status: 'completed' });
+    const status = answer === 'gone' ? (row.answeredAt ? 'completed' : 'canceled') : TWILIO_STATUS[answer.status];
+    if (!status || RANK[status] < FINAL_RANK) return; // still alive: its callback ends it
+    const talkSeconds =
+      answer !== 'gone' && answer.duration !== null
+        ? answer.duration
+        : row.answeredAt
+          ? Math.max(0, Math.round((this.clock.now().getTime() - new Date(row.answeredAt).getTime()) / 1000))
+          : 0;
+    await this.endLine(row, status as LineEnd, talkSeconds);
   }
 
-  /** Changes a live call; one that has ended meanwhile is left as it is. */
-  private async update(credentials: TwilioCredentials, callSid: string, change: { status: 'completed' } | { twiml: string }): Promise<void> {
+  /** Changes a live call: the call's status and duration as Twilio answers; 'gone' when it has ended meanwhile (it is left as it is). */
+  private async update(credentials: TwilioCredentials, callSid: string, change: { status: 'completed' } | { twiml: string }): Promise<{ status: string; duration: number | null } | 'gone'> {
     try {
-      await this.client(credentials).calls(callSid).update(change);
+      const call = await this.client(credentials).calls(callSid).update(change);
+      const duration = Number.parseInt(call.duration ?? '', 10);
+      return { status: String(call.status), duration: Number.isFinite(duration) && duration >= 0 ? duration : null };
     } catch (error) {
       if (!callGone(error)) throw twilioFailure('updating a call', error);
+      return 'gone';
     }
   }
 
