@@ -430,6 +430,19 @@ describe('the caller’s own line', () => {
     await conference(late, 'participant-join', { CallSid: `CA${hex(16)}`, ConferenceSid: lateSid });
     expect(events(late)).toEqual([['left', late]]);
 
+    // The caller's page came back and joined a new conference before the old one's end was told: the line stays up.
+    const reloaded = randomUUID();
+    const [first, second] = [`CF${hex(16)}`, `CF${hex(16)}`];
+    await conference(reloaded, 'participant-join', { CallSid: `CA${hex(16)}`, ConferenceSid: first });
+    await conference(reloaded, 'participant-join', { CallSid: `CA${hex(16)}`, ConferenceSid: second });
+    await conference(reloaded, 'conference-end', { ConferenceSid: first });
+    expect(events(reloaded)).toEqual([
+      ['joined', reloaded],
+      ['joined', reloaded],
+    ]);
+    await conference(reloaded, 'conference-end', { ConferenceSid: second });
+    expect(events(reloaded).at(-1)).toEqual(['left', reloaded]);
+
     // A conference whose name is not the seat's in the address is not the seat's.
     const wrong = randomUUID();
     await conference(wrong, 'conference-end', { ConferenceSid: `CF${hex(16)}`, FriendlyName: `ringa-seat-${seatId}` });

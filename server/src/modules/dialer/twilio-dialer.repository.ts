@@ -98,7 +98,10 @@ export async function conferenceJoined(db: Database, conferenceSid: string, seat
   return inserted !== undefined;
 }
 
-/** The caller's conference ended (or they left it): true the first time. */
+/**
+ * The caller's conference ended (or they left it): true the first time, unless the caller is in another
+ * conference of the seat already (their page came back and joined anew before the old one's end was told).
+ */
 export async function conferenceEnded(db: Database, conferenceSid: string, seatId: string, at: Date): Promise<boolean> {
   const ended = await db
     .insertInto('dialerTwilioConference')
@@ -106,7 +109,16 @@ export async function conferenceEnded(db: Database, conferenceSid: string, seatI
     .onConflict((oc) => oc.column('conferenceSid').doUpdateSet({ endedAt: at }).where('dialerTwilioConference.endedAt', 'is', null))
     .returning('conferenceSid')
     .executeTakeFirst();
-  return ended !== undefined;
+  if (ended === undefined) return false;
+  const newer = await db
+    .selectFrom('dialerTwilioConference')
+    .select('conferenceSid')
+    .where('seatId', '=', seatId)
+    .where('conferenceSid', '<>', conferenceSid)
+    .where('joinedAt', 'is not', null)
+    .where('endedAt', 'is', null)
+    .executeTakeFirst();
+  return newer === undefined;
 }
 
 // --- the account's limits across processes (PostgreSQL's clock, the one every process shares) ----------
