@@ -75,6 +75,11 @@ async function lineState(line: Placed): Promise<string | undefined> {
   return row?.state;
 }
 
+/** What the process that got the verdict recorded as the decision on the call. */
+async function decisionOn(line: Placed) {
+  return t.db.selectFrom('dialerTwilioLine').select(['decision', 'seatId']).where('lineId', '=', line.lineId).executeTakeFirst();
+}
+
 async function callsTo(phone: string) {
   const { rows } = await sql<{ outcome: string; callerId: string | null }>`
     select call.outcome, call.caller_id as "callerId"
@@ -163,6 +168,7 @@ describe('Twilio’s webhooks reach the process that does not pace the campaign'
     await until(() => bridged.length > 0, 3000, 'the caller to get the person');
     expect(bridged.map((assignment) => assignment.contact.phone)).toEqual([first.to]);
     expect(await lineState(first)).toBe('bridged');
+    expect(await decisionOn(first)).toEqual({ decision: 'bridge', seatId });
     expect(seatStates.at(-1)).toBe('talking');
 
     // Twilio retries the verdict, at the other process again: nothing more.
@@ -211,6 +217,7 @@ describe('Twilio’s webhooks reach the process that does not pace the campaign'
     expect(verdict.ms, `the unanswered verdict took ${verdict.ms} ms`).toBeGreaterThanOrEqual(1500);
     expect(verdict.ms, `the unanswered verdict took ${verdict.ms} ms`).toBeLessThan(3000);
     expect(fake.updatesOf(third.sid).map((update) => update.body)).toEqual([{ Status: 'completed' }]);
+    expect(await decisionOn(third)).toEqual({ decision: 'hangup', seatId: null });
     expect(bridged).toHaveLength(1);
     // Nobody took the campaign up meanwhile (its caller left with the owner).
     expect(await pacedBy()).toBeUndefined();
