@@ -22,9 +22,9 @@ export async function signInAt(url: string, email: string, password: string): Pr
   return (response.headers.getSetCookie().find((line) => line.startsWith('ringa_session=')) ?? '').split(';')[0] as string;
 }
 
-/** A socket.io client connected to a server listening on `url` (from that server's origin), without reconnecting by itself. */
-export async function connectAt(url: string, cookie: string): Promise<Client> {
-  const socket: Client = io(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, origin: url }, reconnection: false, forceNew: true });
+/** A socket.io client connected to a server listening on `url` (from that server's origin, or the one given), without reconnecting by itself. */
+export async function connectAt(url: string, cookie: string, origin = url): Promise<Client> {
+  const socket: Client = io(url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie, origin }, reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);

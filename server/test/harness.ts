@@ -70,6 +70,8 @@ export class TestContext {
     /** The connection string of this file's database, for processes the test starts. */
     readonly databaseUrl: string,
     private readonly dropDatabase: () => Promise<void>,
+    /** SECRETS_KEY, the same in every server of the context (each reads the secrets the others saved). */
+    private readonly secretsKey: Buffer,
   ) {}
 
   static async create(
@@ -91,9 +93,10 @@ export class TestContext {
     const own = databaseUrl ? createDatabase(databaseUrl, { max: 5 }) : undefined;
     const { db, url, drop } = own && databaseUrl ? { db: own, url: databaseUrl, drop: () => own.destroy() } : await createTestDatabase();
     const clock = new ManualClock(now ?? new Date('2026-10-04T17:00:00Z'));
-    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: SESSION_SECRET, ...appOptions });
+    const secretsKey = randomBytes(32);
+    const app = await buildApp({ db, clock, publicUrl: new URL('http://ringa.test'), sessionSecret: SESSION_SECRET, secretsKey, ...appOptions });
     await app.ready();
-    return new TestContext(db, app, clock, url, drop);
+    return new TestContext(db, app, clock, url, drop, secretsKey);
   }
 
   private readonly others: { app: App; db: Database }[] = [];
@@ -101,11 +104,12 @@ export class TestContext {
   /**
    * Another server on this file's database, as a second process behind a load balancer would be: its
    * own connection pool, engine, socket.io server and timers; broadcasts meet the first's through
-   * PostgreSQL. It shares the test clock. Listens on a free port; returns its address.
+   * PostgreSQL. It shares the test clock and SECRETS_KEY; telephony and dialer as the first's were given
+   * (e.g. the same fake Twilio). Listens on a free port; returns its address.
    */
-  async anotherServer(): Promise<{ url: string; app: App }> {
+  async anotherServer(options: { telephony?: AppDeps['telephony']; dialer?: AppDeps['dialer'] } = {}): Promise<{ url: string; app: App }> {
     const db = createDatabase(this.databaseUrl, { max: 5 });
-    const app = await buildApp({ db, clock: this.clock, publicUrl: this.publicUrl, sessionSecret: SESSION_SECRET, shareBroadcasts: true });
+    const app = await buildApp({ db, clock: this.clock, publicUrl: this.publicUrl, sessionSecret: SESSION_SECRET, secretsKey: this.secretsKey, shareBroadcasts: true, ...options });
     this.others.push({ app, db });
     return { url: await app.listen({ port: 0, host: '127.0.0.1' }), app };
   }
