@@ -526,11 +526,15 @@ describe('Twilio’s limits are Ringa’s', () => {
 
   const gapsOf = (times: number[]) => times.slice(1).map((at, i) => at - (times[i] ?? 0));
 
+  // Each start is reserved one interval after the one before. What reaches Twilio may come a little closer
+  // when one request is slower on its way than the next (on a shared machine, tens of ms), so a gap may
+  // be up to 15 % short; over the five gaps the account's rate holds within 100 ms. Without the shared
+  // reservation the gaps were 1–46 ms.
   for (const [callsPerSecond, least] of [
-    [1, 950],
-    [2, 480],
+    [1, 850],
+    [2, 425],
   ] as const) {
-    test(`two processes dialling through one account at ${callsPerSecond} call(s) a second together start no more: Twilio is asked at least ~${least} ms apart`, async () => {
+    test(`two processes dialling through one account at ${callsPerSecond} call(s) a second together start no more: Twilio is asked about ${1000 / callsPerSecond} ms apart`, async () => {
       const { org: target, settings } = await accountAt({ callsPerSecond });
       const other = otherProcess();
       const here = Array.from({ length: 3 }, () => placeCall(target.id));
@@ -541,6 +545,7 @@ describe('Twilio’s limits are Ringa’s', () => {
       const gaps = gapsOf(creates.map((r) => r.at));
       console.log(`${callsPerSecond} call(s)/s through two processes: gaps between creates (ms)`, gaps);
       for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(least);
+      expect(gaps.reduce((sum, gap) => sum + gap, 0)).toBeGreaterThanOrEqual(gaps.length * (1000 / callsPerSecond) - 100);
       // Both processes dialled, each in its own order.
       const order = creates.map((r) => String(r.body.Url));
       const answerUrl = (call: PlaceCall) => `http://ringa.test/api/dialer/twilio/answer?lineId=${call.lineId}`;
