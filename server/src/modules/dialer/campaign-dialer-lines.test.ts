@@ -4,7 +4,7 @@
 // provider and a queue in memory, on a simulated clock.
 import { expect, test } from 'vitest';
 import { CampaignDialer, RING_TIMEOUT_SECONDS, SILENT_LINE_MS, type Seat } from './campaign-dialer';
-import type { DialerProvider, DialerQueue, DialTarget, NobodyNow, PlaceCall, ServerOutcome } from './dialer.types';
+import { NotPlacedError, type DialerProvider, type DialerQueue, type DialTarget, type NobodyNow, type PlaceCall, type ServerOutcome } from './dialer.types';
 import { Pacer } from './pacing';
 import { SimulatedClock } from './scheduler';
 
@@ -103,4 +103,36 @@ test('a queue with nobody to give tells the waiting caller why, and stops saying
   expect(provider.placed).toHaveLength(2);
   expect(seats.at(-1)).toMatchObject({ state: 'waiting', nobody: null });
   expect(seats.at(-1)?.ringing).toBeGreaterThan(0);
+});
+
+test('a call never placed (the dialer closing, its turn never come) is saved as unanswered, not as a wrong number; one that never leaves the queue is given up after 5 minutes', async () => {
+  const clock = new SimulatedClock(START);
+  const queue = new Queue();
+  const provider = new SilentProvider();
+  // The first call's turn never comes and the provider gives up on it; the second fails at Twilio itself; the rest wait for ever.
+  let asked = 0;
+  provider.place = async (call: PlaceCall) => {
+    asked++;
+    provider.placed.push(call);
+    if (asked === 1) throw new NotPlacedError('The call was not placed.');
+    if (asked === 2) throw new Error('Twilio refused the number');
+    return new Promise<never>(() => {});
+  };
+  const campaign = dialer(queue, provider, clock);
+  campaign.start('vera');
+  await runFor(clock, campaign, 1000);
+  expect(queue.settled).toEqual([
+    { personId: 1, outcome: 'no-answer' },
+    { personId: 2, outcome: 'wrong-number' },
+  ]);
+  // Two more asked for, never placed: they hold the caller's lines until given up.
+  expect(provider.placed.map((call) => call.target.personId)).toEqual([1, 2, 3, 4]);
+  await runFor(clock, campaign, 5 * 60_000 - 3000);
+  expect(queue.settled).toHaveLength(2);
+  await runFor(clock, campaign, 4000);
+  expect(queue.settled.slice(2)).toEqual([
+    { personId: 3, outcome: 'no-answer' },
+    { personId: 4, outcome: 'no-answer' },
+  ]);
+  expect(provider.placed.map((call) => call.target.personId)).toEqual([1, 2, 3, 4, 5, 6]);
 });

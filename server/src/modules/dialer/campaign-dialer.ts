@@ -2,20 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { Language } from '../../contract/language';
 import { NETWORK } from './network';
 import type { PacingDecision, PacingInput } from './pacing';
-import type {
-  AnswerDecision,
-  AnsweredBy,
-  DialerProvider,
-  DialerQueue,
-  DialerSink,
-  DialMode,
-  DialTarget,
-  Fallback,
-  LineEnd,
-  NobodyNow,
-  Scheduler,
-  SeatState,
-  ServerOutcome,
+import {
+  NotPlacedError,
+  type AnswerDecision,
+  type AnsweredBy,
+  type DialerProvider,
+  type DialerQueue,
+  type DialerSink,
+  type DialMode,
+  type DialTarget,
+  type Fallback,
+  type LineEnd,
+  type NobodyNow,
+  type Scheduler,
+  type SeatState,
+  type ServerOutcome,
 } from './dialer.types';
 
 // One campaign's dialing, in the process that paces it: its callers' seats, the lines ringing for
@@ -50,6 +51,8 @@ const DRAINED_MS = 30_000;
  * caller's line, nor the person, for ever. Twilio sends detection's verdict within 6 s of the answer.
  */
 export const SILENT_LINE_MS = 60_000;
+/** A line never placed this long after it was asked for (its process stopped, or the account's cap held it) is given up. */
+const NOT_PLACED_MS = 5 * 60_000;
 
 /** The pacing loop (pacing.ts) as the dialer uses it. */
 export interface Pacing {
@@ -553,8 +556,9 @@ export class CampaignDialer implements DialerSink {
         if (line.state === 'placing') line.placedAt = this.scheduler.now();
       },
       (error: unknown) => {
-        this.hooks.error?.(error);
-        this.ended(line.lineId, 'failed', 0);
+        // A call that never went out is not a wrong number: the person comes back by the retry rules.
+        if (!(error instanceof NotPlacedError)) this.hooks.error?.(error);
+        this.ended(line.lineId, error instanceof NotPlacedError ? 'canceled' : 'failed', 0);
       },
     );
     this.ringingChanged(forUserId);
@@ -576,8 +580,13 @@ export class CampaignDialer implements DialerSink {
           : line.state === 'bridged'
             ? (line.letGoAt ?? Infinity)
             : (line.answeredAt ?? line.placedAt);
-      // Still in the account's queue (not placed yet), talking to a caller, or not overdue.
-      if (line.providerCallId === null || talking.has(line.lineId) || now - since < SILENT_LINE_MS) continue;
+      if (line.providerCallId === null) {
+        // Never placed: its process stopped first (a line taken over), or the account's cap held it too long.
+        if (now - line.placedAt >= NOT_PLACED_MS) this.ended(line.lineId, 'canceled', 0);
+        continue;
+      }
+      // Talking to a caller, or not overdue.
+      if (talking.has(line.lineId) || now - since < SILENT_LINE_MS) continue;
       if (line.state === 'bridged') {
         // The caller saved the call, and hung it up with the save: nothing more to save; the line is let go.
         line.state = 'ended';

@@ -38,6 +38,14 @@ export interface DialTarget {
  */
 export type ServerOutcome = 'no-answer' | 'busy' | 'voicemail' | 'wrong-number' | 'abandoned';
 
+/** A call the provider never placed (it was closing, its turn never came, the account is not set up): nobody was rung. */
+export class NotPlacedError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotPlacedError';
+  }
+}
+
 /** How a provider's call ended. */
 export type LineEnd = 'completed' | 'busy' | 'no-answer' | 'failed' | 'canceled';
 

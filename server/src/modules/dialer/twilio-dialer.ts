@@ -5,7 +5,7 @@ import type { Clock } from '../../clock';
 import type { TwilioCredentials } from '../../config';
 import { conflict } from '../../errors';
 import { FINAL_RANK, RANK, TWILIO_STATUS, type TelephonyService } from '../telephony/telephony.service';
-import type { AnsweredBy, AnswerDecision, DialerProvider, DialerSink, LineEnd, PlaceCall, Scheduler } from './dialer.types';
+import { NotPlacedError, type AnsweredBy, type AnswerDecision, type DialerProvider, type DialerSink, type LineEnd, type PlaceCall, type Scheduler } from './dialer.types';
 import { CallLimiter, type AccountLimits, type Release } from './limits';
 import * as repository from './twilio-dialer.repository';
 import { abandonTwiml, bridgeTwiml, conferenceName, DIALER_WEBHOOK_PATHS, hangupTwiml, holdTwiml, MACHINE_DETECTION_TIMEOUT_SECONDS, webhookUrl } from './twilio-twiml';
@@ -185,17 +185,24 @@ export class TwilioDialer implements DialerProvider {
     const admitted = this.admission.then(() => this.admit(call));
     this.admission = admitted.catch(() => undefined);
     const { credentials, limits, turn } = await admitted;
-    const release = await turn.granted;
+    let release: Release;
+    try {
+      release = await turn.granted;
+    } catch (error) {
+      // The queue closed (the server stops) before the call's turn: nobody was rung.
+      throw new NotPlacedError('The call was not placed.', { cause: error });
+    }
     this.releases.set(call.lineId, release);
     this.sweepSoon();
     const query = { lineId: call.lineId };
     let created: { sid: string };
     try {
       await this.startOf(credentials.accountSid, call.lineId, limits);
+      if (this.closed) throw new Error('The Twilio dialer is closed.');
     } catch (error) {
       this.releaseLine(call.lineId);
-      await repository.advanceLine(this.db, call.lineId, { status: 'failed', rank: FINAL_RANK, at: this.clock.now(), answered: false, talkSeconds: 0 });
-      throw error;
+      await repository.advanceLine(this.db, call.lineId, { status: 'canceled', rank: FINAL_RANK, at: this.clock.now(), answered: false, talkSeconds: 0 });
+      throw new NotPlacedError('The call was not placed.', { cause: error });
     }
     try {
       created = await this.client(credentials).calls.create({
