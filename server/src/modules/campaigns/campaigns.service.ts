@@ -400,7 +400,8 @@ export async function versionRules(db: Database, versionId: number): Promise<{ q
 const cache = new Map<string, { at: number; campaign: Promise<EngineCampaign | undefined> }>();
 const CACHE_MS = 1000;
 
-function forget(campaignId: string): void {
+/** The campaign changed (here, or in another process that says so): the engine reads it anew. */
+export function forget(campaignId: string): void {
   cache.delete(campaignId);
 }
 

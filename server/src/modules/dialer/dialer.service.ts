@@ -8,6 +8,7 @@ import { countryLanguage } from '../../contract/language';
 import type { Country } from '../../contract/api';
 import { conflict, notFound } from '../../errors';
 import type { CallingEngine } from '../calling/calling.service';
+import { forget as forgetCampaign } from '../campaigns/campaigns.service';
 import { CampaignDialer, type DialerFigures, type Line, type Pacing, type Seat } from './campaign-dialer';
 import type { AnsweredBy, AnswerDecision, DialerProvider, DialerSink, LineEnd, NobodyNow, Scheduler, SeatState } from './dialer.types';
 import * as repository from './dialer.repository';
@@ -221,7 +222,11 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   nudged(campaignId: string, reconsider = false): void {
     const running = this.running.get(campaignId);
     if (!running) return;
-    if (reconsider) running.dialer.reconsider();
+    if (reconsider) {
+      // Changed in another process: the engine's copy here (kept for a second) may still say, say, paused.
+      forgetCampaign(campaignId);
+      running.dialer.reconsider();
+    }
     void this.sync(campaignId).catch(this.options.onError);
   }
 
@@ -250,8 +255,9 @@ export class DialerService extends EventEmitter<DialerServiceEvents> {
   private async tickOnce(): Promise<void> {
     const now = this.clock.now();
     if (now.getTime() - this.forgotAt >= FORGET_EVERY_MS) {
+      // Beside the tick, not in it: the pacing and the ownership's renewal never wait for the deletes.
       this.forgotAt = now.getTime();
-      await repository.forgetOldLines(this.db, new Date(now.getTime() - 2 * DAY_MS));
+      void repository.forgetOldLines(this.db, new Date(now.getTime() - 2 * DAY_MS)).catch(this.options.onError);
     }
     const owned = new Set(await repository.own(this.db, this.options.processId, now));
     for (const [campaignId, running] of this.running) {
