@@ -107,15 +107,17 @@ export async function conferenceEnded(db: Database, conferenceSid: string, seatI
     .insertInto('dialerTwilioConference')
     .values({ conferenceSid, seatId, joinedAt: null, endedAt: at })
     .onConflict((oc) => oc.column('conferenceSid').doUpdateSet({ endedAt: at }).where('dialerTwilioConference.endedAt', 'is', null))
-    .returning('conferenceSid')
+    .returning(['conferenceSid', 'joinedAt'])
     .executeTakeFirst();
   if (ended === undefined) return false;
+  // Only a conference joined after this one (an older one whose end was never told does not keep the line up).
+  const since = ended.joinedAt ? new Date(ended.joinedAt) : new Date(at.getTime() - 4 * 3_600_000);
   const newer = await db
     .selectFrom('dialerTwilioConference')
     .select('conferenceSid')
     .where('seatId', '=', seatId)
     .where('conferenceSid', '<>', conferenceSid)
-    .where('joinedAt', 'is not', null)
+    .where('joinedAt', '>=', since)
     .where('endedAt', 'is', null)
     .executeTakeFirst();
   return newer === undefined;
