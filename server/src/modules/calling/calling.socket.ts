@@ -46,13 +46,15 @@ async function callersOnline(io: RealtimeServer, campaignId: string, lastOnline:
   try {
     const sockets = await io.in(`callers:${campaignId}`).fetchSockets();
     const online = new Set(sockets.map((socket) => socket.data.userId)).size;
-    if (online === 0) lastOnline.delete(campaignId);
-    else lastOnline.set(campaignId, online);
+    lastOnline.set(campaignId, online);
     return online;
   } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('timeout reached')) throw error;
+    // Not counted here before: this process's own callers, until the adapter forgets the stopped one.
     const last = lastOnline.get(campaignId);
-    if (last === undefined || !(error instanceof Error) || !error.message.startsWith('timeout reached')) throw error;
-    return last;
+    if (last !== undefined) return last;
+    const local = await io.local.in(`callers:${campaignId}`).fetchSockets();
+    return new Set(local.map((socket) => socket.data.userId)).size;
   }
 }
 

@@ -324,6 +324,8 @@ export class CallingSession {
     if (!socket || !socket.connected || this.seatOpening) return;
     this.seatOpening = true;
     this.seatFailure = null;
+    // Only what comes while the seat opens counts (not, say, the pause of the session ended before).
+    this.earlySeat = null;
     try {
       const answer = await ask(socket, 'dialer:start', { campaignId: this.campaignId });
       if (!answer.ok) {
@@ -333,7 +335,8 @@ export class CallingSession {
       }
       this.serverAway = false;
       this.seat = { seatId: answer.data.seatId, line: answer.data.line, state: 'waiting', ringing: 0, nobody: null };
-      const early = this.earlySeat;
+      // Set by seatChanged while dialer:start was on its way (TypeScript cannot see that across the await).
+      const early = this.earlySeat as DialerSeatEvent | null;
       this.earlySeat = null;
       if (early?.seatId === answer.data.seatId) this.seatChanged(early);
       // The page came back while a person was bridged to the caller: they are still theirs to save.
