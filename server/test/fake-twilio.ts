@@ -33,7 +33,25 @@ export interface TwilioRequest {
 }
 
 /** Twilio's REST API, as much of it as the dialer uses: create a call, update a call. Calls in `ended` answer 21220. */
+/** One call the server asked Twilio to place: its line (from the callback addresses), Twilio's SID, the number. */
+export interface Placed {
+  lineId: string;
+  sid: string;
+  to: string;
+}
+
+export function placed(create: TwilioRequest): Placed {
+  const lineId = new URL(String(create.body.Url)).searchParams.get('lineId') ?? '';
+  return { lineId, sid: create.sid ?? '', to: String(create.body.To) };
+}
+
 export class FakeTwilio {
+  /** The calls Twilio was asked for on the account so far, waiting (at most 5 s) until there are `count`. */
+  async placedCalls(account: { accountSid: string }, count: number): Promise<Placed[]> {
+    await until(() => this.creates(account.accountSid).length >= count, 5000, `${count} calls created`);
+    return this.creates(account.accountSid).map(placed);
+  }
+
   readonly requests: TwilioRequest[] = [];
   readonly ended = new Set<string>();
   private server: Server | null = null;

@@ -11,7 +11,7 @@ import twilio from 'twilio';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Assignment } from '../src/contract/realtime';
 import { ask, type Client } from './ask';
-import { FakeTwilio, hex, signedWebhook, twilioAccount, until, type TwilioRequest } from './fake-twilio';
+import { FakeTwilio, hex, signedWebhook, twilioAccount, until, type Placed } from './fake-twilio';
 import { TestContext, type TestUser } from './harness';
 
 const ORG_TWILIO = twilioAccount('+46101234567');
@@ -31,24 +31,6 @@ let socket: Client;
 const bridged: { userId: string; assignment: Assignment }[] = [];
 const seatStates: { userId: string; state: string }[] = [];
 const endedFor: { userId: string; assignmentId: string }[] = [];
-
-/** One call the server asked Twilio to place: its line (from the callback addresses), Twilio's SID, the number. */
-interface Placed {
-  lineId: string;
-  sid: string;
-  to: string;
-}
-
-function placed(create: TwilioRequest): Placed {
-  const lineId = new URL(String(create.body.Url)).searchParams.get('lineId') ?? '';
-  return { lineId, sid: create.sid ?? '', to: String(create.body.To) };
-}
-
-/** The calls Twilio was asked for on the account so far, waiting (at most 5 s) until there are `count`. */
-async function creates(account: { accountSid: string }, count: number): Promise<Placed[]> {
-  await until(() => fake.creates(account.accountSid).length >= count, 5000, `${count} calls created`);
-  return fake.creates(account.accountSid).map(placed);
-}
 
 const webhook = (path: string, query: Record<string, string>, params: Record<string, string>, sign: { authToken?: string; url?: string } = {}) =>
   signedWebhook(t.app, ORG_TWILIO.authToken, path, query, params, sign);
@@ -163,7 +145,7 @@ describe('a caller in a power campaign through Twilio', () => {
     const voice = await browserLine();
     expect(voice.statusCode, voice.body).toBe(200);
 
-    lines = await creates(ORG_TWILIO, 2);
+    lines = await fake.placedCalls(ORG_TWILIO, 2);
     const listed = new Set((await t.db.selectFrom('campaignContact').select('phone').where('campaignId', '=', campaignId).execute()).map((row) => row.phone));
     expect(lines).toHaveLength(2);
     for (const line of lines) {
@@ -219,7 +201,7 @@ describe('a caller in a power campaign through Twilio', () => {
     expect(fake.updatesOf(first.sid)[1]?.body).toEqual({ Status: 'completed' });
     await status(first, 'completed', { CallDuration: '41' });
     expect(await callsTo(first.to)).toMatchObject([{ outcome: 'conversation', callerId: caller.id }]);
-    lines = await creates(ORG_TWILIO, 4);
+    lines = await fake.placedCalls(ORG_TWILIO, 4);
     expect(new Set(lines.map((line) => line.to)).size).toBe(4);
   });
 
@@ -228,13 +210,13 @@ describe('a caller in a power campaign through Twilio', () => {
     await status(third, 'ringing');
     await status(third, 'no-answer', { CallDuration: '0' });
     // The caller still waits: a line is placed in its stead.
-    lines = await creates(ORG_TWILIO, 5);
+    lines = await fake.placedCalls(ORG_TWILIO, 5);
     await status(fourth, 'ringing');
     await status(fourth, 'busy', { CallDuration: '0' });
-    lines = await creates(ORG_TWILIO, 6);
+    lines = await fake.placedCalls(ORG_TWILIO, 6);
     const fifth = lines[4] as Placed;
     await status(fifth, 'failed', { CallDuration: '0' });
-    lines = await creates(ORG_TWILIO, 7);
+    lines = await fake.placedCalls(ORG_TWILIO, 7);
 
     for (const [line, outcome] of [
       [third, 'no-answer'],
@@ -282,7 +264,7 @@ describe('a caller in a power campaign through Twilio', () => {
     // The save reaches the dialer before the person's end (had the person hung up first, the caller would hear of it: dialer:ended).
     await until(() => seatStates.at(-1)?.state === 'waiting', 5000, 'the seat to wait');
     await status(sixth, 'completed', { CallDuration: '30' });
-    lines = await creates(ORG_TWILIO, 9);
+    lines = await fake.placedCalls(ORG_TWILIO, 9);
   });
 
   test('a late callback: the call ended before detection’s verdict, and the caller waiting gets nobody; it is saved as its status says', async () => {
@@ -296,7 +278,7 @@ describe('a caller in a power campaign through Twilio', () => {
     expect(await savedCall(ninth.to)).toMatchObject([{ outcome: 'no-answer', callerId: null }]);
     expect(bridged.length).toBe(before);
     expect(seatStates.at(-1)?.state).toBe('waiting');
-    lines = await creates(ORG_TWILIO, 10);
+    lines = await fake.placedCalls(ORG_TWILIO, 10);
   });
 
   test('forged callbacks are refused and change nothing; the same verdict sent three times bridges once', async () => {
@@ -356,7 +338,7 @@ describe('a caller in a power campaign through Twilio', () => {
     await t.app.ctx.calling.complete(caller.id, { assignmentId: event?.assignment.id ?? '', key: randomUUID(), outcome: 'conversation', answers: {} });
     await until(() => seatStates.at(-1)?.state === 'waiting', 5000, 'the seat to wait');
     // One line still rings for them (the tenth): one more is placed.
-    lines = await creates(ORG_TWILIO, 11);
+    lines = await fake.placedCalls(ORG_TWILIO, 11);
     // The person had hung up: their call is not ended again.
     expect(fake.updatesOf(eighth.sid)).toHaveLength(1);
   });
@@ -381,7 +363,7 @@ describe('a caller in a power campaign through Twilio', () => {
     // Their browser's line comes back into the conference.
     expect((await browserLine()).statusCode).toBe(200);
     await until(() => seatStates.at(-1)?.state === 'waiting', 5000, 'the seat to wait');
-    lines = await creates(ORG_TWILIO, 13);
+    lines = await fake.placedCalls(ORG_TWILIO, 13);
     const [twelfth, thirteenth] = lines.slice(11) as [Placed, Placed];
     await pickUp(twelfth, 'machine_start');
     expect(String(fake.updatesOf(twelfth.sid)[0]?.body.Twiml)).toContain(`>ringa-seat-${seatId}</Conference>`);
@@ -404,7 +386,7 @@ describe('the account’s calls per second', () => {
     const seats = await Promise.all(callers.map((one) => t.app.ctx.dialer.startSeat(one.id, pacedCampaign)));
     // Their browsers are in their conferences (as the voice webhook tells the dialer).
     for (const seat of seats) t.app.ctx.dialer.twilioSeats.joined(seat.seatId);
-    await creates(PACED_TWILIO, 3);
+    await fake.placedCalls(PACED_TWILIO, 3);
     const times = fake.creates(PACED_TWILIO.accountSid).map((create) => create.at);
     const gaps = times.slice(1).map((at, i) => at - (times[i] ?? 0));
     expect(gaps).toHaveLength(2);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { App } from '../src/app';
 import type { Assignment } from '../src/contract/realtime';
 import { ask, connectAt, type Client } from './ask';
-import { FakeTwilio, hex, signedWebhook, twilioAccount, until, type TwilioRequest } from './fake-twilio';
+import { FakeTwilio, hex, signedWebhook, twilioAccount, until, type Placed } from './fake-twilio';
 import { TestContext, type TestUser } from './harness';
 
 const ORG_TWILIO = twilioAccount('+46101234567');
@@ -29,20 +29,6 @@ let socket: Client;
 const bridged: Assignment[] = [];
 const ended: string[] = [];
 const seatStates: string[] = [];
-
-interface Placed {
-  lineId: string;
-  sid: string;
-  to: string;
-}
-
-const placed = (create: TwilioRequest): Placed => ({ lineId: new URL(String(create.body.Url)).searchParams.get('lineId') ?? '', sid: create.sid ?? '', to: String(create.body.To) });
-
-/** The calls Twilio was asked for so far, waiting (at most 5 s) until there are `count`. */
-async function creates(count: number): Promise<Placed[]> {
-  await until(() => fake.creates(ORG_TWILIO.accountSid).length >= count, 5000, `${count} calls created`);
-  return fake.creates(ORG_TWILIO.accountSid).map(placed);
-}
 
 /** Twilio's webhooks for a line, all to the process that does not pace the campaign. */
 const toOther = (path: string, query: Record<string, string>, params: Record<string, string>) => signedWebhook(other.app, ORG_TWILIO.authToken, path, query, params);
@@ -152,7 +138,7 @@ describe('Twilio’s webhooks reach the process that does not pace the campaign'
     expect(await pacedBy()).toBe(owner.app.ctx.calling.processId);
     expect(other.app.ctx.calling.processId).not.toBe(owner.app.ctx.calling.processId);
     expect(other.app.ctx.dialer.figures(campaignId)).toBeNull();
-    lines = await creates(2);
+    lines = await fake.placedCalls(ORG_TWILIO, 2);
     const [first] = lines as [Placed];
     await ringAndPickUp(first);
     // The owner heard of the ring: it saved its line as ringing.
@@ -202,7 +188,7 @@ describe('Twilio’s webhooks reach the process that does not pace the campaign'
     expect(saved.ok, JSON.stringify(saved)).toBe(true);
     await until(() => seatStates.at(-1) === 'waiting', 3000, 'the seat to wait');
     expect(await callsTo(first.to)).toEqual([{ outcome: 'conversation', callerId: caller.id }]);
-    lines = await creates(4);
+    lines = await fake.placedCalls(ORG_TWILIO, 4);
   });
 
   test('the owner’s process has stopped: a person answering waits 1.5 s for a decision nobody sends, is hung up and bridged to no one', async () => {
